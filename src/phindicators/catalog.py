@@ -1,0 +1,502 @@
+"""Reading catalog files into the model, and looking indicators up.
+
+A catalog is a set of TOML documents, each of which may hold any of three
+tables (and a file-level ``domain`` default for its indicators)::
+
+    domain = "maternal_health"
+
+    [sources.nbphs_2017]
+    title = "国家基本公共卫生服务规范（第三版）"
+    year = 2017
+
+    [terms.live_births]
+    name_en = "live births"
+    name_zh = "活产数"
+
+    [indicators.maternal_mortality_ratio]
+    name_en = "Maternal mortality ratio"
+    ...
+
+Terms and sources are defined once and referred to by id from any document.
+The bundled catalog (``phindicators/data``) is read on first use, once, under
+a lock; ``import phindicators`` reads nothing.
+
+Examples
+--------
+>>> get("maternal_mortality_ratio").name_zh
+'孕产妇死亡率'
+>>> find("孕产妇系统化管理率").id
+'maternal_systematic_management_rate'
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import threading
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from .errors import CatalogError, DefinitionError, UnknownDomainError, UnknownIndicatorError
+from .model import Example, Indicator, Source, Term, Text
+
+__all__ = [
+    "Catalog",
+    "bundled_catalog",
+    "find",
+    "get",
+    "indicators",
+    "load_catalog",
+    "lookup",
+    "normalize_name",
+]
+
+# Which keys each table may hold, and which of them are required. Unknown
+# keys are errors: a misspelled field must not be silently ignored.
+_TOP_LEVEL = {"domain", "sources", "terms", "indicators"}
+_SOURCE_FIELDS = ({"title"}, {"title_en", "publisher", "year", "url", "note"})
+_TERM_FIELDS = ({"name_en", "name_zh"}, {"description", "unit"})
+_INDICATOR_FIELDS = (
+    {"name_en", "name_zh", "definition", "numerator", "kind", "unit", "decimals", "polarity", "source"},
+    {"denominator", "aliases", "domain", "valid_range", "source_section", "variant_of", "examples"},
+)
+_TEXT_FIELDS = ({"en", "zh"}, set())
+_EXAMPLE_FIELDS = ({"numerator"}, {"denominator", "published", "reference", "consistent", "note"})
+
+# Width and dash variants reports use interchangeably: "0～6岁", "0-6岁".
+_DASHES = str.maketrans({"~": "-", "〜": "-", "–": "-", "—": "-", "−": "-"})
+
+
+def normalize_name(name: str) -> str:
+    """The lookup key of a name: NFKC (full width → half width), case-folded,
+    without spaces or underscores, dashes unified.
+
+    Examples
+    --------
+    >>> normalize_name("０～６岁 儿童系统管理率")
+    '0-6岁儿童系统管理率'
+    >>> normalize_name("Maternal mortality_ratio")
+    'maternalmortalityratio'
+    """
+    text = unicodedata.normalize("NFKC", name).casefold().translate(_DASHES)
+    return "".join(ch for ch in text if not ch.isspace() and ch != "_")
+
+
+@attrs.frozen
+class _Document:
+    path: str
+    data: Mapping[str, Any]
+
+
+def _fields(
+    path: str, item: str, table: object, allowed: tuple[set[str], set[str]], what: str
+) -> Mapping[str, Any]:
+    """Check a table's keys: all required present, none unknown."""
+    if not isinstance(table, Mapping):
+        raise CatalogError(path, f"{what} must be a table, got {table!r}", item=item)
+    required, optional = allowed
+    for key in table:
+        if key not in required | optional:
+            close = difflib.get_close_matches(key, required | optional, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise CatalogError(path, f"unknown field{hint}", item=item, field=key)
+    for key in sorted(required - set(table)):
+        raise CatalogError(path, "is required", item=item, field=key)
+    return table
+
+
+def _build(path: str, item: str, cls: type, **kwargs: Any) -> Any:
+    try:
+        return cls(**kwargs)
+    except DefinitionError as error:
+        raise CatalogError(path, str(error).split(": ", 1)[1], item=item, field=error.field) from None
+    except (TypeError, ValueError) as error:
+        raise CatalogError(path, f"invalid {cls.__name__}: {error}", item=item) from None
+
+
+class Catalog:
+    """A validated, indexed set of indicator definitions.
+
+    Build one with :func:`load_catalog` (files) or :meth:`from_toml` (text);
+    the bundled one is :func:`bundled_catalog`.
+
+    Examples
+    --------
+    >>> catalog = Catalog.from_toml('''
+    ... [sources.demo]
+    ... title = "Demo specification"
+    ... [terms.births]
+    ... name_en = "births"
+    ... name_zh = "出生数"
+    ... [terms.boys]
+    ... name_en = "male births"
+    ... name_zh = "男婴数"
+    ... [indicators.boys_share]
+    ... name_en = "Share of boys"
+    ... name_zh = "男婴比例"
+    ... domain = "demo"
+    ... definition = { en = "Male births per 100 births.", zh = "男婴数/出生数×100%" }
+    ... numerator = "boys"
+    ... denominator = "births"
+    ... kind = "proportion"
+    ... unit = "percent"
+    ... decimals = 1
+    ... polarity = "no_judgement"
+    ... source = "demo"
+    ... ''')
+    >>> catalog.find("男婴比例").compute(52, 100).format()
+    '52.0%'
+    """
+
+    def __init__(
+        self,
+        indicators: Iterable[Indicator],
+        terms: Iterable[Term] = (),
+        sources: Iterable[Source] = (),
+    ) -> None:
+        self._indicators: dict[str, Indicator] = {}
+        for indicator in indicators:
+            if indicator.id in self._indicators:
+                raise CatalogError("<catalog>", "defined twice", item=indicator.id)
+            self._indicators[indicator.id] = indicator
+        self._terms = {term.id: term for term in terms}
+        self._sources = {source.id: source for source in sources}
+        for indicator in self._indicators.values():
+            for term in (indicator.numerator, indicator.denominator):
+                if term is not None:
+                    self._terms.setdefault(term.id, term)
+            self._sources.setdefault(indicator.source.id, indicator.source)
+        self._index = self._build_index()
+
+    def _build_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for indicator in self._indicators.values():
+            for name in (indicator.id, *indicator.names):
+                key = normalize_name(name)
+                owner = index.setdefault(key, indicator.id)
+                if owner != indicator.id:
+                    raise CatalogError(
+                        "<catalog>",
+                        f"name {name!r} is used by both {owner!r} and {indicator.id!r}",
+                        item=indicator.id,
+                        field="aliases",
+                    )
+        return index
+
+    # -- building ---------------------------------------------------------
+
+    @classmethod
+    def from_toml(cls, *texts: str) -> Catalog:
+        """Build a catalog from TOML text (one or more documents).
+
+        Useful for tests and for small local catalogs kept in code.
+        """
+        documents = []
+        for number, text in enumerate(texts):
+            label = "<string>" if len(texts) == 1 else f"<string {number}>"
+            documents.append(_parse(label, text))
+        return cls._from_documents(documents)
+
+    @classmethod
+    def _from_documents(cls, documents: list[_Document]) -> Catalog:
+        sources: dict[str, tuple[str, Source]] = {}
+        terms: dict[str, tuple[str, Term]] = {}
+        for doc in documents:
+            for key in doc.data:
+                if key not in _TOP_LEVEL:
+                    raise CatalogError(
+                        doc.path, f"unknown top-level key {key!r} (expected {sorted(_TOP_LEVEL)})"
+                    )
+            for sid, table in _table(doc, "sources").items():
+                fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
+                _define(sources, doc.path, sid, _build(doc.path, sid, Source, id=sid, **fields))
+            for tid, table in _table(doc, "terms").items():
+                fields = _fields(doc.path, tid, table, _TERM_FIELDS, "a term")
+                _define(terms, doc.path, tid, _build(doc.path, tid, Term, id=tid, **fields))
+
+        built: list[Indicator] = []
+        owner: dict[str, str] = {}
+        for doc in documents:
+            for iid, table in _table(doc, "indicators").items():
+                if iid in owner:
+                    raise CatalogError(doc.path, f"already defined in {owner[iid]}", item=iid)
+                owner[iid] = doc.path
+                built.append(_indicator(doc, iid, table, terms, sources))
+
+        ids = {indicator.id for indicator in built}
+        for indicator in built:
+            if indicator.variant_of is not None and indicator.variant_of not in ids:
+                raise CatalogError(
+                    owner[indicator.id],
+                    f"unknown indicator {indicator.variant_of!r}",
+                    item=indicator.id,
+                    field="variant_of",
+                )
+        try:
+            return cls(
+                built,
+                terms=(term for _, term in terms.values()),
+                sources=(source for _, source in sources.values()),
+            )
+        except CatalogError as error:
+            # Name the file of the offending indicator rather than "<catalog>".
+            path = owner.get(error.item or "", "<catalog>")
+            message = str(error).split(": ", 2)[-1]
+            raise CatalogError(path, message, item=error.item, field=error.field) from None
+
+    # -- lookup -------------------------------------------------------------
+
+    def get(self, id: str) -> Indicator:
+        """The indicator with this exact id.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            With close matches among ids and names.
+        """
+        try:
+            return self._indicators[id]
+        except (KeyError, TypeError):
+            raise UnknownIndicatorError(str(id), self.suggest(str(id))) from None
+
+    def find(self, name: str) -> Indicator:
+        """The indicator a name refers to: id, Chinese or English name, alias.
+
+        Matching ignores case, full-/half-width differences, spaces and
+        underscores (see :func:`normalize_name`).
+
+        Raises
+        ------
+        UnknownIndicatorError
+            With close matches.
+        """
+        found = self.lookup(name)
+        if found is None:
+            raise UnknownIndicatorError(str(name), self.suggest(str(name)))
+        return found
+
+    def lookup(self, name: str, default: Indicator | None = None) -> Indicator | None:
+        """Like :meth:`find`, but return ``default`` when nothing matches."""
+        if not isinstance(name, str):
+            return default
+        iid = self._index.get(normalize_name(name))
+        return default if iid is None else self._indicators[iid]
+
+    def suggest(self, name: str, n: int = 5) -> list[str]:
+        """Up to ``n`` close matches for a name, as ``"name (id)"``, best first."""
+        key = normalize_name(name)
+        candidates = difflib.get_close_matches(key, self._index, n=n, cutoff=0.6)
+        if key:
+            candidates += [k for k in self._index if key in k or k in key]
+        seen: list[str] = []
+        for candidate in candidates:
+            indicator = self._indicators[self._index[candidate]]
+            label = f"{indicator.name_zh} ({indicator.id})"
+            if label not in seen:
+                seen.append(label)
+        return seen[:n]
+
+    def indicators(self, domain: str | None = None) -> list[Indicator]:
+        """All indicators, or those of one domain, in catalog order.
+
+        Raises
+        ------
+        UnknownDomainError
+            A :class:`LookupError`, if no indicator has ``domain``; the message
+            lists the domains.
+        """
+        if domain is None:
+            return list(self._indicators.values())
+        chosen = [i for i in self._indicators.values() if i.domain == domain]
+        if not chosen:
+            raise UnknownDomainError(domain, self.domains())
+        return chosen
+
+    def domains(self) -> list[str]:
+        """The domains, in catalog order."""
+        return list(dict.fromkeys(i.domain for i in self._indicators.values()))
+
+    @property
+    def terms(self) -> Mapping[str, Term]:
+        """Every term, by id."""
+        return dict(self._terms)
+
+    @property
+    def sources(self) -> Mapping[str, Source]:
+        """Every source, by id."""
+        return dict(self._sources)
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._indicators
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self._indicators.values())
+
+    def __len__(self) -> int:
+        return len(self._indicators)
+
+    def __repr__(self) -> str:
+        return f"<Catalog: {len(self)} indicators in {len(self.domains())} domains>"
+
+
+def _parse(path: str, text: str) -> _Document:
+    try:
+        return _Document(path, tomllib.loads(text))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(path, f"not valid TOML: {error}") from None
+
+
+def _table(doc: _Document, key: str) -> Mapping[str, Any]:
+    table = doc.data.get(key, {})
+    if not isinstance(table, Mapping):
+        raise CatalogError(doc.path, f"{key!r} must be a table of definitions, got {table!r}")
+    return table
+
+
+def _define(registry: dict[str, tuple[str, Any]], path: str, id: str, value: Any) -> None:
+    if id in registry:
+        raise CatalogError(path, f"already defined in {registry[id][0]}", item=id)
+    registry[id] = (path, value)
+
+
+def _reference(
+    path: str, iid: str, field: str, value: object, known: Mapping[str, tuple[str, Any]], what: str
+) -> Any:
+    if not isinstance(value, str) or value not in known:
+        close = difflib.get_close_matches(str(value), known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise CatalogError(path, f"unknown {what} {value!r}{hint}", item=iid, field=field)
+    return known[value][1]
+
+
+def _indicator(
+    doc: _Document,
+    iid: str,
+    table: object,
+    terms: Mapping[str, tuple[str, Term]],
+    sources: Mapping[str, tuple[str, Source]],
+) -> Indicator:
+    path = doc.path
+    fields = dict(_fields(path, iid, table, _INDICATOR_FIELDS, "an indicator"))
+    fields["definition"] = _build(
+        path, iid, Text, **_fields(path, iid, fields["definition"], _TEXT_FIELDS, "definition")
+    )
+    fields["numerator"] = _reference(path, iid, "numerator", fields["numerator"], terms, "term")
+    denominator = fields.get("denominator")
+    fields["denominator"] = (
+        None if denominator is None else _reference(path, iid, "denominator", denominator, terms, "term")
+    )
+    fields["source"] = _reference(path, iid, "source", fields["source"], sources, "source")
+    fields.setdefault("domain", doc.data.get("domain"))
+    if fields["domain"] is None:
+        raise CatalogError(path, "is required (here or at the top of the file)", item=iid, field="domain")
+    examples = fields.get("examples", [])
+    if not isinstance(examples, list):
+        raise CatalogError(path, "must be an array of tables", item=iid, field="examples")
+    fields["examples"] = [
+        _build(path, iid, Example, **_fields(path, iid, example, _EXAMPLE_FIELDS, "an example"))
+        for example in examples
+    ]
+    if "valid_range" in fields and not (
+        isinstance(fields["valid_range"], list) and len(fields["valid_range"]) == 2
+    ):
+        raise CatalogError(path, "must be [low, high]", item=iid, field="valid_range")
+    return _build(path, iid, Indicator, id=iid, **fields)
+
+
+def _bundled_documents() -> list[_Document]:
+    data = resources.files("phindicators") / "data"
+    files = [("", data / "sources.toml"), ("", data / "terms.toml")]
+    files += sorted(
+        (("indicators/", f) for f in (data / "indicators").iterdir() if f.name.endswith(".toml")),
+        key=lambda pair: pair[1].name,
+    )
+    return [
+        _parse(f"phindicators/data/{folder}{file.name}", file.read_text("utf-8"))
+        for folder, file in files
+    ]
+
+
+def load_catalog(*paths: str | os.PathLike[str], include_bundled: bool = True) -> Catalog:
+    """Read catalog files (and, by default, the bundled catalog) into a :class:`Catalog`.
+
+    A user file may define new sources, terms and indicators and refer to the
+    bundled ones by id. Redefining a bundled id is an error.
+
+    Raises
+    ------
+    CatalogError
+        Naming the file, the definition and the field at fault.
+    """
+    documents = _bundled_documents() if include_bundled else []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise CatalogError(os.fspath(path), f"cannot be read: {error}") from None
+        documents.append(_parse(os.fspath(path), text))
+    return Catalog._from_documents(documents)
+
+
+_bundled: Catalog | None = None
+_bundled_lock = threading.Lock()
+
+
+def bundled_catalog() -> Catalog:
+    """The catalog shipped with the package, read on first use, once."""
+    global _bundled
+    if _bundled is None:
+        with _bundled_lock:
+            if _bundled is None:
+                _bundled = load_catalog()
+    return _bundled
+
+
+def get(id: str) -> Indicator:
+    """The bundled indicator with this id.
+
+    Raises
+    ------
+    UnknownIndicatorError
+        A :class:`LookupError` whose message suggests close matches.
+
+    Examples
+    --------
+    >>> get("infant_mortality_rate").unit
+    'permille'
+    >>> get("infant_mortality")
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.UnknownIndicatorError: no indicator named 'infant_mortality'; \
+did you mean '婴儿死亡率 (infant_mortality_rate)'...?
+    """
+    return bundled_catalog().get(id)
+
+
+def find(name: str) -> Indicator:
+    """The bundled indicator a report's name refers to (Chinese, English, alias or id).
+
+    Examples
+    --------
+    >>> find("孕产妇死亡率").id
+    'maternal_mortality_ratio'
+    >>> find("ＩＮＦＡＮＴ Mortality Rate").id
+    'infant_mortality_rate'
+    """
+    return bundled_catalog().find(name)
+
+
+def lookup(name: str, default: Indicator | None = None) -> Indicator | None:
+    """Like :func:`find`, but return ``default`` instead of raising."""
+    return bundled_catalog().lookup(name, default)
+
+
+def indicators(domain: str | None = None) -> list[Indicator]:
+    """The bundled indicators, all or of one domain."""
+    return bundled_catalog().indicators(domain)

@@ -1,0 +1,149 @@
+"""The exception hierarchy of phindicators.
+
+Every error the library raises on purpose derives from
+:class:`PhindicatorsError`, and also from the standard base a caller would
+expect (:class:`LookupError` for names that are not found, :class:`ValueError`
+for bad values), so both ``except PhindicatorsError`` and ``except ValueError``
+work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "CatalogError",
+    "DefinitionError",
+    "InvalidCountsError",
+    "InvalidOptionError",
+    "PhindicatorsError",
+    "UnitError",
+    "UnknownDomainError",
+    "UnknownIndicatorError",
+]
+
+
+class PhindicatorsError(Exception):
+    """Base class of every error raised by phindicators."""
+
+
+class UnknownIndicatorError(PhindicatorsError, LookupError):
+    """No indicator has the requested id or name.
+
+    Attributes
+    ----------
+    query : str
+        What was looked up.
+    suggestions : tuple of str
+        Close matches (ids and names), best first; may be empty.
+    """
+
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        message = f"no indicator named {query!r}"
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(map(repr, self.suggestions)) + "?"
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownDomainError(PhindicatorsError, LookupError):
+    """No indicator belongs to the requested domain."""
+
+    def __init__(self, domain: str, domains: Sequence[str]) -> None:
+        self.domain = domain
+        super().__init__(f"no domain {domain!r}; domains are: {', '.join(domains)}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidCountsError(PhindicatorsError, ValueError):
+    """Counts that cannot give a valid value for an indicator.
+
+    Attributes
+    ----------
+    indicator_id : str
+        The indicator being computed.
+    field : str
+        ``"numerator"``, ``"denominator"`` or both (``"numerator/denominator"``).
+    positions : tuple of tuple of int
+        For arrays, the first offending positions (at most a few); empty for
+        scalars.
+    n_bad : int
+        How many elements are bad in total (1 for scalars).
+    """
+
+    def __init__(
+        self,
+        indicator_id: str,
+        field: str,
+        problem: str,
+        *,
+        positions: Sequence[tuple[int, ...]] = (),
+        n_bad: int = 1,
+        detail: str = "",
+    ) -> None:
+        self.indicator_id = indicator_id
+        self.field = field
+        self.problem = problem
+        self.positions = tuple(positions)
+        self.n_bad = n_bad
+        message = f"{indicator_id}: {field} {problem}"
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+
+
+class UnitError(PhindicatorsError, ValueError):
+    """A unit name the library does not know, or a conversion between units
+    of different dimensions."""
+
+
+class CatalogError(PhindicatorsError, ValueError):
+    """A catalog file is malformed.
+
+    Attributes
+    ----------
+    path : str
+        The file (or ``"<string>"`` for inline text).
+    item : str or None
+        The id of the definition at fault, if any.
+    field : str or None
+        The field at fault, if any.
+    """
+
+    def __init__(
+        self, path: str, message: str, *, item: str | None = None, field: str | None = None
+    ) -> None:
+        self.path = path
+        self.item = item
+        self.field = field
+        where = path
+        if item is not None:
+            where += f": {item}"
+        if field is not None:
+            where += f".{field}"
+        super().__init__(f"{where}: {message}")
+
+
+class DefinitionError(PhindicatorsError, ValueError):
+    """A definition (indicator, term, source, target) violates the model.
+
+    Attributes
+    ----------
+    field : str
+        The field at fault.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+class InvalidOptionError(PhindicatorsError, ValueError):
+    """An option outside its allowed values: a misspelled method name, an
+    unknown language, a confidence level out of range. Never guessed."""

@@ -1,0 +1,419 @@
+"""The definitions: indicators, the counts they divide, and their sources.
+
+Everything here is an immutable value validated on construction. The model
+knows unit *names* (from :data:`phindicators.units.UNITS`) but never builds a
+pint object, and it does no I/O: :mod:`phindicators.catalog` reads the data
+files and :mod:`phindicators.compute` turns counts into values.
+
+Examples
+--------
+>>> births = Term(id="live_births", name_en="live births", name_zh="活产数")
+>>> deaths = Term(id="infant_deaths", name_en="infant deaths", name_zh="婴儿死亡数")
+>>> source = Source(id="demo", title="Demo specification")
+>>> imr = Indicator(
+...     id="infant_mortality_rate", name_en="Infant mortality rate",
+...     name_zh="婴儿死亡率", domain="child_health",
+...     definition=Text(en="Deaths under one year per 1 000 live births.",
+...                     zh="婴儿死亡数/活产数×1000‰"),
+...     numerator=deaths, denominator=births, kind="rate", unit="permille",
+...     decimals=2, polarity="low_is_good", source=source)
+>>> imr.valid_range
+(0.0, inf)
+>>> imr.compute(23, 2158).format()
+'10.66‰'
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .errors import DefinitionError, UnitError
+from .units import UNITS, unit_spec
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from numpy.typing import ArrayLike
+
+    from .compute import Result
+
+__all__ = [
+    "KINDS",
+    "Example",
+    "Indicator",
+    "Kind",
+    "KindSpec",
+    "Polarity",
+    "Source",
+    "Term",
+    "Text",
+]
+
+_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+
+
+class Kind(enum.StrEnum):
+    """What an indicator divides by what (see :data:`KINDS`)."""
+
+    PROPORTION = "proportion"
+    RATE = "rate"
+    RATIO = "ratio"
+    DENSITY = "density"
+    MEAN = "mean"
+    COMPLETION = "completion"
+    COUNT = "count"
+
+
+class Polarity(enum.StrEnum):
+    """Which direction of an indicator is good news."""
+
+    HIGH_IS_GOOD = "high_is_good"
+    LOW_IS_GOOD = "low_is_good"
+    IN_RANGE_IS_GOOD = "in_range_is_good"
+    NO_JUDGEMENT = "no_judgement"
+
+
+@attrs.frozen
+class KindSpec:
+    """How one kind of indicator behaves.
+
+    Attributes
+    ----------
+    has_denominator : bool
+        Whether the indicator divides by a denominator (all but counts).
+    numerator_within_denominator : bool
+        Whether the numerator counts a subset of the denominator, so that
+        numerator > denominator is an error (proportions).
+    max_fraction : float
+        Upper end of the valid range as a plain fraction (1.0 = 100 %).
+    """
+
+    has_denominator: bool
+    numerator_within_denominator: bool
+    max_fraction: float
+
+
+#: Behaviour of each kind; DOMAIN.md describes the kinds.
+KINDS: dict[Kind, KindSpec] = {
+    Kind.PROPORTION: KindSpec(True, True, 1.0),
+    Kind.RATE: KindSpec(True, False, math.inf),
+    Kind.RATIO: KindSpec(True, False, math.inf),
+    Kind.DENSITY: KindSpec(True, False, math.inf),
+    Kind.MEAN: KindSpec(True, False, math.inf),
+    Kind.COMPLETION: KindSpec(True, False, math.inf),
+    Kind.COUNT: KindSpec(False, False, math.inf),
+}
+
+
+def _check(field: str, ok: bool, message: str) -> None:
+    if not ok:
+        raise DefinitionError(field, message)
+
+
+def _identifier(instance: object, attribute: attrs.Attribute, value: object) -> None:
+    _check(
+        attribute.name,
+        isinstance(value, str) and bool(_ID.match(value)),
+        f"must be an ascii snake_case identifier, got {value!r}",
+    )
+
+
+def _nonempty_text(instance: object, attribute: attrs.Attribute, value: object) -> None:
+    _check(
+        attribute.name,
+        isinstance(value, str) and bool(value.strip()),
+        f"must be a non-empty string, got {value!r}",
+    )
+
+
+def _optional_text(instance: object, attribute: attrs.Attribute, value: object) -> None:
+    _check(attribute.name, isinstance(value, str), f"must be a string, got {value!r}")
+
+
+def _known_unit(instance: object, attribute: attrs.Attribute, value: object) -> None:
+    try:
+        unit_spec(value)  # type: ignore[arg-type]
+    except UnitError as error:
+        raise DefinitionError(attribute.name, str(error)) from None
+
+
+def _enum_converter(enum_type: type[enum.StrEnum]) -> Callable[[object], Any]:
+    # Catalog files spell enum members as strings; unknown spellings are
+    # reported by the field validator, which knows the field's name.
+    def convert(value: object) -> object:
+        try:
+            return enum_type(value)
+        except ValueError:
+            return value
+
+    return convert
+
+
+def _member_of(enum_type: type[enum.StrEnum]) -> Callable[[object, attrs.Attribute, object], None]:
+    def validate(instance: object, attribute: attrs.Attribute, value: object) -> None:
+        _check(
+            attribute.name,
+            isinstance(value, enum_type),
+            f"must be one of {', '.join(m.value for m in enum_type)}, got {value!r}",
+        )
+
+    return validate
+
+
+def _str_tuple(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class Text:
+    """A text in English and Chinese.
+
+    Examples
+    --------
+    >>> Text(en="live births", zh="活产数").get("zh")
+    '活产数'
+    """
+
+    en: str = attrs.field(validator=_nonempty_text)
+    zh: str = attrs.field(validator=_nonempty_text)
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (``"en"`` or ``"zh"``)."""
+        _check("lang", lang in ("en", "zh"), f"must be 'en' or 'zh', got {lang!r}")
+        return self.en if lang == "en" else self.zh
+
+
+@attrs.frozen
+class Source:
+    """A citable document: a standard, a plan, a specification.
+
+    Examples
+    --------
+    >>> Source(id="nbphs_2017", title="国家基本公共卫生服务规范（第三版）", year=2017).citation()
+    '国家基本公共卫生服务规范（第三版） (2017)'
+    """
+
+    id: str = attrs.field(validator=_identifier)
+    title: str = attrs.field(validator=_nonempty_text)
+    title_en: str = attrs.field(default="", validator=_optional_text)
+    publisher: str = attrs.field(default="", validator=_optional_text)
+    year: int | None = attrs.field(default=None)
+    url: str = attrs.field(default="", validator=_optional_text)
+    note: str = attrs.field(default="", validator=_optional_text)
+
+    @year.validator
+    def _year(self, attribute: attrs.Attribute, value: object) -> None:
+        _check(
+            "year",
+            value is None or (type(value) is int and 1900 <= value <= 2100),
+            f"must be a year between 1900 and 2100, got {value!r}",
+        )
+
+    def citation(self) -> str:
+        """A one-line citation: publisher, title, year."""
+        parts = [p for p in (self.publisher, self.title) if p]
+        text = ". ".join(parts)
+        return f"{text} ({self.year})" if self.year else text
+
+
+@attrs.frozen
+class Term:
+    """A count that indicators divide, defined once and shared by id.
+
+    ``live_births`` is the denominator of a dozen indicators; each of them
+    refers to the same :class:`Term`.
+
+    Examples
+    --------
+    >>> Term(id="live_births", name_en="live births", name_zh="活产数").unit
+    'count'
+    """
+
+    id: str = attrs.field(validator=_identifier)
+    name_en: str = attrs.field(validator=_nonempty_text)
+    name_zh: str = attrs.field(validator=_nonempty_text)
+    description: str = attrs.field(default="", validator=_optional_text)
+    unit: str = attrs.field(default="count", validator=_known_unit)
+
+
+def _number(value: object) -> float:
+    # bool is an int subclass, but True is not a count.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(value)
+    return float(value)
+
+
+@attrs.frozen
+class Example:
+    """A worked example from a published report: counts and the printed figure.
+
+    ``consistent`` records whether the published figure is what the counts
+    give at the printed precision; reports are sometimes wrong, and an example
+    that does not add up is as useful as one that does.
+    """
+
+    numerator: float = attrs.field(converter=_number)
+    denominator: float | None = attrs.field(default=None)
+    published: str = attrs.field(default="", validator=_optional_text)
+    reference: str = attrs.field(default="", validator=_optional_text)
+    consistent: bool = attrs.field(default=True)
+    note: str = attrs.field(default="", validator=_optional_text)
+
+    @denominator.validator
+    def _denominator(self, attribute: attrs.Attribute, value: object) -> None:
+        _check(
+            "denominator",
+            value is None or (isinstance(value, int | float) and not isinstance(value, bool)),
+            f"must be a number, got {value!r}",
+        )
+
+
+def _default_valid_range(indicator: Indicator) -> tuple[float, float]:
+    spec = KINDS.get(indicator.kind)
+    unit = UNITS.get(indicator.unit)
+    if spec is None or unit is None:  # the field validators report these
+        return (0.0, math.inf)
+    return (0.0, spec.max_fraction / unit.multiplier)
+
+
+def _range(value: object) -> tuple[float, float]:
+    low, high = value  # type: ignore[misc]
+    return (float(low), float(high))
+
+
+@attrs.frozen
+class Indicator:
+    """The definition of one public-health indicator.
+
+    An indicator divides a numerator :class:`Term` by a denominator
+    :class:`Term` (none for counts), displays the result in ``unit`` with
+    ``decimals`` places, and says which values are possible (``valid_range``,
+    in ``unit``) and which direction is good (``polarity``). It cites the
+    ``source`` that defines it.
+
+    Use :meth:`compute` to turn counts into a :class:`~phindicators.Result`.
+    """
+
+    id: str = attrs.field(validator=_identifier)
+    name_en: str = attrs.field(validator=_nonempty_text)
+    name_zh: str = attrs.field(validator=_nonempty_text)
+    domain: str = attrs.field(validator=_identifier)
+    definition: Text = attrs.field(validator=attrs.validators.instance_of(Text))
+    numerator: Term = attrs.field(validator=attrs.validators.instance_of(Term))
+    denominator: Term | None = attrs.field(
+        validator=attrs.validators.optional(attrs.validators.instance_of(Term))
+    )
+    kind: Kind = attrs.field(converter=_enum_converter(Kind), validator=_member_of(Kind))
+    unit: str = attrs.field(validator=_known_unit)
+    decimals: int = attrs.field()
+    polarity: Polarity = attrs.field(
+        converter=_enum_converter(Polarity), validator=_member_of(Polarity)
+    )
+    source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    valid_range: tuple[float, float] = attrs.field(
+        default=attrs.Factory(_default_valid_range, takes_self=True), converter=_range
+    )
+    source_section: str = attrs.field(default="", validator=_optional_text)
+    variant_of: str | None = attrs.field(default=None)
+    examples: tuple[Example, ...] = attrs.field(default=(), converter=tuple)
+
+    @decimals.validator
+    def _decimals(self, attribute: attrs.Attribute, value: object) -> None:
+        _check(
+            "decimals",
+            type(value) is int and 0 <= value <= 6,
+            f"must be a whole number from 0 to 6, got {value!r}",
+        )
+
+    @aliases.validator
+    def _aliases(self, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
+        for alias in value:
+            _check(
+                "aliases",
+                isinstance(alias, str) and bool(alias.strip()),
+                f"must be non-empty strings, got {alias!r}",
+            )
+
+    @valid_range.validator
+    def _valid_range(self, attribute: attrs.Attribute, value: tuple[float, float]) -> None:
+        low, high = value
+        _check(
+            "valid_range",
+            not math.isnan(low) and not math.isnan(high) and 0 <= low < high,
+            f"must be [low, high] with 0 <= low < high, got {list(value)}",
+        )
+        default_high = _default_valid_range(self)[1]
+        _check(
+            "valid_range",
+            high <= default_high,
+            f"upper end {high:g} {self.unit} exceeds what a {self.kind} allows "
+            f"({default_high:g} {self.unit})",
+        )
+
+    @variant_of.validator
+    def _variant_of(self, attribute: attrs.Attribute, value: object) -> None:
+        if value is not None:
+            _identifier(self, attribute, value)
+            _check("variant_of", value != self.id, "an indicator cannot be a variant of itself")
+
+    @examples.validator
+    def _examples(self, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
+        for example in value:
+            _check(
+                "examples",
+                isinstance(example, Example),
+                f"must be Example objects, got {example!r}",
+            )
+
+    def __attrs_post_init__(self) -> None:
+        spec = KINDS[self.kind]
+        _check(
+            "denominator",
+            (self.denominator is not None) == spec.has_denominator,
+            f"a {self.kind} {'needs' if spec.has_denominator else 'has no'} denominator",
+        )
+        self._check_dimensions()
+
+    def _check_dimensions(self) -> None:
+        numerator = UNITS[self.numerator.unit].dimension
+        denominator = UNITS[self.denominator.unit].dimension if self.denominator else ""
+        if numerator == denominator:
+            result = ""
+        elif not denominator:
+            result = numerator
+        else:
+            result = f"{numerator}/{denominator}"
+        _check(
+            "unit",
+            UNITS[self.unit].dimension == result,
+            f"{self.unit!r} does not fit {self.numerator.unit!r} / "
+            f"{self.denominator.unit if self.denominator else '1'!r}",
+        )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the indicator goes by: Chinese, English and aliases."""
+        return (self.name_zh, self.name_en, *self.aliases)
+
+    def compute(self, numerator: ArrayLike, denominator: ArrayLike | None = None) -> Result:
+        """Compute the indicator from counts; see :func:`phindicators.compute`.
+
+        Examples
+        --------
+        >>> from phindicators import get
+        >>> get("maternal_mortality_ratio").compute(2, 2158).format("en")
+        '92.68 per 100,000 live births'
+        """
+        from .compute import compute
+
+        return compute(self, numerator, denominator)
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} ({self.id})"

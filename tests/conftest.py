@@ -1,0 +1,124 @@
+"""Shared fixtures: a tiny inline catalog for testing the machinery."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from phindicators import Catalog
+
+# "ci" is bounded so the suite stays fast; "dev" searches harder locally:
+#   HYPOTHESIS_PROFILE=dev python -m pytest
+settings.register_profile("ci", max_examples=100, deadline=None)
+settings.register_profile(
+    "dev", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+TINY = """
+[sources.spec]
+title = "Test specification"
+year = 2017
+
+[terms.births]
+name_en = "live births"
+name_zh = "活产数"
+
+[terms.deaths]
+name_en = "maternal deaths"
+name_zh = "孕产妇死亡数"
+
+[terms.managed]
+name_en = "managed mothers"
+name_zh = "系统管理人数"
+
+[terms.places]
+name_en = "childcare places"
+name_zh = "托位数"
+
+[terms.population]
+name_en = "population"
+name_zh = "常住人口数"
+
+[terms.amount]
+name_en = "reimbursement"
+name_zh = "补助金额"
+unit = "wan_yuan"
+
+[terms.beneficiaries]
+name_en = "beneficiaries"
+name_zh = "补助人数"
+
+[indicators.managed_rate]
+name_en = "Managed rate"
+name_zh = "管理率"
+aliases = ["系统化管理率", "0～6岁 管理率"]
+domain = "tiny"
+definition = { en = "Managed / births.", zh = "系统管理人数/活产数×100%" }
+numerator = "managed"
+denominator = "births"
+kind = "proportion"
+unit = "percent"
+decimals = 2
+polarity = "high_is_good"
+source = "spec"
+
+[indicators.death_ratio]
+name_en = "Death ratio"
+name_zh = "死亡率"
+domain = "tiny"
+definition = { en = "Deaths per 100 000 births.", zh = "死亡数/活产数×10万" }
+numerator = "deaths"
+denominator = "births"
+kind = "ratio"
+unit = "per_hundred_thousand"
+decimals = 2
+polarity = "low_is_good"
+source = "spec"
+
+[indicators.places_per_1000]
+name_en = "Places per 1000"
+name_zh = "千人口托位数"
+domain = "other"
+definition = { en = "Places per 1 000 population.", zh = "托位数/常住人口数×1000" }
+numerator = "places"
+denominator = "population"
+kind = "density"
+unit = "per_thousand"
+decimals = 2
+polarity = "high_is_good"
+source = "spec"
+
+[indicators.mean_amount]
+name_en = "Mean amount"
+name_zh = "人均补助"
+domain = "other"
+definition = { en = "Amount per beneficiary.", zh = "补助金额/补助人数" }
+numerator = "amount"
+denominator = "beneficiaries"
+kind = "mean"
+unit = "yuan"
+decimals = 0
+polarity = "no_judgement"
+source = "spec"
+
+[indicators.death_count]
+name_en = "Deaths"
+name_zh = "死亡数"
+domain = "other"
+definition = { en = "Number of deaths.", zh = "死亡数" }
+numerator = "deaths"
+kind = "count"
+unit = "count"
+decimals = 0
+polarity = "low_is_good"
+source = "spec"
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Catalog:
+    """A five-indicator catalog built from inline TOML."""
+    return Catalog.from_toml(TINY)

@@ -1,0 +1,169 @@
+"""Counts to values: scalars and arrays, validation, units, display."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from phindicators import Catalog, InvalidCountsError, Result, UnitError
+
+counts = st.integers(min_value=0, max_value=10**9)
+
+
+@st.composite
+def proportion_arrays(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=6))
+    den = draw(hnp.arrays(np.int64, shape, elements=st.integers(1, 10**9)))
+    fraction = draw(hnp.arrays(np.float64, shape, elements=st.floats(0, 1)))
+    return np.floor(den * fraction).astype(np.int64), den
+
+
+def test_seed_figures_reproduce_on_the_machinery(tiny: Catalog) -> None:
+    assert tiny.get("managed_rate").compute(2067, 2164).format() == "95.52%"
+    assert tiny.get("death_ratio").compute(2, 2158).format() == "92.68/10万"
+    assert tiny.get("places_per_1000").compute(751, 318_000).format() == "2.36/千"
+
+
+def test_value_is_in_the_indicator_unit(tiny: Catalog) -> None:
+    result = tiny.get("managed_rate").compute(2067, 2164)
+    assert result.value == pytest.approx(2067 / 2164 * 100)
+    assert result.unit == "percent"
+    assert isinstance(result.value, float) and isinstance(result.numerator, float)
+    assert result.quantity.to("dimensionless").magnitude == pytest.approx(2067 / 2164)
+
+
+def test_money_terms_scale_to_the_indicator_unit(tiny: Catalog) -> None:
+    # 21507万元 over 1595 people: the report printed 1352 元, the counts give 134 840.
+    result = tiny.get("mean_amount").compute(21507, 1595)
+    assert result.value == pytest.approx(215_070_000 / 1595)
+    assert result.format("en") == "134,840 yuan"
+
+
+def test_counts_need_no_denominator(tiny: Catalog) -> None:
+    assert tiny.get("death_count").compute(3).value == 3.0
+    with pytest.raises(InvalidCountsError, match="denominator must be None"):
+        tiny.get("death_count").compute(3, 4)
+    with pytest.raises(InvalidCountsError, match="denominator is required"):
+        tiny.get("managed_rate").compute(3)
+
+
+@given(proportion_arrays())
+def test_vectorised_equals_scalar_element_by_element(arrays: tuple[np.ndarray, np.ndarray]) -> None:
+    from tests.conftest import TINY
+
+    indicator = Catalog.from_toml(TINY).get("managed_rate")
+    num, den = arrays
+    result = indicator.compute(num, den)
+    assert result.value.shape == num.shape
+    formatted = result.format()
+    for index in np.ndindex(num.shape):
+        one = indicator.compute(int(num[index]), int(den[index]))
+        assert one.value == result.value[index]
+        assert one.format() == formatted[index]
+
+
+@given(st.integers(0, 10**12), st.integers(1, 10**12))
+def test_value_is_the_exact_quotient_to_float_precision(num: int, den: int) -> None:
+    from tests.conftest import TINY
+
+    value = Catalog.from_toml(TINY).get("death_ratio").compute(num, den).value
+    assert value == pytest.approx(float(Fraction(num * 100_000, den)), rel=1e-14)
+
+
+@given(den=st.integers(1, 10**9), data=st.data())
+def test_proportions_stay_within_the_valid_range(den: int, data: st.DataObject) -> None:
+    from tests.conftest import TINY
+
+    indicator = Catalog.from_toml(TINY).get("managed_rate")
+    num = data.draw(st.integers(0, den))
+    low, high = indicator.valid_range
+    assert low <= indicator.compute(num, den).value <= high
+
+
+def test_broadcasting_and_shapes(tiny: Catalog) -> None:
+    result = tiny.get("death_ratio").compute(np.array([[1, 2], [3, 4]]), 100_000)
+    assert result.value.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert result.denominator.shape == (2, 2)
+    with pytest.raises(InvalidCountsError, match=r"shapes do not broadcast together: numerator \(2,\), denominator \(3,\)"):
+        tiny.get("death_ratio").compute([1, 2], [3, 4, 5])
+
+
+def test_empty_arrays_give_empty_results(tiny: Catalog) -> None:
+    result = tiny.get("managed_rate").compute(np.array([], dtype=int), np.array([], dtype=int))
+    assert result.value.shape == (0,)
+
+
+@pytest.mark.parametrize(
+    ("num", "den", "pattern"),
+    [
+        (-1, 10, r"managed_rate: numerator is negative \(got numerator=-1\)"),
+        (1, -10, r"managed_rate: denominator is negative"),
+        (float("nan"), 10, r"numerator is NaN or infinite"),
+        (1, float("inf"), r"denominator is NaN or infinite"),
+        (1.5, 10, r"numerator is not a whole number \(got numerator=1.5\)"),
+        (1, 0, r"denominator is zero"),
+        (11, 10, r"numerator exceeds the denominator \(got numerator=11, denominator=10\)"),
+        (True, 10, r"numerator must be numbers, got booleans"),
+        ("many", 10, r"numerator must be real numbers"),
+        (2**60, 2**61, r"numerator is too large to count exactly"),
+    ],
+)
+def test_bad_scalar_counts(tiny: Catalog, num: object, den: object, pattern: str) -> None:
+    with pytest.raises(InvalidCountsError, match=pattern) as caught:
+        tiny.get("managed_rate").compute(num, den)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.indicator_id == "managed_rate"
+
+
+def test_bad_array_counts_list_positions(tiny: Catalog) -> None:
+    num = np.zeros(1000, dtype=np.int64)
+    num[[3, 500, 501, 502, 900, 950, 999]] = -1
+    with pytest.raises(InvalidCountsError) as caught:
+        tiny.get("managed_rate").compute(num, 10)
+    error = caught.value
+    assert error.field == "numerator"
+    assert error.n_bad == 7
+    assert error.positions == ((3,), (500,), (501,), (502,), (900,))
+    assert "at 7 of 1000 positions: (3,): numerator=-1" in str(error)
+    assert "and 2 more" in str(error)
+
+
+def test_zero_denominator_inside_an_array(tiny: Catalog) -> None:
+    with pytest.raises(InvalidCountsError, match=r"denominator is zero \(at 1 of 3 positions: \(1,\): denominator=0\)"):
+        tiny.get("death_ratio").compute([1, 2, 3], [10, 0, 10])
+
+
+def test_money_may_be_fractional_but_people_may_not(tiny: Catalog) -> None:
+    assert tiny.get("mean_amount").compute(9.55, 81).format() == "1179元"
+    with pytest.raises(InvalidCountsError, match="denominator is not a whole number"):
+        tiny.get("mean_amount").compute(9.55, 81.5)
+
+
+def test_whole_floats_and_python_objects_are_counts(tiny: Catalog) -> None:
+    indicator = tiny.get("managed_rate")
+    assert indicator.compute(np.array([2067.0]), np.array([2164.0])).format()[0] == "95.52%"
+    big = np.array([2067, 2164], dtype=object)
+    assert indicator.compute(big[0], big[1]).format() == "95.52%"
+
+
+def test_unit_round_trip_preserves_the_value(tiny: Catalog) -> None:
+    result = tiny.get("death_ratio").compute(23, 2158)
+    there_and_back = result.to("permille").to("percent").to("per_hundred_thousand")
+    assert there_and_back.value == pytest.approx(result.value, rel=1e-15)
+    assert result.to("permille").format() == "10.66‰"
+    assert result.to("permille").quantity.to("per_hundred_thousand").magnitude == pytest.approx(result.value)
+    with pytest.raises(UnitError):
+        result.to("yuan")
+
+
+def test_results_compare_by_value(tiny: Catalog) -> None:
+    indicator = tiny.get("death_ratio")
+    assert indicator.compute([1, 2], [3, 4]) == indicator.compute(np.array([1, 2]), np.array([3, 4]))
+    assert indicator.compute(1, 3) != indicator.compute(1, 4)
+    assert "death_ratio" in repr(indicator.compute([1], [2]))
+    assert isinstance(indicator.compute(1, 3), Result)
