@@ -23,10 +23,12 @@ from .errors import (
     DefinitionError,
     InvalidCountsError,
     InvalidOptionError,
+    ParseError,
     PhindicatorsError,
     UnitError,
     UnknownDomainError,
     UnknownIndicatorError,
+    UnknownTargetSetError,
 )
 from .model import Example, Indicator, Kind, Polarity, Source, Term, Text
 from .units import registry
@@ -42,6 +44,7 @@ __all__ = [
     "InvalidCountsError",
     "InvalidOptionError",
     "Kind",
+    "ParseError",
     "PhindicatorsError",
     "Polarity",
     "Result",
@@ -51,6 +54,7 @@ __all__ = [
     "UnitError",
     "UnknownDomainError",
     "UnknownIndicatorError",
+    "UnknownTargetSetError",
     "bundled_catalog",
     "compute",
     "find",

@@ -16,10 +16,12 @@ __all__ = [
     "DefinitionError",
     "InvalidCountsError",
     "InvalidOptionError",
+    "ParseError",
     "PhindicatorsError",
     "UnitError",
     "UnknownDomainError",
     "UnknownIndicatorError",
+    "UnknownTargetSetError",
 ]
 
 
@@ -147,3 +149,40 @@ class DefinitionError(PhindicatorsError, ValueError):
 class InvalidOptionError(PhindicatorsError, ValueError):
     """An option outside its allowed values: a misspelled method name, an
     unknown language, a confidence level out of range. Never guessed."""
+
+
+class UnknownTargetSetError(PhindicatorsError, LookupError):
+    """No target set has the requested id.
+
+    Attributes
+    ----------
+    query : str
+        What was looked up.
+    suggestions : tuple of str
+        Close matches, best first; may be empty.
+    """
+
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        message = f"no target set named {query!r}"
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(map(repr, self.suggestions)) + "?"
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ParseError(PhindicatorsError, ValueError):
+    """Text that cannot be read as a figure (or a table cell, or a name).
+
+    Attributes
+    ----------
+    text : str
+        The offending text, quoted in the message.
+    """
+
+    def __init__(self, text: str, message: str) -> None:
+        self.text = text
+        super().__init__(f"cannot read {text!r}: {message}")
