@@ -1,7 +1,7 @@
 """From counts to values: :class:`Result` and :func:`compute`.
 
 The count → value path is the same for a single area and for a million: the
-counts are validated (:func:`phindicators.validation.check_counts`), divided
+counts are validated (:func:`phindicators.validation.validate_counts`), divided
 as float64 arrays and scaled to the indicator's unit by one exact factor. No
 Python loop runs per element and no pint object is built; a
 :attr:`Result.quantity` is made only when asked for.
@@ -18,7 +18,7 @@ import numpy as np
 
 from .display import format_value
 from .units import UNITS, conversion_factor, quantity
-from .validation import check_counts
+from .validation import validate_counts
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pint
@@ -171,7 +171,7 @@ def compute(indicator: Indicator, numerator: ArrayLike, denominator: ArrayLike |
     >>> compute(imr, np.array([23, 5]), np.array([2158, 1000])).format()
     array(['10.66‰', '5.00‰'], dtype='<U6')
     """
-    num, den = check_counts(indicator, numerator, denominator)
+    num, den = validate_counts(indicator, numerator, denominator)
     den_unit = indicator.denominator.unit if indicator.denominator is not None else "count"
     scale = _scale(indicator.numerator.unit, den_unit, indicator.unit)
     value = num * scale if den is None else np.divide(num, den)

@@ -1,6 +1,6 @@
 """Checking counts before they are divided.
 
-:func:`check_counts` turns whatever a caller passed (scalars, lists, numpy
+:func:`validate_counts` turns whatever a caller passed (scalars, lists, numpy
 arrays of any numeric dtype) into float64 arrays, or raises
 :class:`~phindicators.errors.InvalidCountsError` naming the indicator, the
 field, the problem and, for arrays, the offending positions. The checks are a
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from .model import Indicator
 
-__all__ = ["check_counts"]
+__all__ = ["validate_counts"]
 
 #: Largest count a float64 holds exactly; above it, a count would silently
 #: lose its last digits.
@@ -118,7 +118,7 @@ def _plain(value: np.ndarray | np.floating) -> str:
     return str(int(number)) if number.is_integer() else repr(number)
 
 
-def check_counts(
+def validate_counts(
     indicator: Indicator, numerator: ArrayLike, denominator: ArrayLike | None
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Validate counts for ``indicator`` and return them as float64 arrays.
@@ -147,7 +147,7 @@ def check_counts(
     Examples
     --------
     >>> from phindicators import get
-    >>> check_counts(get("maternal_systematic_management_rate"), [5, 9], [4, 10])
+    >>> validate_counts(get("maternal_systematic_management_rate"), [5, 9], [4, 10])
     Traceback (most recent call last):
     ...
     phindicators.errors.InvalidCountsError: maternal_systematic_management_rate: \
