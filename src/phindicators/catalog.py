@@ -268,7 +268,7 @@ class Catalog:
         """The indicator a name refers to: id, Chinese or English name, alias.
 
         Matching ignores case, full-/half-width differences, spaces and
-        underscores (see :func:`normalize_name`).
+        underscores (see :func:`phindicators.catalog.normalize_name`).
 
         Raises
         ------

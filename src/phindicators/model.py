@@ -57,7 +57,7 @@ _ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 
 class Kind(enum.StrEnum):
-    """What an indicator divides by what (see :data:`KINDS`)."""
+    """What an indicator divides by what (see :data:`phindicators.model.KINDS`)."""
 
     PROPORTION = "proportion"
     RATE = "rate"
@@ -399,7 +399,7 @@ class Indicator:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Every name the indicator goes by: Chinese, English and aliases."""
+        """Every name the indicator goes by (Chinese, English, then aliases)."""
         return (self.name_zh, self.name_en, *self.aliases)
 
     def compute(self, numerator: ArrayLike, denominator: ArrayLike | None = None) -> Result:

@@ -187,7 +187,8 @@ _registry_lock = threading.Lock()
 def registry() -> pint.UnitRegistry:
     """The library's single pint registry, built on first use.
 
-    It is pint's default registry extended with the units of :data:`UNITS`.
+    It is pint's default registry extended with the units of
+    :data:`phindicators.units.UNITS`.
 
     Examples
     --------
