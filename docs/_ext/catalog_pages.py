@@ -96,18 +96,17 @@ def _example_block(indicator: ph.Indicator) -> list[str]:
         examples = [(e.numerator, e.denominator, e) for e in indicator.examples]
     for numerator, denominator, example in examples:
         if example is not None:
-            verdict = (
-                "the published figure adds up"
-                if example.consistent
-                else "**the published figure does not add up**"
+            if not example.published:
+                verdict = "the report prints the counts but no figure"
+            elif example.consistent:
+                verdict = f"published as ``{example.published}``, which adds up"
+            else:
+                verdict = f"published as ``{example.published}``, **which does not add up**"
+            counts = _number(numerator) + (
+                f" / {_number(denominator)}" if denominator is not None else ""
             )
-            lines += [
-                f"From {example.reference}: {_number(numerator)}"
-                + (f" / {_number(denominator)}" if denominator is not None else "")
-                + f", published as ``{example.published}`` — {verdict}."
-                + (f" {example.note}" if example.note else ""),
-                "",
-            ]
+            note = f" {example.note}" if example.note else ""
+            lines += [f"From {example.reference}: {counts}; {verdict}.{note}", ""]
         args = _number(numerator) + (f", {_number(denominator)}" if denominator is not None else "")
         result = indicator.compute(numerator, denominator)
         lines += [

@@ -43,11 +43,12 @@ def _demo(args: argparse.Namespace) -> None:
             counts = f"{example.numerator:g}" + (
                 f"/{example.denominator:g}" if example.denominator is not None else ""
             )
-            verdict = "adds up" if example.consistent else "DOES NOT ADD UP"
-            print(
-                f"  {indicator.name_zh}: {counts} -> {result.format()}"
-                f"  (published {example.published} [{example.reference}]: {verdict})"
-            )
+            if not example.published:
+                verdict = f"no figure printed [{example.reference}]"
+            else:
+                adds_up = "adds up" if example.consistent else "DOES NOT ADD UP"
+                verdict = f"published {example.published} [{example.reference}]: {adds_up}"
+            print(f"  {indicator.name_zh}: {counts} -> {result.format()}  ({verdict})")
 
 
 def _number(text: str) -> float:
