@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import phindicators.catalog as catalog_module
+from phindicators._once import Once
 from phindicators import (
     Catalog,
     CatalogError,
@@ -145,8 +146,7 @@ def test_lazy_loader_reads_once_across_threads(monkeypatch: pytest.MonkeyPatch) 
         calls.append(1)
         return real()
 
-    monkeypatch.setattr(catalog_module, "_bundled", None)
-    monkeypatch.setattr(catalog_module, "load_catalog", counting_load)
+    monkeypatch.setattr(catalog_module, "_bundled", Once(counting_load))
     barrier = threading.Barrier(16)
     seen: list[Catalog] = []
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import threading
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,6 +41,7 @@ from typing import Any
 
 import attrs
 
+from ._once import Once
 from .errors import CatalogError, DefinitionError, UnknownDomainError, UnknownIndicatorError
 from .model import Example, Indicator, Source, Term, Text
 
@@ -409,17 +409,31 @@ def _indicator(
     return _build(path, iid, Indicator, id=iid, **fields)
 
 
-def _bundled_documents() -> list[_Document]:
+def bundled_documents(*names: str) -> list[_Document]:
+    """Parse bundled data files: a name ending in ``/`` is a folder of TOML files."""
     data = resources.files("phindicators") / "data"
-    files = [("", data / "sources.toml"), ("", data / "terms.toml")]
-    files += sorted(
-        (("indicators/", f) for f in (data / "indicators").iterdir() if f.name.endswith(".toml")),
-        key=lambda pair: pair[1].name,
-    )
-    return [
-        _parse(f"phindicators/data/{folder}{file.name}", file.read_text("utf-8"))
-        for folder, file in files
-    ]
+    documents = []
+    for name in names:
+        if name.endswith("/"):
+            folder = data / name.rstrip("/")
+            files = sorted(f.name for f in folder.iterdir() if f.name.endswith(".toml"))
+            documents += [_parse(f"phindicators/data/{name}{f}", (folder / f).read_text("utf-8")) for f in files]
+        else:
+            documents.append(_parse(f"phindicators/data/{name}", (data / name).read_text("utf-8")))
+    return documents
+
+
+def read_documents(paths: Iterable[str | os.PathLike[str]]) -> list[_Document]:
+    """Parse user files; an unreadable file is a :class:`CatalogError` naming it."""
+    documents = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise CatalogError(os.fspath(path), f"cannot be read: {error}") from None
+        documents.append(_parse(os.fspath(path), text))
+    return documents
 
 
 def load_catalog(*paths: str | os.PathLike[str], include_bundled: bool = True) -> Catalog:
@@ -433,29 +447,16 @@ def load_catalog(*paths: str | os.PathLike[str], include_bundled: bool = True) -
     CatalogError
         Naming the file, the definition and the field at fault.
     """
-    documents = _bundled_documents() if include_bundled else []
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as file:
-                text = file.read()
-        except (OSError, UnicodeDecodeError) as error:
-            raise CatalogError(os.fspath(path), f"cannot be read: {error}") from None
-        documents.append(_parse(os.fspath(path), text))
-    return Catalog._from_documents(documents)
+    bundled = bundled_documents("sources.toml", "terms.toml", "indicators/") if include_bundled else []
+    return Catalog._from_documents(bundled + read_documents(paths))
 
 
-_bundled: Catalog | None = None
-_bundled_lock = threading.Lock()
+_bundled = Once(load_catalog)
 
 
 def bundled_catalog() -> Catalog:
     """The catalog shipped with the package, read on first use, once."""
-    global _bundled
-    if _bundled is None:
-        with _bundled_lock:
-            if _bundled is None:
-                _bundled = load_catalog()
-    return _bundled
+    return _bundled.get()
 
 
 def get(id: str) -> Indicator:

@@ -18,10 +18,13 @@ __all__ = [
     "InvalidOptionError",
     "ParseError",
     "PhindicatorsError",
+    "TargetError",
     "UnitError",
     "UnknownDomainError",
     "UnknownIndicatorError",
+    "UnknownNameError",
     "UnknownTargetSetError",
+    "UnknownTermError",
 ]
 
 
@@ -29,27 +32,49 @@ class PhindicatorsError(Exception):
     """Base class of every error raised by phindicators."""
 
 
-class UnknownIndicatorError(PhindicatorsError, LookupError):
-    """No indicator has the requested id or name.
+class UnknownNameError(PhindicatorsError, LookupError):
+    """Base of the errors for a name that is not found.
 
     Attributes
     ----------
     query : str
         What was looked up.
     suggestions : tuple of str
-        Close matches (ids and names), best first; may be empty.
+        Close matches, best first; may be empty.
     """
+
+    #: What kind of thing was looked up, for the message.
+    what = "name"
 
     def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
         self.query = query
         self.suggestions = tuple(suggestions)
-        message = f"no indicator named {query!r}"
+        message = f"no {self.what} named {query!r}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(map(repr, self.suggestions)) + "?"
         super().__init__(message)
 
     def __str__(self) -> str:
+        # LookupError would otherwise repr() the message, as KeyError does.
         return str(self.args[0])
+
+
+class UnknownIndicatorError(UnknownNameError):
+    """No indicator has the requested id or name."""
+
+    what = "indicator"
+
+
+class UnknownTargetSetError(UnknownNameError):
+    """No target set has the requested id."""
+
+    what = "target set"
+
+
+class UnknownTermError(UnknownNameError):
+    """Counts given for a term id that no catalog term has."""
+
+    what = "term"
 
 
 class UnknownDomainError(PhindicatorsError, LookupError):
@@ -151,27 +176,10 @@ class InvalidOptionError(PhindicatorsError, ValueError):
     unknown language, a confidence level out of range. Never guessed."""
 
 
-class UnknownTargetSetError(PhindicatorsError, LookupError):
-    """No target set has the requested id.
-
-    Attributes
-    ----------
-    query : str
-        What was looked up.
-    suggestions : tuple of str
-        Close matches, best first; may be empty.
-    """
-
-    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
-        self.query = query
-        self.suggestions = tuple(suggestions)
-        message = f"no target set named {query!r}"
-        if self.suggestions:
-            message += "; did you mean " + ", ".join(map(repr, self.suggestions)) + "?"
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        return str(self.args[0])
+class TargetError(PhindicatorsError, ValueError):
+    """A target applied to something it cannot judge: another indicator's
+    result, a value that is not a number, or a relative target whose baseline
+    is neither stored nor supplied."""
 
 
 class ParseError(PhindicatorsError, ValueError):
