@@ -16,6 +16,18 @@ Importing the package reads no data and does not import pint: the catalog is
 read and the unit registry built on first use.
 """
 
+from .audit import (
+    Cause,
+    PartsCheck,
+    TargetCheck,
+    TargetStatus,
+    Verdict,
+    audit,
+    check_parts,
+    check_target,
+    infer_count,
+)
+from .audit import Status as AuditStatus
 from .catalog import Catalog, bundled_catalog, find, get, indicators, load_catalog, lookup
 from .compute import Result, compute
 from .errors import (
@@ -33,6 +45,8 @@ from .errors import (
     UnknownTargetSetError,
     UnknownTermError,
 )
+from .extract import Mention, extract
+from .figures import Bound, Figure, parse_figure
 from .model import Example, Indicator, Kind, Polarity, Source, Term, Text
 from .rules import (
     Importance,
@@ -49,18 +63,24 @@ from .units import registry
 __version__ = "0.1.0"
 
 __all__ = [
+    "AuditStatus",
+    "Bound",
     "Catalog",
     "CatalogError",
+    "Cause",
     "Comparator",
     "DefinitionError",
     "Example",
+    "Figure",
     "Importance",
     "Indicator",
     "InvalidCountsError",
     "InvalidOptionError",
     "Kind",
+    "Mention",
     "Operator",
     "ParseError",
+    "PartsCheck",
     "PhindicatorsError",
     "Polarity",
     "Result",
@@ -68,8 +88,10 @@ __all__ = [
     "Scope",
     "Source",
     "Target",
+    "TargetCheck",
     "TargetError",
     "TargetSet",
+    "TargetStatus",
     "Term",
     "Text",
     "UnitError",
@@ -78,17 +100,24 @@ __all__ = [
     "UnknownNameError",
     "UnknownTargetSetError",
     "UnknownTermError",
+    "Verdict",
     "Violation",
+    "audit",
     "bundled_catalog",
     "check_counts",
+    "check_parts",
+    "check_target",
     "compute",
+    "extract",
     "find",
     "get",
     "indicators",
+    "infer_count",
     "load_catalog",
     "load_target_sets",
     "load_validation_rules",
     "lookup",
+    "parse_figure",
     "registry",
     "target_set",
     "target_sets",
