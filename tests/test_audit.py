@@ -351,7 +351,7 @@ def test_target_checks(tiny: Catalog) -> None:
     assert check_target(rate, "95.52%", at_least_90).status is TargetStatus.MET
     assert check_target(rate, "89%", at_least_90).status is TargetStatus.NOT_MET
     assert check_target(rate, "95%以上", at_least_90).status is TargetStatus.MET
-    assert check_target(rate, "85%以上", at_least_90).status is TargetStatus.UNDECIDED
+    assert check_target(rate, "85%以上", at_least_90).status is TargetStatus.UNCERTAIN
     assert check_target(rate, "85%以下", at_least_90).status is TargetStatus.NOT_MET
     assert check_target(rate, "95%", [_target("death_ratio", "<=", 20, "per_hundred_thousand")]).status is (
         TargetStatus.NO_TARGET
@@ -374,7 +374,7 @@ def test_relative_targets_without_a_baseline_are_undecided(tiny: Catalog) -> Non
         source=Source(id="plan", title="A plan"),
     )
     check = check_target(tiny.get("death_ratio"), "30/10万", [target])
-    assert check.status is TargetStatus.UNDECIDED and "baseline" in check.detail
+    assert check.status is TargetStatus.UNCERTAIN and "baseline" in check.detail
 
 
 def test_seed_figures_against_the_womens_outline() -> None:

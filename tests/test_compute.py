@@ -167,3 +167,113 @@ def test_results_compare_by_value(tiny: Catalog) -> None:
     assert indicator.compute(1, 3) != indicator.compute(1, 4)
     assert "death_ratio" in repr(indicator.compute([1], [2]))
     assert isinstance(indicator.compute(1, 3), Result)
+
+
+# ------------------------------------------------------- confidence intervals
+
+
+def test_intervals_follow_the_kind(tiny: Catalog) -> None:
+    import attrs
+
+    from phindicators.model import Kind
+    from phindicators.stats import poisson_interval, wilson_interval
+
+    managed = tiny.get("managed_rate").compute(2067, 2164)
+    expected = wilson_interval(2067, 2164, multiplier=100)
+    assert (managed.lower, managed.upper, managed.confidence, managed.method) == (
+        expected.lower, expected.upper, 0.95, "wilson"
+    )
+    few = tiny.get("death_ratio").compute(2, 2158)
+    assert few.method == "exact"
+    assert few.upper == poisson_interval(2, 2158, multiplier=100_000, method="exact").upper
+    assert tiny.get("death_ratio").compute(23, 2158).method == "byar"
+    assert tiny.get("places_per_1000").compute(751, 318_000).method == "byar"
+    assert tiny.get("death_count").compute(3).upper == poisson_interval(3).upper
+    mean = tiny.get("mean_amount").compute(9.55, 81)
+    assert mean.intervals == () and mean.lower is None and mean.method is None
+    completion = attrs.evolve(tiny.get("managed_rate"), id="screening_completion", kind=Kind.COMPLETION)
+    done = completion.compute(6271, 6030)  # above 100 %: achieved exceeds the task
+    assert done.value > 100 and done.method == "byar"
+    assert done.lower < done.value < done.upper
+
+
+def test_confidence_levels_and_method_options(tiny: Catalog) -> None:
+    from phindicators import InvalidOptionError
+
+    managed = tiny.get("managed_rate")
+    both = managed.compute(81, 263, confidence=(0.95, 99.8))
+    assert [i.confidence for i in both.intervals] == [0.95, 0.998]
+    assert both.interval(0.998).lower < both.lower < both.value < both.upper < both.interval(99.8).upper
+    assert managed.compute(81, 263, confidence=None).intervals == ()
+    assert managed.compute(81, 263, confidence=95) == managed.compute(81, 263)
+    exact = managed.compute(5, 25, method="clopper_pearson")
+    assert (round(exact.lower, 1), round(exact.upper, 1)) == (6.8, 40.7)  # Conover's 0.068-0.407
+    with pytest.raises(InvalidOptionError, match="confidence must be"):
+        managed.compute(1, 2, confidence=0.5)
+    with pytest.raises(InvalidOptionError, match="'wilson', 'clopper_pearson'; got 'byar'"):
+        managed.compute(1, 2, method="byar")
+    with pytest.raises(InvalidOptionError, match="got 'wilsn'"):
+        managed.compute(1, 2, method="wilsn")
+    with pytest.raises(InvalidOptionError, match="no interval for this kind"):
+        tiny.get("mean_amount").compute(1, 2, method="exact")
+    with pytest.raises(InvalidOptionError, match="no 0.99 interval attached"):
+        managed.compute(1, 2).interval(0.99)
+
+
+def test_unit_conversion_converts_the_limits(tiny: Catalog) -> None:
+    result = tiny.get("death_ratio").compute(23, 2158, confidence=(0.95, 0.998))
+    permille = result.to("permille")
+    for before, after in zip(result.intervals, permille.intervals, strict=True):
+        assert after.lower == pytest.approx(before.lower / 100, rel=1e-15)
+        assert after.upper == pytest.approx(before.upper / 100, rel=1e-15)
+        assert after.value == permille.value
+    assert permille.to("per_hundred_thousand").upper == pytest.approx(result.upper, rel=1e-15)
+
+
+@given(proportion_arrays())
+def test_vectorised_intervals_equal_scalar_ones(arrays: tuple[np.ndarray, np.ndarray]) -> None:
+    from tests.conftest import TINY
+
+    catalog = Catalog.from_toml(TINY)
+    num, den = arrays
+    for indicator in (catalog.get("managed_rate"), catalog.get("death_ratio")):
+        result = indicator.compute(num, den, confidence=(0.95, 0.998))
+        for index in np.ndindex(num.shape):
+            one = indicator.compute(int(num[index]), int(den[index]), confidence=(0.95, 0.998))
+            for mine, whole in zip(one.intervals, result.intervals, strict=True):
+                assert (mine.lower, mine.upper) == (whole.lower[index], whole.upper[index])
+                assert whole.lower[index] <= whole.value[index] <= whole.upper[index]
+
+
+def test_results_stay_backwards_compatible(tiny: Catalog) -> None:
+    indicator = tiny.get("managed_rate")
+    bare = Result(indicator, 1.0, 2.0, 50.0, "percent")
+    assert bare.intervals == () and bare.lower is None and bare.period is None
+    assert bare.format() == "50.00%" and bare.to("permille").value == 500.0
+    assert indicator.compute(1, 2) != indicator.compute(1, 2, confidence=0.998)
+    assert indicator.compute(1, 2) == indicator.compute(1, 2)
+    assert repr(indicator.compute(1, 2)) == "Result(indicator='managed_rate', value=50.0, unit='percent')"
+
+
+def test_with_confidence_recomputes_from_the_counts(tiny: Catalog) -> None:
+    result = tiny.get("managed_rate").compute([5, 50], [25, 100], method="clopper_pearson", confidence=None)
+    wider = result.with_confidence((0.95, 0.998))
+    assert [i.method for i in wider.intervals] == ["wilson", "wilson"]  # none attached: the default
+    exact = tiny.get("managed_rate").compute([5, 50], [25, 100], method="clopper_pearson")
+    assert exact.with_confidence(0.998).method == "clopper_pearson"
+    assert wider.value is result.value
+
+
+def test_results_carry_their_period(tiny: Catalog) -> None:
+    import datetime
+
+    from phindicators import InvalidOptionError, ParseError
+    from phindicators.pooling import Period
+
+    result = tiny.get("death_ratio").compute(2, 2158, period="2023年1-10月")
+    assert result.period == Period(datetime.date(2023, 1, 1), datetime.date(2023, 10, 31), "2023年1-10月")
+    assert tiny.get("death_ratio").compute(2, 2158, period=Period.year(2023)).period.days == 365
+    with pytest.raises(ParseError):
+        tiny.get("death_ratio").compute(2, 2158, period="1-10月")
+    with pytest.raises(InvalidOptionError, match="period must be"):
+        tiny.get("death_ratio").compute(2, 2158, period=2023)

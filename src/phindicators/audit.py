@@ -37,6 +37,7 @@ from fractions import Fraction
 
 import attrs
 
+from .compare import TargetStatus
 from .compute import Result
 from .display import format_number
 from .errors import InvalidCountsError, InvalidOptionError, UnitError
@@ -52,7 +53,6 @@ __all__ = [
     "PartsCheck",
     "Status",
     "TargetCheck",
-    "TargetStatus",
     "Verdict",
     "audit",
     "check_parts",
@@ -771,21 +771,6 @@ def check_parts(total: Amount, parts: Sequence[Amount] | Mapping[str, Amount]) -
     )
 
 
-class TargetStatus(enum.StrEnum):
-    """Whether a printed figure meets the targets a plan sets.
-
-    Examples
-    --------
-    >>> TargetStatus.NOT_MET.value
-    'not_met'
-    """
-
-    MET = "met"
-    NOT_MET = "not_met"
-    UNDECIDED = "undecided"
-    NO_TARGET = "no_target"
-
-
 @attrs.frozen
 class TargetCheck:
     """A printed figure held to the targets of one plan.
@@ -794,7 +779,7 @@ class TargetCheck:
     ----------
     status : TargetStatus
         ``MET`` when the figure meets every target the plan sets on the
-        indicator, ``NOT_MET`` when it misses one, ``UNDECIDED`` when a bound
+        indicator, ``NOT_MET`` when it misses one, ``UNCERTAIN`` when a bound
         ("95%以上") straddles a threshold or a relative target has no
         baseline, ``NO_TARGET`` when the plan sets none.
     targets : tuple of Target
@@ -872,7 +857,7 @@ def check_target(
         try:
             met = {bool(target.is_met(end * factor)) for end in ends}
         except TargetError as error:
-            statuses.append(TargetStatus.UNDECIDED)
+            statuses.append(TargetStatus.UNCERTAIN)
             details.append(f"{_rule(target)}: {error}")
             continue
         if met == {True}:
@@ -880,7 +865,7 @@ def check_target(
         elif met == {False} and (len(ends) == 1 or target.direction != "range"):
             status = TargetStatus.NOT_MET
         else:
-            status = TargetStatus.UNDECIDED
+            status = TargetStatus.UNCERTAIN
         statuses.append(status)
         details.append(f"{_rule(target)}: {status.value}")
     overall = (
@@ -888,7 +873,7 @@ def check_target(
         if TargetStatus.NOT_MET in statuses
         else TargetStatus.MET
         if set(statuses) == {TargetStatus.MET}
-        else TargetStatus.UNDECIDED
+        else TargetStatus.UNCERTAIN
     )
     return TargetCheck(overall, chosen, "; ".join(details))
 

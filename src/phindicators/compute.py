@@ -5,11 +5,17 @@ counts are validated (:func:`phindicators.validation.validate_counts`), divided
 as float64 arrays and scaled to the indicator's unit by one exact factor. No
 Python loop runs per element and no pint object is built; a
 :attr:`Result.quantity` is made only when asked for.
+
+Each result carries its confidence interval(s), computed by the method the
+indicator's kind calls for (:data:`KIND_INTERVALS`): Wilson's score interval
+for proportions, the Poisson interval of the numerator count (exact below 10
+events, Byar's from 10) for the kinds that count events, none for means.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -17,6 +23,15 @@ import attrs
 import numpy as np
 
 from .display import format_value
+from .errors import InvalidOptionError
+from .model import Kind
+from .stats import (
+    POISSON_METHODS,
+    PROPORTION_METHODS,
+    Interval,
+    confidence_levels,
+    interval_bounds,
+)
 from .units import UNITS, conversion_factor, quantity
 from .validation import validate_counts
 
@@ -25,10 +40,35 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
 
     from .model import Indicator
+    from .pooling import Period
+    from .stats import Confidence
 
-__all__ = ["Result", "compute"]
+__all__ = ["KIND_INTERVALS", "Result", "compute", "value_scale"]
 
 Values = float | np.ndarray
+
+#: The interval methods each kind accepts, its default first. Proportions
+#: take Wilson (PHE's method) or Clopper–Pearson. Rates, ratios, densities
+#: and counts take a Poisson interval of the numerator count, the
+#: denominator treated as fixed (PHE's method for rates). Completion
+#: (achieved / assigned task) takes the same: the achieved number is a count
+#: of events and the assignment a fixed number set in advance; a binomial
+#: interval would be wrong because achievement may exceed 100 %. Means have
+#: none: their uncertainty needs the spread of the individual amounts, which
+#: the sum and the number of beneficiaries do not give.
+KIND_INTERVALS: dict[Kind, tuple[str, ...]] = {
+    Kind.PROPORTION: PROPORTION_METHODS,
+    Kind.RATE: POISSON_METHODS,
+    Kind.RATIO: POISSON_METHODS,
+    Kind.DENSITY: POISSON_METHODS,
+    Kind.COMPLETION: POISSON_METHODS,
+    Kind.COUNT: POISSON_METHODS,
+    Kind.MEAN: (),
+}
+
+
+def _interval_tuple(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    return tuple(intervals)
 
 
 def _same(a: object, b: object) -> bool:
@@ -52,6 +92,16 @@ class Result:
         the counts were scalars, otherwise an array of their broadcast shape.
     unit : str
         The unit of ``value`` (a name from :data:`phindicators.units.UNITS`).
+    intervals : tuple of Interval
+        The confidence intervals, one per level asked for, in ``unit``
+        (empty when none were asked for, or for means). :attr:`lower`,
+        :attr:`upper`, :attr:`confidence` and :attr:`method` read the first.
+    period : Period or None
+        The period the counts cover, e.g. "2023年1-10月".
+    annualisation : float or None
+        The factor the value and limits were multiplied by to express a
+        part-year rate per year (see :func:`phindicators.pooling.annualise`);
+        None when not annualised.
 
     Examples
     --------
@@ -63,6 +113,8 @@ class Result:
     '95.52%'
     >>> result.to("permille").format()
     '955.18‰'
+    >>> round(result.lower, 2), round(result.upper, 2), result.confidence, result.method
+    (94.57, 96.32, 0.95, 'wilson')
     """
 
     indicator: Indicator
@@ -70,6 +122,86 @@ class Result:
     denominator: Values | None
     value: Values
     unit: str
+    intervals: tuple[Interval, ...] = attrs.field(default=(), converter=_interval_tuple)
+    period: Period | None = None
+    annualisation: float | None = None
+
+    @property
+    def lower(self) -> Values | None:
+        """Lower limit of the first interval, in :attr:`unit` (None without one)."""
+        return self.intervals[0].lower if self.intervals else None
+
+    @property
+    def upper(self) -> Values | None:
+        """Upper limit of the first interval, in :attr:`unit` (None without one)."""
+        return self.intervals[0].upper if self.intervals else None
+
+    @property
+    def confidence(self) -> float | None:
+        """Confidence level of the first interval (None without one)."""
+        return self.intervals[0].confidence if self.intervals else None
+
+    @property
+    def method(self) -> str | None:
+        """Method of the first interval (a key of
+        :data:`phindicators.stats.INTERVAL_METHODS`; None without one)."""
+        return self.intervals[0].method if self.intervals else None
+
+    def interval(self, confidence: float) -> Interval:
+        """The attached interval at ``confidence``.
+
+        Raises
+        ------
+        InvalidOptionError
+            If the result carries no interval at that level; use
+            :meth:`with_confidence` to compute it.
+
+        Examples
+        --------
+        >>> from phindicators import get
+        >>> result = get("infant_mortality_rate").compute(23, 2158, confidence=(0.95, 0.998))
+        >>> round(result.interval(99.8).upper, 2)
+        19.49
+        """
+        (level,) = confidence_levels(confidence)
+        for interval in self.intervals:
+            if interval.confidence == level:
+                return interval
+        attached = ", ".join(f"{i.confidence:g}" for i in self.intervals) or "none"
+        raise InvalidOptionError(
+            f"{self.indicator.id}: no {level:g} interval attached (attached: {attached}); "
+            "use with_confidence() to compute it"
+        )
+
+    def with_confidence(self, confidence: Confidence | None) -> Result:
+        """The same result with intervals at other levels, recomputed from the counts.
+
+        The method stays the one the result's intervals were computed with
+        (the kind's default if it carries none), and an annualised result
+        stays annualised.
+
+        Examples
+        --------
+        >>> from phindicators import get
+        >>> result = get("infant_mortality_rate").compute(23, 2158)
+        >>> [i.confidence for i in result.with_confidence((0.95, 0.998)).intervals]
+        [0.95, 0.998]
+        """
+        method = None
+        if self.intervals and self.intervals[0].method in KIND_INTERVALS[self.indicator.kind]:
+            method = self.intervals[0].method
+        fresh = compute(
+            self.indicator,
+            self.numerator,
+            self.denominator,
+            confidence=confidence,
+            method=method,
+            period=self.period,
+        )
+        intervals = fresh.intervals
+        if self.annualisation is not None:
+            intervals = tuple(i.scaled(self.annualisation) for i in intervals)
+        return attrs.evolve(self, intervals=intervals)
 
     @property
     def quantity(self) -> pint.Quantity:
@@ -100,7 +232,8 @@ class Result:
         )
 
     def to(self, unit: str) -> Result:
-        """The same result expressed in another unit of the same dimension.
+        """The same result expressed in another unit of the same dimension,
+        with its intervals converted too.
 
         Raises
         ------
@@ -108,7 +241,12 @@ class Result:
             If ``unit`` is unknown or of another dimension.
         """
         factor = conversion_factor(self.unit, unit)
-        return attrs.evolve(self, value=self.value * factor, unit=unit)
+        return attrs.evolve(
+            self,
+            value=self.value * factor,
+            unit=unit,
+            intervals=tuple(i.scaled(factor) for i in self.intervals),
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
@@ -132,9 +270,43 @@ def _scale(numerator_unit: str, denominator_unit: str, unit: str) -> float:
     return float(size[numerator_unit] / size[denominator_unit] / size[unit])
 
 
+def value_scale(indicator: Indicator) -> float:
+    """The exact factor from numerator / denominator, each in its term's
+    unit, to a value in the indicator's unit.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> value_scale(get("maternal_mortality_ratio"))
+    100000.0
+    """
+    den_unit = indicator.denominator.unit if indicator.denominator is not None else "count"
+    return _scale(indicator.numerator.unit, den_unit, indicator.unit)
 
 
-def compute(indicator: Indicator, numerator: ArrayLike, denominator: ArrayLike | None = None) -> Result:
+def _interval_method(indicator: Indicator, method: str | None) -> str | None:
+    """The method to use for ``indicator``: its kind's default, or ``method``
+    if the kind accepts it."""
+    allowed = KIND_INTERVALS[indicator.kind]
+    if method is None:
+        return allowed[0] if allowed else None
+    if method not in allowed:
+        accepted = ", ".join(map(repr, allowed)) if allowed else "none (no interval for this kind)"
+        raise InvalidOptionError(
+            f"{indicator.id}: method must be one for a {indicator.kind}: {accepted}; got {method!r}"
+        )
+    return method
+
+
+def compute(
+    indicator: Indicator,
+    numerator: ArrayLike,
+    denominator: ArrayLike | None = None,
+    *,
+    confidence: Confidence | None = 0.95,
+    method: str | None = None,
+    period: Period | str | None = None,
+) -> Result:
     """Compute ``indicator`` from counts, for scalars or arrays of any shape.
 
     Parameters
@@ -147,6 +319,17 @@ def compute(indicator: Indicator, numerator: ArrayLike, denominator: ArrayLike |
     denominator : array_like, optional
         Denominator counts; broadcast against ``numerator``. Omit for
         indicators of kind ``count``.
+    confidence : float, sequence of float or None
+        Level(s) of the confidence interval(s) to attach: 0.95 by default,
+        ``(0.95, 0.998)`` for both; a fraction in [0.9, 1) or a percentage in
+        [90, 100). None attaches none.
+    method : str, optional
+        Override the kind's interval method: ``"clopper_pearson"`` for a
+        proportion, ``"exact"`` or ``"byar"`` for counts of events (see
+        :data:`KIND_INTERVALS`).
+    period : Period or str, optional
+        The period the counts cover; a string is read by
+        :meth:`phindicators.pooling.Period.parse` ("2023年1-10月").
 
     Returns
     -------
@@ -160,6 +343,8 @@ def compute(indicator: Indicator, numerator: ArrayLike, denominator: ArrayLike |
         Negative, NaN or infinite counts, fractions where counts are whole, a
         zero denominator, a numerator above the denominator of a proportion.
         For arrays the message lists the first offending positions.
+    InvalidOptionError
+        A confidence level out of range, or a method the kind does not take.
 
     Examples
     --------
@@ -170,15 +355,49 @@ def compute(indicator: Indicator, numerator: ArrayLike, denominator: ArrayLike |
     '10.66‰'
     >>> compute(imr, np.array([23, 5]), np.array([2158, 1000])).format()
     array(['10.66‰', '5.00‰'], dtype='<U6')
+    >>> result = compute(imr, 5, 1000)
+    >>> round(result.lower, 2), round(result.upper, 2), result.method
+    (1.62, 11.67, 'exact')
     """
-    num, den = validate_counts(indicator, numerator, denominator)
-    den_unit = indicator.denominator.unit if indicator.denominator is not None else "count"
-    scale = _scale(indicator.numerator.unit, den_unit, indicator.unit)
-    value = num * scale if den is None else np.divide(num, den)
-    if den is not None and scale != 1.0:
-        value *= scale
-    if num.ndim == 0:  # scalars in, Python floats out
-        return Result(
-            indicator, float(num), None if den is None else float(den), float(value), indicator.unit
+    levels = () if confidence is None else confidence_levels(confidence)
+    chosen = _interval_method(indicator, method)
+    if period is not None:
+        period = _period(period)
+    num_array, den_array = validate_counts(indicator, numerator, denominator)
+    scale = value_scale(indicator)
+    value_array = num_array * scale if den_array is None else np.divide(num_array, den_array)
+    if den_array is not None and scale != 1.0:
+        value_array *= scale
+    num: Values = num_array
+    den: Values | None = den_array
+    value: Values = value_array
+    if num_array.ndim == 0:  # scalars in, Python floats out
+        num, value = float(num_array), float(value_array)
+        den = None if den_array is None else float(den_array)
+    intervals: tuple[Interval, ...] = ()
+    if chosen is not None and levels:
+        exposure = 1.0 if den is None else den
+        # The limits are those of the count scaled like the value: numerator
+        # and denominator stay in their terms' units, the scale converts.
+        intervals = tuple(
+            Interval(value, *_bounds(chosen, num, exposure, level, scale))
+            for level in levels
         )
-    return Result(indicator, num, den, value, indicator.unit)
+    return Result(indicator, num, den, value, indicator.unit, intervals, period)
+
+
+def _bounds(
+    method: str, num: Values, den: Values, level: float, scale: float
+) -> tuple[Values, Values, float, str]:
+    lower, upper, used = interval_bounds(method, num, den, level, scale)
+    return lower, upper, level, used
+
+
+def _period(period: Period | str) -> Period:
+    from .pooling import Period
+
+    if isinstance(period, Period):
+        return period
+    if isinstance(period, str):
+        return Period.parse(period)
+    raise InvalidOptionError(f"period must be a Period or a string such as '2023年1-10月', got {period!r}")

@@ -37,9 +37,12 @@ from .errors import DefinitionError, UnitError
 from .units import UNITS, unit_spec
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from collections.abc import Sequence
+
     from numpy.typing import ArrayLike
 
     from .compute import Result
+    from .pooling import Period
 
 __all__ = [
     "KINDS",
@@ -402,18 +405,34 @@ class Indicator:
         """Every name the indicator goes by (Chinese, English, then aliases)."""
         return (self.name_zh, self.name_en, *self.aliases)
 
-    def compute(self, numerator: ArrayLike, denominator: ArrayLike | None = None) -> Result:
-        """Compute the indicator from counts; see :func:`phindicators.compute`.
+    def compute(
+        self,
+        numerator: ArrayLike,
+        denominator: ArrayLike | None = None,
+        *,
+        confidence: float | Sequence[float] | None = 0.95,
+        method: str | None = None,
+        period: Period | str | None = None,
+    ) -> Result:
+        """Compute the indicator from counts, with its confidence interval(s);
+        see :func:`phindicators.compute`.
 
         Examples
         --------
         >>> from phindicators import get
-        >>> get("maternal_mortality_ratio").compute(2, 2158).format("en")
+        >>> result = get("maternal_mortality_ratio").compute(2, 2158)
+        >>> result.format("en")
         '92.68 per 100,000 live births'
+        >>> result.method, round(result.lower, 2), round(result.upper, 2)
+        ('exact', 11.22, 334.79)
+        >>> get("maternal_mortality_ratio").compute(2, 2158, confidence=None).intervals
+        ()
         """
         from .compute import compute
 
-        return compute(self, numerator, denominator)
+        return compute(
+            self, numerator, denominator, confidence=confidence, method=method, period=period
+        )
 
     def __str__(self) -> str:
         return f"{self.name_zh} ({self.id})"

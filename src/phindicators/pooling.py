@@ -1,0 +1,461 @@
+"""Pooling results over areas and periods, and the periods results cover.
+
+Aggregating areas or periods sums numerators and denominators and computes
+the indicator again from the sums: the pooled maternal mortality ratio of two
+counties is their deaths over their births, never the mean of their ratios.
+Group sums use :func:`numpy.bincount`, one pass per count.
+
+A report often covers part of a year ("1-10月"). :class:`Period` says which
+days the counts cover and travels with the :class:`~phindicators.Result`;
+:func:`annualise` turns a part-year rate into a rate per year, only when asked
+and recording the factor it applied (as DHIS2's "annualized" flag does).
+
+Examples
+--------
+>>> import numpy as np
+>>> from phindicators import get
+>>> mmr = get("maternal_mortality_ratio")
+>>> pooled = pool(mmr.compute(np.array([1, 1]), np.array([1000, 1158])))
+>>> pooled.format()
+'92.68/10万'
+>>> Period.parse("2023年1-10月").days
+304
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import itertools
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+import numpy as np
+
+from .compute import Result, compute
+from .errors import InvalidOptionError, ParseError
+from .model import Kind
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from numpy.typing import ArrayLike
+
+__all__ = ["ANNUALISABLE_KINDS", "Period", "Pooled", "annualise", "pool", "pool_periods"]
+
+
+def _is_date(instance: object, attribute: attrs.Attribute, value: object) -> None:
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        raise InvalidOptionError(f"Period.{attribute.name} must be a datetime.date, got {value!r}")
+
+
+_DASH = r"\s*[-－~～—–至到]\s*"
+_MONTH = r"(1[0-2]|0?[1-9])"
+
+# (pattern, how to build the period from its groups); tried in order.
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"^(?:(\d{{4}})\s*年)?\s*{_MONTH}{_DASH}{_MONTH}\s*月(?:份)?$"), "months"),
+    (re.compile(rf"^(?:(\d{{4}})\s*年)?\s*{_MONTH}\s*月(?:份)?$"), "month"),
+    (re.compile(r"^(\d{4})\s*年(?:度|全年)?$"), "year"),
+    (re.compile(rf"^(\d{{4}})-{_MONTH}(?:/|{_DASH})(\d{{4}})-{_MONTH}$"), "iso"),
+)
+
+
+@attrs.frozen
+class Period:
+    """The days a result's counts cover, first and last included.
+
+    Attributes
+    ----------
+    start, end : datetime.date
+        First and last day.
+    label : str
+        How the report names it ("2023年1-10月"); "" if made from dates.
+
+    Examples
+    --------
+    >>> period = Period.months(2023, 1, 10)
+    >>> period.start, period.end, period.days
+    (datetime.date(2023, 1, 1), datetime.date(2023, 10, 31), 304)
+    >>> round(period.annualisation_factor(), 4), period.annualisation_factor("months")
+    (1.2007, 1.2)
+    """
+
+    start: datetime.date = attrs.field(validator=_is_date)
+    end: datetime.date = attrs.field(validator=_is_date)
+    label: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidOptionError(f"a period ends after it starts, got {self.start} to {self.end}")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        """The calendar year ``year``.
+
+        Examples
+        --------
+        >>> Period.year(2024).days
+        366
+        """
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"{year}年")
+
+    @classmethod
+    def months(cls, year: int, first: int, last: int) -> Period:
+        """Months ``first`` to ``last`` of ``year``, as in "1-10月".
+
+        Raises
+        ------
+        InvalidOptionError
+            Months outside 1..12 or in the wrong order.
+        """
+        if not (1 <= first <= last <= 12):
+            raise InvalidOptionError(
+                f"months must satisfy 1 <= first <= last <= 12, got {first} and {last}"
+            )
+        end = datetime.date(year, last, calendar.monthrange(year, last)[1])
+        label = f"{year}年{first}月" if first == last else f"{year}年{first}-{last}月"
+        return cls(datetime.date(year, first, 1), end, label)
+
+    @classmethod
+    def parse(cls, text: str, *, year: int | None = None) -> Period:
+        """Read a period as reports print it.
+
+        Accepts "2023年", "2023年度", "2023年1-10月" (with "-", "～", "至"...),
+        "2023年3月", "1-6月" or "3月" with ``year`` given, and
+        "2023-01/2023-10".
+
+        Raises
+        ------
+        ParseError
+            Text in none of these forms, or a month range without a year.
+
+        Examples
+        --------
+        >>> Period.parse("2023年1～6月").label
+        '2023年1-6月'
+        >>> Period.parse("1-6月", year=2022).end
+        datetime.date(2022, 6, 30)
+        """
+        cleaned = text.strip()
+        for pattern, form in _PATTERNS:
+            match = pattern.match(cleaned)
+            if match is None:
+                continue
+            groups = match.groups()
+            if form == "iso":
+                y1, m1, y2, m2 = (int(g) for g in groups)
+                end = datetime.date(y2, m2, calendar.monthrange(y2, m2)[1])
+                return cls(datetime.date(y1, m1, 1), end, cleaned)
+            found = int(groups[0]) if groups[0] else year
+            if found is None:
+                raise ParseError(text, "the period names no year; pass year=")
+            if form == "year":
+                return cls.year(found)
+            months = [int(g) for g in groups[1:]]
+            try:
+                return cls.months(found, months[0], months[-1])
+            except InvalidOptionError as error:
+                raise ParseError(text, str(error)) from None
+        raise ParseError(text, "not a period such as '2023年', '2023年1-10月' or '2023-01/2023-10'")
+
+    @property
+    def days(self) -> int:
+        """How many days the period covers."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def whole_months(self) -> int | None:
+        """How many calendar months the period covers, None unless it starts
+        on a first and ends on a last day of a month."""
+        last_day = calendar.monthrange(self.end.year, self.end.month)[1]
+        if self.start.day != 1 or self.end.day != last_day:
+            return None
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def annualisation_factor(self, basis: str = "days") -> float:
+        """The factor that turns a total over this period into a total per year.
+
+        Parameters
+        ----------
+        basis : {"days", "months"}
+            ``"days"`` (DHIS2's rule): days in the year from ``start`` (365 or
+            366) over days in the period. ``"months"``: 12 over whole months,
+            as Chinese reports often annualise ("×12/10").
+
+        Raises
+        ------
+        InvalidOptionError
+            An unknown basis, or "months" for a period that is not whole
+            months.
+        """
+        if basis not in _BASES:
+            raise InvalidOptionError(f"basis must be one of {', '.join(map(repr, _BASES))}, got {basis!r}")
+        return _BASES[basis](self)
+
+    def __str__(self) -> str:
+        return self.label or f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+
+def _days_basis(period: Period) -> float:
+    start = period.start
+    try:
+        next_year = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        next_year = start.replace(year=start.year + 1, day=28) + datetime.timedelta(days=1)
+    return (next_year - start).days / period.days
+
+
+def _months_basis(period: Period) -> float:
+    months = period.whole_months
+    if months is None:
+        raise InvalidOptionError(
+            f"period {period} is not whole calendar months; annualise it with basis='days'"
+        )
+    return 12 / months
+
+
+_BASES = {"days": _days_basis, "months": _months_basis}
+
+#: Kinds whose values are totals over the period, so that a part-year value
+#: can be expressed per year. Proportions, ratios, densities, means and
+#: completion are not: both their terms cover the same period, or the
+#: denominator is a stock.
+ANNUALISABLE_KINDS = (Kind.RATE, Kind.COUNT)
+
+
+def annualise(result: Result, *, basis: str = "days") -> Result:
+    """Express a part-year rate (or count) per year.
+
+    Value and limits are multiplied by ``result.period``'s
+    :meth:`~Period.annualisation_factor`, which the returned result records
+    in ``annualisation``. Only rates per population at risk should be
+    annualised: a rate whose denominator is itself counted over the period
+    (infant deaths per live births) must not be, and the caller is the one
+    who knows which it is.
+
+    Raises
+    ------
+    InvalidOptionError
+        No period on the result, a kind that is not annualised, a result
+        already annualised, or an unknown basis.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> annualise(get("maternal_mortality_ratio").compute(1, 1000, period="2023年1-6月"))
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.InvalidOptionError: maternal_mortality_ratio: a ratio is not annualised ...
+    """
+    indicator = result.indicator
+    if result.period is None:
+        raise InvalidOptionError(f"{indicator.id}: the result has no period to annualise from")
+    if indicator.kind not in ANNUALISABLE_KINDS:
+        raise InvalidOptionError(
+            f"{indicator.id}: a {indicator.kind} is not annualised "
+            f"(only {', '.join(ANNUALISABLE_KINDS)}: totals over the period)"
+        )
+    if result.annualisation is not None:
+        raise InvalidOptionError(f"{indicator.id}: the result is already annualised")
+    factor = result.period.annualisation_factor(basis)
+    return attrs.evolve(
+        result,
+        value=result.value * factor,
+        intervals=tuple(i.scaled(factor) for i in result.intervals),
+        annualisation=factor,
+    )
+
+
+@attrs.frozen(eq=False)
+class Pooled:
+    """Results pooled by group label.
+
+    Attributes
+    ----------
+    labels : ndarray
+        The distinct group labels, sorted; ``result`` has one element per
+        label, in this order.
+    result : Result
+        The indicator recomputed from each group's summed counts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from phindicators import get
+    >>> rate = get("maternal_systematic_management_rate")
+    >>> pooled = pool(rate.compute([90, 10, 40], [100, 10, 50]), by=["东区", "西区", "东区"])
+    >>> pooled.labels.tolist(), pooled.result.format().tolist()
+    (['东区', '西区'], ['86.67%', '100.00%'])
+    """
+
+    labels: np.ndarray
+    result: Result
+
+
+def _recompute(result: Result, numerator: ArrayLike, denominator: ArrayLike | None, period: object) -> Result:
+    """The indicator from pooled counts, with the same interval levels and
+    method, period and annualisation as ``result``."""
+    levels = tuple(i.confidence for i in result.intervals)
+    pooled = compute(
+        result.indicator,
+        numerator,
+        denominator,
+        confidence=levels or None,
+        method=result.method if levels and result.method in _METHODS_KEPT else None,
+        period=period,  # type: ignore[arg-type]
+    )
+    if result.annualisation is None:
+        return pooled
+    return attrs.evolve(
+        pooled,
+        value=pooled.value * result.annualisation,
+        intervals=tuple(i.scaled(result.annualisation) for i in pooled.intervals),
+        annualisation=result.annualisation,
+    )
+
+
+# A scalar's interval records "exact" or "byar" where "auto" chose it; the
+# pooled counts choose again, so only explicit choices carry over.
+_METHODS_KEPT = ("clopper_pearson", "byar")
+
+
+def _group_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense integer codes of ``labels`` and the label of each code.
+
+    Integer labels in a compact range are used as codes directly (offset by
+    the minimum): no sort, one pass. Other labels are sorted by np.unique.
+    """
+    if labels.dtype.kind in "iu" and labels.size:
+        low, high = int(labels.min()), int(labels.max())
+        if high - low <= 4 * labels.size:
+            return labels - low if low else labels, np.arange(low, high + 1, dtype=labels.dtype)
+    names, codes = np.unique(labels, return_inverse=True)
+    return codes, names
+
+
+def pool(
+    result: Result,
+    *,
+    axis: int | tuple[int, ...] | None = None,
+    by: ArrayLike | None = None,
+    period: Period | str | None = None,
+) -> Result | Pooled:
+    """Pool a result array: sum numerators and denominators, then recompute.
+
+    Parameters
+    ----------
+    result : Result
+        An array result (areas, months, ...).
+    axis : int or tuple of int, optional
+        Pool along these axes; None (with no ``by``) pools everything.
+    by : array_like, optional
+        A group label for every element (the shape of ``result.value``):
+        returns a :class:`Pooled` with one element per distinct label.
+        Integer labels (area codes) are fastest.
+    period : Period or str, optional
+        The period of the pooled result; by default the result's own. Give
+        it when pooling along a time axis (twelve months into a year).
+
+    Returns
+    -------
+    Result or Pooled
+        The recomputed result (with the same interval levels and method), or
+        :class:`Pooled` when ``by`` is given.
+
+    Raises
+    ------
+    InvalidOptionError
+        Both ``axis`` and ``by``, or labels of the wrong shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from phindicators import get
+    >>> imr = get("infant_mortality_rate")
+    >>> months = imr.compute(np.array([[2, 3], [1, 0]]), np.array([[200, 210], [150, 160]]))
+    >>> pool(months, axis=1, period="2023年1-2月").format().tolist()
+    ['12.20‰', '3.23‰']
+    """
+    if axis is not None and by is not None:
+        raise InvalidOptionError("pool by axis or by labels, not both")
+    pooled_period = result.period if period is None else period
+    numerator, denominator = np.asarray(result.numerator), result.denominator
+    if by is None:
+        total = numerator.sum(axis=axis)
+        den_total = None if denominator is None else np.asarray(denominator).sum(axis=axis)
+        return _recompute(result, total, den_total, pooled_period)
+    labels = np.asarray(by)
+    if labels.shape != numerator.shape:
+        raise InvalidOptionError(
+            f"{result.indicator.id}: by must label every element: shape {numerator.shape}, "
+            f"got {labels.shape}"
+        )
+    codes, names = _group_codes(labels.ravel())
+    size = names.size
+    sums = np.bincount(codes, weights=numerator.ravel(), minlength=size)
+    if denominator is None:
+        den_sums = None
+        present = np.bincount(codes, minlength=size) > 0
+    else:
+        den_sums = np.bincount(codes, weights=np.asarray(denominator).ravel(), minlength=size)
+        present = den_sums > 0  # denominators are positive, so only empty groups sum to 0
+    if not present.all():
+        names, sums = names[present], sums[present]
+        den_sums = None if den_sums is None else den_sums[present]
+    return Pooled(names, _recompute(result, sums, den_sums, pooled_period))
+
+
+def pool_periods(results: Sequence[Result]) -> Result:
+    """Pool results of consecutive periods into one result for the whole span.
+
+    Every result must be of the same indicator and shape and carry a
+    :class:`Period`; the periods must not overlap or leave gaps. The pooled
+    result covers the first start to the last end.
+
+    Raises
+    ------
+    InvalidOptionError
+        No results, different indicators or shapes, a missing period,
+        overlapping periods or a gap, or mixed annualisation.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> imr = get("infant_mortality_rate")
+    >>> first = imr.compute(10, 1000, period="2023年1-6月")
+    >>> second = imr.compute(5, 1100, period="2023年7-12月")
+    >>> whole = pool_periods([first, second])
+    >>> whole.format(), str(whole.period)
+    ('7.14‰', '2023-01-01/2023-12-31')
+    """
+    if not results:
+        raise InvalidOptionError("pool_periods needs at least one result")
+    first = results[0]
+    for result in results:
+        if result.indicator != first.indicator:
+            raise InvalidOptionError(
+                f"cannot pool {result.indicator.id} with {first.indicator.id}: different indicators"
+            )
+        if np.shape(result.value) != np.shape(first.value):
+            raise InvalidOptionError(
+                f"{first.indicator.id}: shapes differ: {np.shape(first.value)} and {np.shape(result.value)}"
+            )
+        if result.period is None:
+            raise InvalidOptionError(f"{first.indicator.id}: every result must carry a period")
+        if result.annualisation is not None:
+            raise InvalidOptionError(
+                f"{first.indicator.id}: pool the counts before annualising, not annualised results"
+            )
+    ordered = sorted(results, key=lambda r: r.period.start)  # type: ignore[union-attr]
+    for before, after in itertools.pairwise(ordered):
+        gap = (after.period.start - before.period.end).days  # type: ignore[union-attr]
+        if gap != 1:
+            problem = "overlap" if gap < 1 else "leave a gap"
+            raise InvalidOptionError(
+                f"{first.indicator.id}: periods {before.period} and {after.period} {problem}"
+            )
+    numerator = sum(np.asarray(r.numerator) for r in ordered)
+    denominator = None if first.denominator is None else sum(np.asarray(r.denominator) for r in ordered)
+    span = Period(ordered[0].period.start, ordered[-1].period.end)  # type: ignore[union-attr]
+    return _recompute(first, numerator, denominator, span)
