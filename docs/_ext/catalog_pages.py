@@ -1,24 +1,47 @@
-"""Generate one page per indicator (and per target set) from the bundled catalog.
+"""Generate the catalog pages from the bundled catalog and target sets.
 
-The pages are written into ``docs/generated/`` when the build starts, so the
-documentation always shows what the installed package defines: nothing is
-copied by hand. Every worked example becomes a doctest that the docs build
-runs (``sphinx-build -b doctest``).
+When the build starts, this extension writes into ``docs/generated/``:
+
+- ``catalog.rst``: the searchable table of every indicator and the index by
+  domain;
+- ``indicators/<id>.rst``: one page per indicator (names, definition,
+  formula, unit and display, valid range, polarity, confidence-interval
+  method, every target of every bundled target set, source, worked examples
+  and what the bundled example report prints);
+- ``target_sets.rst`` and ``targets/<id>.rst``: one page per target set.
+
+Everything shown is read from the installed package at build time (the
+catalog, the target sets, the kind → interval-method table of
+:mod:`phindicators.compute`, the unit table), so the pages cannot drift from
+the code; nothing is copied by hand. Every worked example is a
+``.. doctest::`` block that ``sphinx-build -b doctest`` runs.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
 from pathlib import Path
-from typing import Any
-
-from sphinx.application import Sphinx
+from typing import TYPE_CHECKING, Any
 
 import phindicators as ph
-from phindicators.units import UNITS
+from phindicators.compute import KIND_INTERVALS
+from phindicators.extract import Mention, example_report, extract
+from phindicators.stats import INTERVAL_METHODS
+from phindicators.targets import COMPARATORS, Comparator
+from phindicators.units import UNITS, conversion_factor
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from sphinx.application import Sphinx
 
 OUT = "generated"
 
+# Prose for the members of the model's enums and for the unit names. A
+# member or unit missing here fails the build with a KeyError, so a new kind
+# or unit cannot ship undocumented.
 KIND_TEXT = {
     "proportion": "proportion — the numerator is a subset of the denominator (0–100 %)",
     "rate": "rate — events per population at risk",
@@ -45,15 +68,22 @@ UNIT_TEXT = {
     "yuan": "yuan (元)",
     "wan_yuan": "10 000 yuan (万元)",
 }
-# Multiplier of the unit, written as in a formula.
-SCALE_TEXT = {
-    "percent": " × 100 %",
-    "permille": " × 1 000 ‰",
-    "per_hundred": " × 100",
-    "per_thousand": " × 1 000",
-    "per_ten_thousand": " × 10 000",
-    "per_hundred_thousand": " × 100 000",
+SCOPE_TEXT = {
+    "global": "global (a world aggregate)",
+    "national": "national",
+    "provincial": "provincial",
+    "local": "local",
 }
+# The public function behind each interval method name results carry.
+INTERVAL_FUNCTIONS = {
+    "wilson": "wilson_interval",
+    "clopper_pearson": "clopper_pearson_interval",
+    "auto": "poisson_interval",
+    "exact": "exact_poisson_interval",
+    "byar": "byar_interval",
+}
+# The default confidence level of phindicators.compute, read from its signature.
+DEFAULT_CONFIDENCE = inspect.signature(ph.compute).parameters["confidence"].default
 
 
 def _title(text: str, char: str = "=") -> str:
@@ -62,67 +92,88 @@ def _title(text: str, char: str = "=") -> str:
     return f"{text}\n{char * width}\n"
 
 
+def _escape(text: str) -> str:
+    """Text from the data as literal reStructuredText inline text."""
+    for char in "\\*`|_":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 def _number(value: float) -> str:
-    return "∞" if math.isinf(value) else f"{value:g}"
+    if math.isinf(value):
+        return "∞"
+    # Ten significant digits hide float noise from unit conversion (0.30000000000000004).
+    return f"{value:.10g}"
+
+
+def _amount(value: float, term: ph.Term) -> str:
+    """A count or an amount in its term's unit ("1595", "21507万元")."""
+    return UNITS[term.unit].zh.format(value=_number(value))
+
+
+def _display(value: float, unit: str) -> str:
+    """A threshold as a report prints it ("20/10万", "85%")."""
+    return UNITS[unit].zh.format(value=_number(value))
+
+
+def _list_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str | Sequence[str]]],
+    widths: Sequence[int] | None = None,
+    css: str = "",
+) -> list[str]:
+    """A list-table; a cell is a line or a list of paragraphs."""
+    out = [".. list-table::"]
+    if header:
+        out.append("   :header-rows: 1")
+    if widths:
+        out.append("   :widths: " + " ".join(map(str, widths)))
+    if css:
+        out.append(f"   :class: {css}")
+    out.append("")
+    for row in ([list(header)] if header else []) + [list(r) for r in rows]:
+        for position, cell in enumerate(row):
+            paragraphs = [cell] if isinstance(cell, str) else list(cell) or ["—"]
+            bullet = "   * - " if position == 0 else "     - "
+            first, *rest = paragraphs
+            out.append(bullet + (first or "—"))
+            for paragraph in rest:
+                out += ["", "       " + paragraph]
+    out.append("")
+    return out
+
+
+# -- the parts of an indicator page ------------------------------------------
 
 
 def _term(term: ph.Term) -> str:
     unit = "" if term.unit == "count" else f", in {UNIT_TEXT[term.unit]}"
-    text = f"**{term.name_zh}** / {term.name_en} (``{term.id}``{unit})"
-    return f"{text}. {term.description}" if term.description else text
+    text = f"**{_escape(term.name_zh)}** / {_escape(term.name_en)} (``{term.id}``{unit})"
+    return f"{text}. {_escape(term.description)}" if term.description else text
 
 
 def _formula(indicator: ph.Indicator) -> str:
     numerator = indicator.numerator.name_zh
     if indicator.denominator is None:
         return numerator
-    scale = SCALE_TEXT.get(indicator.unit, "")
+    scale = {
+        "percent": " × 100 %",
+        "permille": " × 1 000 ‰",
+        "per_hundred": " × 100",
+        "per_thousand": " × 1 000",
+        "per_ten_thousand": " × 10 000",
+        "per_hundred_thousand": " × 100 000",
+    }.get(indicator.unit, "")
     if indicator.numerator.unit != "count" or indicator.denominator.unit != "count":
         scale = f" (in {UNIT_TEXT[indicator.unit]})"
     return f"{numerator} / {indicator.denominator.name_zh}{scale}"
 
 
-def _example_block(indicator: ph.Indicator) -> list[str]:
-    lines: list[str] = []
-    if not indicator.examples:
-        lines += [
-            "No bundled report gives both counts for this indicator. An illustrative "
-            "computation with round numbers:",
-            "",
-        ]
-        numerator, denominator = _illustrative_counts(indicator)
-        examples = [(numerator, denominator, None)]
-    else:
-        examples = [(e.numerator, e.denominator, e) for e in indicator.examples]
-    for numerator, denominator, example in examples:
-        if example is not None:
-            if not example.published:
-                verdict = "the report prints the counts but no figure"
-            elif example.consistent:
-                verdict = f"published as ``{example.published}``, which adds up"
-            else:
-                verdict = f"published as ``{example.published}``, **which does not add up**"
-            counts = _number(numerator) + (
-                f" / {_number(denominator)}" if denominator is not None else ""
-            )
-            note = f" {example.note}" if example.note else ""
-            lines += [f"From {example.reference}: {counts}; {verdict}.{note}", ""]
-        args = _number(numerator) + (f", {_number(denominator)}" if denominator is not None else "")
-        result = indicator.compute(numerator, denominator)
-        lines += [
-            ".. doctest::",
-            "",
-            f"   >>> result = ph.get({indicator.id!r}).compute({args})",
-            "   >>> result.format()",
-            f"   {result.format()!r}",
-            "   >>> result.format('en')",
-            f"   {result.format('en')!r}",
-            "",
-        ]
-    return lines
-
-
-def _illustrative_counts(indicator: ph.Indicator) -> tuple[float, float | None]:
+def _worked_counts(indicator: ph.Indicator) -> tuple[float, float | None]:
+    """The counts of the first worked example, or round illustrative ones."""
+    if indicator.examples:
+        example = indicator.examples[0]
+        return example.numerator, example.denominator
     if indicator.denominator is None:
         return 12, None
     if indicator.kind == "mean":
@@ -132,76 +183,421 @@ def _illustrative_counts(indicator: ph.Indicator) -> tuple[float, float | None]:
     return 95, 100
 
 
-def indicator_page(indicator: ph.Indicator, catalog: ph.Catalog) -> str:
-    out = [f".. _indicator-{indicator.id}:", "", _title(f"{indicator.name_zh} — {indicator.name_en}")]
+def _call(indicator: ph.Indicator, numerator: float, denominator: float | None) -> str:
+    args = _number(numerator) + (f", {_number(denominator)}" if denominator is not None else "")
+    return f"ph.get({indicator.id!r}).compute({args})"
+
+
+def interval_text(kind: str) -> list[str]:
+    """What interval a kind's results carry, from :data:`KIND_INTERVALS`."""
+    methods = KIND_INTERVALS[ph.Kind(kind)]
+    if not methods:
+        return [
+            f"Results of a {kind} carry no confidence interval: its entry in "
+            ":data:`phindicators.compute.KIND_INTERVALS` is empty. The uncertainty of an "
+            "amount per person needs the spread of the individual amounts, which the total "
+            "and the number of people do not give."
+        ]
+    default, *others = methods
+    lines = [
+        f"Results of a {kind} carry a {DEFAULT_CONFIDENCE:.0%} confidence interval computed "
+        f"with the **{INTERVAL_METHODS[default]}** (``method={default!r}``, "
+        f":func:`phindicators.{INTERVAL_FUNCTIONS[default]}`), the default for this kind in "
+        ":data:`phindicators.compute.KIND_INTERVALS`."
+    ]
+    if others:
+        accepted = "; ".join(
+            f"``method={m!r}``, the {INTERVAL_METHODS[m]} (:func:`phindicators.{INTERVAL_FUNCTIONS[m]}`)"
+            for m in others
+        )
+        lines += ["", f"It also accepts {accepted}."]
+    return lines
+
+
+def requirement(target: ph.Target, indicator: ph.Indicator) -> str:
+    """A target's comparator and threshold(s) in the indicator's unit."""
+    unit = indicator.unit
+    if target.comparator is Comparator.RELATIVE_CHANGE:
+        change = Fraction(target.change).limit_denominator(100)  # type: ignore[arg-type]
+        verb = "fall" if change < 0 else "rise"
+        since = f"the {target.baseline_year} level" if target.baseline_year else "the baseline"
+        text = f"a {verb} of at least {abs(change)} from {since}"
+        if target.baseline is None:
+            return text + " (no baseline stored: pass the area's own baseline when checking)"
+        (threshold,) = target.thresholds(unit)
+        stored = target.baseline * conversion_factor(target.unit, unit)
+        symbol = COMPARATORS[Comparator.AT_MOST if change < 0 else Comparator.AT_LEAST].symbol
+        return (
+            f"{text}; from the stored baseline {_display(stored, unit)}, {symbol} {_display(threshold, unit)}"
+        )
+    values = target.thresholds(unit)
+    if target.comparator is Comparator.BETWEEN:
+        low, high = values
+        return f"between {_display(low, unit)} and {_display(high, unit)}"
+    return f"{COMPARATORS[target.comparator].symbol} {_display(values[0], unit)}"
+
+
+def _period(period: tuple[int, int] | None) -> str:
+    return "standing norm" if period is None else f"{period[0]}–{period[1]}"
+
+
+def _scope(target: ph.Target) -> str:
+    return SCOPE_TEXT[target.scope.value]
+
+
+def _target_notes(target: ph.Target, indicator: ph.Indicator) -> list[str]:
+    """The qualifiers of a target a reader needs, one paragraph each."""
+    notes = []
+    if target.note:
+        notes.append(_escape(target.note))
+    if target.wording:
+        notes.append(f"The plan's words: “{_escape(target.wording)}”")
+    if target.unit != indicator.unit:
+        notes.append(f"Stated in {UNIT_TEXT[target.unit]}.")
+    if target.against_polarity:
+        notes.append("Held against the indicator's polarity, as the plan says.")
+    return notes
+
+
+def _targets_of(
+    indicator: ph.Indicator, sets: Sequence[ph.TargetSet]
+) -> list[tuple[ph.TargetSet, ph.Target]]:
+    return [(s, t) for s in sets for t in s.for_indicator(indicator.id)]
+
+
+def _targets_section(indicator: ph.Indicator, sets: Sequence[ph.TargetSet]) -> list[str]:
+    out = [_title("Targets", "-")]
+    found = _targets_of(indicator, sets)
+    if not found:
+        return out + [
+            "No bundled target set holds this indicator to a target. A plan of your own can: "
+            "see :doc:`/guides/local_catalogs`.",
+            "",
+        ]
+    plans = len({s.id for s, _ in found})
+    out += [
+        f"{len(found)} target{'s' if len(found) > 1 else ''} in {plans} bundled target "
+        f"set{'s' if plans > 1 else ''}, thresholds in this indicator's unit "
+        f"({UNIT_TEXT[indicator.unit]}):",
+        "",
+    ]
     rows = [
+        (
+            [f":ref:`{_escape(s.name_zh)} <target-set-{s.id}>`", _period(t.period)],
+            [requirement(t, indicator), _scope(t)],
+            [*_target_notes(t, indicator), f"Source: {_escape(t.source.citation())}"],
+        )
+        for s, t in found
+    ]
+    out += _list_table(("Plan and period", "Target and scope", "Note and source"), rows, (25, 25, 50))
+    # A relative target with no stored baseline needs each area's own.
+    unresolved = any(t.comparator is Comparator.RELATIVE_CHANGE and t.baseline is None for _, t in found)
+    numerator, denominator = _worked_counts(indicator)
+    result = indicator.compute(numerator, denominator)
+    out += [
+        "The worked example (below), held to "
+        + ("this target" if len(found) == 1 else "these targets")
+        + " with :func:`phindicators.compare_to_target` (the gap is in the result's unit, "
+        "≥ 0 when met):",
+        "",
+        ".. doctest::",
+        "",
+        f"   >>> result = {_call(indicator, numerator, denominator)}",
+        "   >>> for plan in ph.target_sets():",
+        "   ...     for target in plan.for_indicator(result.indicator.id):",
+    ]
+    if unresolved:
+        out += [
+            '   ...         if target.comparator == "relative_change" and target.baseline is None:',
+            "   ...             continue  # the area's own baseline is needed",
+        ]
+    out += [
+        "   ...         outcome = ph.compare_to_target(result, target)",
+        '   ...         print(plan.id, outcome.status.value, f"{outcome.gap:+.2f}")',
+    ]
+    for s, t in found:
+        if t.comparator is Comparator.RELATIVE_CHANGE and t.baseline is None:
+            continue
+        outcome = ph.compare_to_target(result, t)
+        out.append(f"   {s.id} {outcome.status.value} {outcome.gap:+.2f}")
+    out.append("")
+    return out
+
+
+def _example_section(indicator: ph.Indicator) -> list[str]:
+    out = [_title("Worked example", "-")]
+    if indicator.examples:
+        examples = [(e.numerator, e.denominator, e) for e in indicator.examples]
+    else:
+        numerator, denominator = _worked_counts(indicator)
+        examples = [(numerator, denominator, None)]
+        out += [
+            "No bundled report gives both counts for this indicator. An illustrative "
+            "computation with round numbers:",
+            "",
+        ]
+    for numerator, denominator, example in examples:
+        if example is not None:
+            if not example.published:
+                verdict = "the report prints the counts but no figure"
+            elif example.consistent:
+                verdict = f"published as ``{example.published}``, which adds up"
+            else:
+                verdict = f"published as ``{example.published}``, **which does not add up**"
+            counts = _amount(numerator, indicator.numerator)
+            if indicator.denominator is not None and denominator is not None:
+                counts += f" / {_amount(denominator, indicator.denominator)}"
+            note = f" {_escape(example.note)}" if example.note else ""
+            out += [f"From {example.reference}: {counts}; {verdict}.{note}", ""]
+        result = indicator.compute(numerator, denominator)
+        out += [
+            ".. doctest::",
+            "",
+            f"   >>> result = {_call(indicator, numerator, denominator)}",
+            "   >>> result.format()",
+            f"   {result.format()!r}",
+            "   >>> result.format('en')",
+            f"   {result.format('en')!r}",
+        ]
+        if result.intervals:
+            places = indicator.decimals
+            out += [
+                f"   >>> result.method, round(result.lower, {places}), round(result.upper, {places})",
+                f"   {(result.method, round(result.lower, places), round(result.upper, places))!r}",
+            ]
+        out.append("")
+    return out
+
+
+def _mentions_section(indicator: ph.Indicator, mentions: Sequence[Mention], report: str) -> list[str]:
+    if not mentions:
+        return []
+    out = [
+        _title("In the bundled example report", "-"),
+        "What :func:`phindicators.extract` finds for this indicator in the bundled example "
+        "report (fragments of the source reports, printed figures unchanged, errors "
+        "included), and the audit verdict on each figure:",
+        "",
+    ]
+    rows = []
+    for mention in mentions:
+        line = report.count("\n", 0, mention.start) + 1
+        quote = " ".join(report[mention.start : mention.end].split())
+        verdict = mention.verdict
+        status = f"**{verdict.status.value}**" + (f" ({verdict.cause.name})" if verdict.cause else "")
+        role = " (a target, not a value)" if mention.role == "target" else ""
+        rows.append((str(line), f"“{_escape(quote)}”{role}", status, _escape(verdict.reason)))
+    out += _list_table(("Line", "Printed", "Verdict", "Why"), rows, (6, 30, 14, 50))
+    return out
+
+
+def indicator_page(
+    indicator: ph.Indicator,
+    catalog: ph.Catalog,
+    sets: Sequence[ph.TargetSet] = (),
+    mentions: Sequence[Mention] = (),
+    report: str = "",
+) -> str:
+    """The reStructuredText page of one indicator."""
+    numerator, denominator = _worked_counts(indicator)
+    shown = indicator.compute(numerator, denominator)
+    targets = _targets_of(indicator, sets)
+    low, high = indicator.valid_range
+    rows: list[tuple[str, str]] = [
         ("id", f"``{indicator.id}``"),
-        ("Chinese name", indicator.name_zh),
-        ("English name", indicator.name_en),
-        ("Also reported as", "; ".join(indicator.aliases) or "—"),
+        ("Chinese name", _escape(indicator.name_zh)),
+        ("English name", _escape(indicator.name_en)),
+        ("Also reported as", "; ".join(map(_escape, indicator.aliases)) or "—"),
         ("Domain", f":ref:`domain-{indicator.domain}`"),
         ("Kind", KIND_TEXT[indicator.kind]),
         ("Unit", f"{UNIT_TEXT[indicator.unit]} (``{indicator.unit}``), {indicator.decimals} decimals"),
-        ("Valid range", f"{_number(indicator.valid_range[0])} to {_number(indicator.valid_range[1])} {UNIT_TEXT[indicator.unit]}"),
+        ("Displayed as", f"``{shown.format()}`` (zh), ``{shown.format('en')}`` (en)"),
+        ("Valid range", f"{_number(low)} to {_number(high)} {UNIT_TEXT[indicator.unit]}"),
         ("Polarity", POLARITY_TEXT[indicator.polarity]),
+        (
+            "Confidence interval",
+            ", ".join(f"``{m}``" for m in KIND_INTERVALS[indicator.kind]) + " (see below)"
+            if KIND_INTERVALS[indicator.kind]
+            else "none for this kind (see below)",
+        ),
+        ("Targets", f"{len(targets)} (see below)" if targets else "none bundled"),
+        ("Source", _escape(indicator.source.citation())),
     ]
     if indicator.variant_of:
         national = catalog.get(indicator.variant_of)
-        rows.append(("Variant of", f":ref:`indicator-{national.id}` ({national.name_zh})"))
+        rows.append(("Variant of", f":ref:`{_escape(national.name_zh)} <indicator-{national.id}>`"))
     variants = [i for i in catalog if i.variant_of == indicator.id]
     if variants:
-        rows.append(("Local variants", ", ".join(f":ref:`indicator-{v.id}`" for v in variants)))
-    out += [".. list-table::", "   :widths: 20 80", ""]
-    for key, value in rows:
-        out += [f"   * - {key}", f"     - {value}"]
-    out += ["", _title("Definition", "-"), indicator.definition.en, "", indicator.definition.zh, ""]
-    out += [_title("Formula", "-"), f"``{_formula(indicator)}``", ""]
-    out += [f"* Numerator: {_term(indicator.numerator)}"]
+        rows.append(
+            ("Local variants", ", ".join(f":ref:`{_escape(v.name_zh)} <indicator-{v.id}>`" for v in variants))
+        )
+    out = [
+        f".. _indicator-{indicator.id}:",
+        "",
+        _title(f"{indicator.name_zh} — {indicator.name_en}"),
+        *_list_table((), rows, (22, 78), css="indicator-summary"),
+        _title("Definition", "-"),
+        _escape(indicator.definition.en),
+        "",
+        _escape(indicator.definition.zh),
+        "",
+        _title("Formula", "-"),
+        f"``{_formula(indicator)}``",
+        "",
+        f"* Numerator: {_term(indicator.numerator)}",
+    ]
     if indicator.denominator is not None:
-        out += [f"* Denominator: {_term(indicator.denominator)}"]
-    out += [""]
+        out.append(f"* Denominator: {_term(indicator.denominator)}")
+    out += ["", _title("Confidence interval", "-"), *interval_text(indicator.kind), ""]
+    out += _targets_section(indicator, sets)
     source = indicator.source
-    out += [_title("Source", "-"), source.citation() + ("." if not source.citation().endswith(".") else "")]
-    if source.title_en:
-        out += ["", f"*{source.title_en}*"]
+    citation = source.citation()
+    out += [_title("Source", "-"), _escape(citation) + ("" if citation.endswith(".") else ".")]
+    if source.title_en and source.title_en != source.title:
+        out += ["", f"*{_escape(source.title_en)}*"]
     if indicator.source_section:
-        out += ["", f"Section: {indicator.source_section}"]
+        out += ["", f"Section: {_escape(indicator.source_section)}"]
+    if source.url:
+        out += ["", f"<{source.url}>"]
     if source.note:
-        out += ["", f".. note:: {source.note}"]
-    out += ["", _title("Worked example", "-"), *_example_block(indicator)]
+        out += ["", ".. admonition:: About this source", "", f"   {_escape(source.note)}"]
+    out += ["", *_example_section(indicator)]
+    out += _mentions_section(indicator, mentions, report)
     return "\n".join(out) + "\n"
 
 
-def catalog_index(catalog: ph.Catalog) -> str:
+# -- the index pages and the target set pages ----------------------------------
+
+
+def catalog_index(catalog: ph.Catalog, sets: Sequence[ph.TargetSet] = ()) -> str:
+    """The searchable table of every indicator, and the index by domain."""
+    counts: dict[str, int] = defaultdict(int)
+    for target_set in sets:
+        for target in target_set:
+            counts[target.indicator] += 1
     out = [".. _catalog:", "", _title("The indicator catalog")]
     out += [
         f"{len(catalog)} indicators in {len(catalog.domains())} domains, generated from the "
-        "bundled catalog data at build time. Type in the box to filter the table.",
+        "bundled catalog data at build time. Type in the box to filter the table by Chinese "
+        "or English name, alias, id, kind or unit; the last column counts the targets the "
+        f"{len(sets)} bundled :ref:`target sets <target-sets>` set on each indicator.",
         "",
-        ".. list-table::",
-        "   :header-rows: 1",
-        "   :class: filterable",
-        "",
-        "   * - 中文名",
-        "     - English name",
-        "     - id",
-        "     - kind",
-        "     - unit",
     ]
-    for indicator in catalog:
-        out += [
-            f"   * - :ref:`{indicator.name_zh} <indicator-{indicator.id}>`",
-            f"     - {indicator.name_en}",
-            f"     - ``{indicator.id}``",
-            f"     - {indicator.kind}",
-            f"     - {UNIT_TEXT[indicator.unit]}",
-        ]
-    out += [""]
+    rows = [
+        (
+            f":ref:`{_escape(i.name_zh)} <indicator-{i.id}>`",
+            _escape(i.name_en) + "".join(f" · :alias:`{_escape(a)}`" for a in i.aliases),
+            f"``{i.id}``",
+            i.kind,
+            UNITS[i.unit].zh.replace("{value}", "") or UNIT_TEXT[i.unit],
+            str(counts[i.id]) if counts[i.id] else "",
+        )
+        for i in catalog
+    ]
+    out += [".. role:: alias", "   :class: alias", ""]
+    out += _list_table(
+        ("中文名", "English name · aliases", "id", "kind", "unit", "targets"),
+        rows,
+        (20, 34, 22, 9, 11, 4),
+        css="filterable",
+    )
+    out += [_title("By domain", "-")]
     for domain in catalog.domains():
-        out += [f".. _domain-{domain}:", "", _title(domain.replace("_", " ").capitalize(), "-")]
+        out += [f".. _domain-{domain}:", "", _title(domain.replace("_", " ").capitalize(), "~")]
         out += [".. toctree::", "   :maxdepth: 1", ""]
         out += [f"   indicators/{i.id}" for i in catalog.indicators(domain)]
         out += [""]
+    return "\n".join(out) + "\n"
+
+
+def target_sets_index(sets: Sequence[ph.TargetSet]) -> str:
+    """The list of bundled target sets."""
+    out = [".. _target-sets:", "", _title("Target sets")]
+    out += [
+        f"{len(sets)} target sets are bundled: the targets of national plans and international "
+        "goals that reports are held to, one set per plan and edition, each with its source. "
+        "Thresholds are data (``phindicators/data/targets/*.toml``); a plan of your own is "
+        "added the same way (:doc:`/guides/local_catalogs`).",
+        "",
+    ]
+    rows = [
+        (
+            f":ref:`{_escape(s.name_zh)} <target-set-{s.id}>`",
+            _escape(s.name_en),
+            f"``{s.id}``",
+            s.version,
+            _period(s.period),
+            str(len(s)),
+        )
+        for s in sets
+    ]
+    out += _list_table(("Plan", "English name", "id", "version", "period", "targets"), rows, css="filterable")
+    out += [".. toctree::", "   :hidden:", ""]
+    out += [f"   targets/{s.id}" for s in sets]
+    return "\n".join(out) + "\n"
+
+
+def target_set_page(target_set: ph.TargetSet, catalog: ph.Catalog) -> str:
+    """The reStructuredText page of one target set."""
+    source = target_set.source
+    source_cell = [_escape(source.citation())]
+    if source.title_en and source.title_en != source.title:
+        source_cell.append(f"*{_escape(source.title_en)}*")
+    if source.url:
+        source_cell.append(f"<{source.url}>")
+    rows: list[tuple[str, str | list[str]]] = [
+        ("id", f"``{target_set.id}``"),
+        ("Chinese name", _escape(target_set.name_zh)),
+        ("English name", _escape(target_set.name_en)),
+        ("Version", _escape(target_set.version)),
+        ("Period", _period(target_set.period)),
+        ("Source", source_cell),
+        ("Targets", str(len(target_set))),
+    ]
+    if target_set.note:
+        rows.append(("Note", _escape(target_set.note)))
+    out = [
+        f".. _target-set-{target_set.id}:",
+        "",
+        _title(target_set.name_zh),
+        f"*{_escape(target_set.name_en)}*",
+        "",
+        *_list_table((), rows, (22, 78), css="indicator-summary"),
+    ]
+    if source.note:
+        out += [".. admonition:: About this source", "", f"   {_escape(source.note)}", ""]
+    out += [_title("Targets", "-"), "Thresholds in each indicator's own unit:", ""]
+    target_rows = []
+    for target in target_set:
+        indicator = catalog.get(target.indicator)
+        target_rows.append(
+            (
+                [
+                    f":ref:`{_escape(indicator.name_zh)} <indicator-{indicator.id}>`",
+                    _escape(indicator.name_en),
+                ],
+                requirement(target, indicator),
+                _scope(target),
+                _period(target.period),
+                [
+                    *_target_notes(target, indicator),
+                    *([f"Source: {_escape(target.source.citation())}"] if target.source != source else []),
+                ],
+            )
+        )
+    out += _list_table(("Indicator", "Target", "Scope", "Period", "Note"), target_rows, (24, 22, 12, 10, 32))
+    out += [
+        "In code:",
+        "",
+        ".. doctest::",
+        "",
+        f"   >>> plan = ph.target_set({target_set.id!r})",
+        "   >>> plan.version, plan.period, len(plan)",
+        f"   {(target_set.version, target_set.period, len(target_set))!r}",
+        "   >>> plan.indicators",
+        f"   {target_set.indicators!r}",
+        "",
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -212,12 +608,35 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, "utf-8")
 
 
+def pages() -> dict[str, str]:
+    """Every generated page, by path relative to ``docs/generated``."""
+    catalog = ph.bundled_catalog()
+    sets = ph.target_sets()
+    report = example_report()
+    mentions: dict[str, list[Mention]] = defaultdict(list)
+    for mention in extract(report):
+        mentions[mention.indicator.id].append(mention)
+    out = {"catalog.rst": catalog_index(catalog, sets), "target_sets.rst": target_sets_index(sets)}
+    for indicator in catalog:
+        out[f"indicators/{indicator.id}.rst"] = indicator_page(
+            indicator, catalog, sets, mentions[indicator.id], report
+        )
+    for target_set in sets:
+        out[f"targets/{target_set.id}.rst"] = target_set_page(target_set, catalog)
+    return out
+
+
 def generate(app: Sphinx) -> None:
     out = Path(app.srcdir) / OUT
-    catalog = ph.bundled_catalog()
-    _write(out / "catalog.rst", catalog_index(catalog))
-    for indicator in catalog:
-        _write(out / "indicators" / f"{indicator.id}.rst", indicator_page(indicator, catalog))
+    written = pages()
+    for name, text in written.items():
+        _write(out / name, text)
+    # A page left over from an indicator or set that no longer exists would
+    # still be built (and linked from nowhere): remove it.
+    for folder in ("indicators", "targets"):
+        for stale in (out / folder).glob("*.rst"):
+            if stale.relative_to(out).as_posix() not in written:
+                stale.unlink()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
