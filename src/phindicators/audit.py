@@ -39,8 +39,7 @@ import attrs
 
 from .compare import TargetStatus
 from .compute import Result
-from .display import format_number
-from .errors import InvalidCountsError, InvalidOptionError, UnitError
+from .errors import InvalidCountsError, InvalidOptionError, InvalidTypeError, UnitError
 from .figures import Bound, Figure, parse_figure
 from .model import KINDS, Indicator, Kind, Term
 from .targets import COMPARATORS, Target, TargetError, TargetSet
@@ -179,10 +178,16 @@ class Verdict:
 
 
 def _display(value: Fraction, unit: str, decimals: int) -> str:
-    """The exact value rounded half-up to the printed precision, as a report prints it."""
-    quantum = Fraction(10) ** -decimals
-    rounded = math.floor(value / quantum + Fraction(1, 2)) * quantum
-    text = format_number(float(rounded), max(decimals, 0))
+    """The exact value rounded half-up to the printed precision, as a report prints it.
+
+    Printed from the exact integer of steps, never through a float: a figure
+    may have more digits than a float (or Decimal's default context) holds.
+    """
+    steps = math.floor(value * Fraction(10) ** decimals + Fraction(1, 2))
+    places = max(decimals, 0)
+    scaled = steps * 10 ** (places - decimals)  # the rounded value times 10**places
+    whole, fraction = divmod(abs(scaled), 10**places)
+    text = ("-" if scaled < 0 else "") + str(whole) + (f".{fraction:0{places}d}" if places else "")
     return unit_spec(unit).zh.format(value=text)
 
 
@@ -200,7 +205,9 @@ def _figure(indicator: Indicator, reported: Figure | str) -> Figure:
     if isinstance(reported, str):
         return parse_figure(reported, indicator)
     if not isinstance(reported, Figure):
-        raise TypeError(f"reported must be a Figure or a string, got {type(reported).__name__}")
+        raise InvalidTypeError(
+            f"{indicator.id}: reported must be a Figure or a string, got {reported!r}"
+        )
     return reported.for_indicator(indicator)
 
 
@@ -218,9 +225,41 @@ def _amount(indicator: Indicator, term: Term, field: str, value: Amount) -> Frac
             raise InvalidCountsError(indicator.id, field, f"is in the wrong unit ({error})") from None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
         raise InvalidCountsError(indicator.id, field, f"must be a number, got {value!r}")
-    if isinstance(value, float) and not math.isfinite(value):
+    if not _finite(value):
         raise InvalidCountsError(indicator.id, field, f"is NaN or infinite, got {value!r}")
+    exponent = _exponent(value)
+    if abs(exponent) > MAX_EXPONENT:
+        raise InvalidCountsError(
+            indicator.id, field, "is too large or too small to be a count", detail=f"about 10**{exponent}"
+        )
     return Fraction(value)
+
+
+#: The largest power of ten (either way) a number given as a count or a part
+#: may have. Beyond it the number is no count of anything, and exact
+#: arithmetic on it ("1e999999999" as a Decimal) would take unbounded time.
+MAX_EXPONENT = 400
+
+
+def _finite(value: Number) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return True
+
+
+def _exponent(value: Number) -> int:
+    """The power of ten of a finite number, roughly (0 for zero)."""
+    if isinstance(value, Decimal):
+        return 0 if value.is_zero() else value.adjusted()
+    if isinstance(value, float):
+        return 0 if value == 0 else math.floor(math.log10(abs(value)))
+    ratio = Fraction(value)
+    if ratio == 0:
+        return 0
+    # From the sizes of the integers alone: their digits are never printed.
+    return int((abs(ratio.numerator).bit_length() - ratio.denominator.bit_length()) * math.log10(2))
 
 
 def _float(indicator: Indicator, field: str, value: Fraction) -> float:
@@ -541,9 +580,10 @@ def _one_count(
 
 
 def _range_text(values: range) -> str:
+    # Not len(): a range of more than sys.maxsize counts has no length.
     if not values:
         return "none: the figure and the count contradict each other"
-    if len(values) == 1:
+    if values[0] == values[-1]:
         return str(values[0])
     return f"{values[0]} to {values[-1]}"
 
@@ -704,10 +744,12 @@ def _part(value: Amount) -> tuple[Figure, Fraction]:
         whole = value.decimals == 0 and value.unit in (None, "count")
         return value, Fraction(0) if whole else Fraction(value.tolerance)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise TypeError(f"a part or total must be a number, a string or a Figure, got {value!r}")
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if not number.is_finite():
+        raise InvalidTypeError(f"a part or total must be a number, a string or a Figure, got {value!r}")
+    if not _finite(value):
         raise InvalidOptionError(f"a part or total must be finite, got {value!r}")
+    if abs(_exponent(value)) > MAX_EXPONENT:
+        raise InvalidOptionError(f"a part or total must be a plausible amount, got about 10**{_exponent(value)}")
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     # A number passed as a number is taken as exact.
     return Figure(number, None, 0, Bound.EXACT, str(value)), Fraction(0)
 

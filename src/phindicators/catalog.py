@@ -31,10 +31,13 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
+import re
 import tomllib
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
@@ -42,7 +45,14 @@ from typing import Any
 import attrs
 
 from ._once import Once
-from .errors import CatalogError, DefinitionError, UnknownDomainError, UnknownIndicatorError
+from .errors import (
+    CatalogError,
+    DefinitionError,
+    InvalidTypeError,
+    PhindicatorsWarning,
+    UnknownDomainError,
+    UnknownIndicatorError,
+)
 from .model import Example, Indicator, Source, Term, Text
 
 __all__ = [
@@ -51,6 +61,7 @@ __all__ = [
     "find",
     "get",
     "indicators",
+    "line_of",
     "load_catalog",
     "lookup",
     "normalize_name",
@@ -83,6 +94,8 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("Maternal mortality_ratio")
     'maternalmortalityratio'
     """
+    if not isinstance(name, str):
+        raise InvalidTypeError(f"a name is a string, got {name!r}")
     text = unicodedata.normalize("NFKC", name).casefold().translate(_DASHES)
     return "".join(ch for ch in text if not ch.isspace() and ch != "_")
 
@@ -91,6 +104,79 @@ def normalize_name(name: str) -> str:
 class _Document:
     path: str
     data: Mapping[str, Any]
+    text: str = ""  # the TOML source, to say on which line a definition is written
+
+
+# Enough of TOML's line syntax to know which key a line defines: a table
+# header ("[indicators.imr]", "[[indicators.imr.examples]]") or an assignment
+# ("unit = ...", "definition.en = ...", "imr = { ... }").
+_BARE_OR_QUOTED = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+_HEADER = re.compile(rf"\[\[?\s*(?P<keys>{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*)\s*\]\]?\s*(?:#.*)?$")
+_ASSIGNMENT = re.compile(rf"(?P<keys>{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*)\s*=")
+_KEY = re.compile(r"""([A-Za-z0-9_-]+)|"([^"]*)"|'([^']*)'""")
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(next(group for group in key.groups() if group is not None) for key in _KEY.finditer(text))
+
+
+def line_of(text: str, keys: tuple[str, ...], field: str | None = None) -> int | None:
+    """The line of TOML ``text`` that defines the table at ``keys``, or the
+    line inside it that sets ``field``.
+
+    The lines are found from TOML's line syntax alone (table headers and
+    ``key =`` assignments), which is all an error message needs: when the
+    field is not written (a required field left out), the table's first
+    line is given; when the table is not found, None.
+
+    Examples
+    --------
+    >>> text = '[indicators.imr]\\nname_en = "IMR"\\nunit = "pct"\\n'
+    >>> line_of(text, ("indicators", "imr"), "unit"), line_of(text, ("indicators", "imr"), "kind")
+    (3, 1)
+    >>> line_of(text, ("terms", "births")) is None
+    True
+    """
+    table: tuple[str, ...] = ()
+    own: list[tuple[int, tuple[str, ...], str]] = []
+    # TOML counts lines by "\n" alone (str.splitlines would also split at
+    # characters such as U+2028 that may sit inside a string).
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        header = _HEADER.match(line)
+        if header is not None:
+            table = path = _keys(header["keys"])
+        else:
+            assignment = _ASSIGNMENT.match(line)
+            if assignment is None:
+                continue
+            path = table + _keys(assignment["keys"])
+        if path[: len(keys)] == keys:
+            own.append((number, path, line))
+    if not own:
+        return None
+    if field is not None:
+        written = re.compile(rf"(?<![\w.]){re.escape(field)}\s*=")  # inside an inline table
+        for number, path, line in own:
+            if field in path[len(keys) :] or written.search(line):
+                return number
+    return own[0][0]
+
+
+@contextlib.contextmanager
+def located(doc: _Document, table: str) -> Iterator[None]:
+    """Add the line to a :class:`CatalogError` raised about an item of ``doc``.
+
+    ``table`` is the top-level table ("indicators", "rules", ...) whose items
+    the errors name; errors that already have a line, concern another file
+    or name no item pass unchanged.
+    """
+    try:
+        yield
+    except CatalogError as error:
+        if error.line is not None or error.path != doc.path or error.item is None:
+            raise
+        raise error.at_line(line_of(doc.text, (table, error.item), error.field)) from None
 
 
 def _fields(
@@ -114,8 +200,8 @@ def _build(path: str, item: str, cls: type, **kwargs: Any) -> Any:
     try:
         return cls(**kwargs)
     except DefinitionError as error:
-        raise CatalogError(path, str(error).split(": ", 1)[1], item=item, field=error.field) from None
-    except (TypeError, ValueError) as error:
+        raise CatalogError(path, error.message, item=item, field=error.field) from None
+    except (TypeError, ValueError, OverflowError) as error:
         raise CatalogError(path, f"invalid {cls.__name__}: {error}", item=item) from None
 
 
@@ -199,55 +285,80 @@ class Catalog:
         documents = []
         for number, text in enumerate(texts):
             label = "<string>" if len(texts) == 1 else f"<string {number}>"
+            if not isinstance(text, str):
+                raise InvalidTypeError(
+                    f"{label}: Catalog.from_toml reads TOML text (str), got {type(text).__name__}"
+                )
             documents.append(_parse(label, text))
         return cls._from_documents(documents)
 
     @classmethod
-    def _from_documents(cls, documents: list[_Document]) -> Catalog:
+    def _from_documents(
+        cls,
+        documents: list[_Document],
+        *,
+        replaceable: frozenset[str] = frozenset(),
+        replaced: list[str] | None = None,
+    ) -> Catalog:
+        """Build a catalog; a definition in a document of ``replaceable``
+        (the bundled files, when the caller opted in) may be replaced by a
+        later document, and ``replaced`` collects what was replaced."""
+        replaced = [] if replaced is None else replaced
         sources: dict[str, tuple[str, Source]] = {}
         terms: dict[str, tuple[str, Term]] = {}
         for doc in documents:
             for key in doc.data:
                 if key not in _TOP_LEVEL:
                     raise CatalogError(
-                        doc.path, f"unknown top-level key {key!r} (expected {sorted(_TOP_LEVEL)})"
+                        doc.path,
+                        f"unknown top-level key {key!r} (expected {sorted(_TOP_LEVEL)})",
+                        line=line_of(doc.text, (key,)),
                     )
-            for sid, table in _table(doc, "sources").items():
-                fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
-                _define(sources, doc.path, sid, _build(doc.path, sid, Source, id=sid, **fields))
-            for tid, table in _table(doc, "terms").items():
-                fields = _fields(doc.path, tid, table, _TERM_FIELDS, "a term")
-                _define(terms, doc.path, tid, _build(doc.path, tid, Term, id=tid, **fields))
+            with located(doc, "sources"):
+                for sid, table in _table(doc, "sources").items():
+                    fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
+                    source = _build(doc.path, sid, Source, id=sid, **fields)
+                    _define_or_replace(sources, doc.path, sid, source, "source", replaceable, replaced)
+            with located(doc, "terms"):
+                for tid, table in _table(doc, "terms").items():
+                    fields = _fields(doc.path, tid, table, _TERM_FIELDS, "a term")
+                    term = _build(doc.path, tid, Term, id=tid, **fields)
+                    _define_or_replace(terms, doc.path, tid, term, "term", replaceable, replaced)
 
-        built: list[Indicator] = []
+        built: dict[str, Indicator] = {}
         owner: dict[str, str] = {}
         for doc in documents:
-            for iid, table in _table(doc, "indicators").items():
-                if iid in owner:
-                    raise CatalogError(doc.path, f"already defined in {owner[iid]}", item=iid)
-                owner[iid] = doc.path
-                built.append(_indicator(doc, iid, table, terms, sources))
+            with located(doc, "indicators"):
+                for iid, table in _table(doc, "indicators").items():
+                    if iid in owner:
+                        _check_replaceable(doc.path, iid, "indicator", owner[iid], replaceable, replaced)
+                    owner[iid] = doc.path
+                    # A replacement keeps the bundled definition's place in the catalog.
+                    built[iid] = _indicator(doc, iid, table, terms, sources)
 
-        ids = {indicator.id for indicator in built}
-        for indicator in built:
-            if indicator.variant_of is not None and indicator.variant_of not in ids:
+        by_path = {doc.path: doc for doc in documents}
+        for indicator in built.values():
+            if indicator.variant_of is not None and indicator.variant_of not in built:
+                doc = by_path[owner[indicator.id]]
                 raise CatalogError(
-                    owner[indicator.id],
+                    doc.path,
                     f"unknown indicator {indicator.variant_of!r}",
                     item=indicator.id,
                     field="variant_of",
+                    line=line_of(doc.text, ("indicators", indicator.id), "variant_of"),
                 )
         try:
             return cls(
-                built,
+                built.values(),
                 terms=(term for _, term in terms.values()),
                 sources=(source for _, source in sources.values()),
             )
         except CatalogError as error:
             # Name the file of the offending indicator rather than "<catalog>".
             path = owner.get(error.item or "", "<catalog>")
-            message = str(error).split(": ", 2)[-1]
-            raise CatalogError(path, message, item=error.item, field=error.field) from None
+            named = by_path.get(path)
+            line = None if named is None else line_of(named.text, ("indicators", error.item or ""), error.field)
+            raise CatalogError(path, error.message, item=error.item, field=error.field, line=line) from None
 
     # -- lookup -------------------------------------------------------------
 
@@ -289,7 +400,7 @@ class Catalog:
 
     def suggest(self, name: str, n: int = 5) -> list[str]:
         """Up to ``n`` close matches for a name, as ``"name (id)"``, best first."""
-        key = normalize_name(name)
+        key = normalize_name(str(name))
         candidates = difflib.get_close_matches(key, self._index, n=n, cutoff=0.6)
         if key:
             candidates += [k for k in self._index if key in k or k in key]
@@ -332,7 +443,7 @@ class Catalog:
         return dict(self._sources)
 
     def __contains__(self, id: object) -> bool:
-        return id in self._indicators
+        return isinstance(id, str) and id in self._indicators
 
     def __iter__(self) -> Iterator[Indicator]:
         return iter(self._indicators.values())
@@ -346,9 +457,11 @@ class Catalog:
 
 def _parse(path: str, text: str) -> _Document:
     try:
-        return _Document(path, tomllib.loads(text))
+        return _Document(path, tomllib.loads(text), text)
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(path, f"not valid TOML: {error}") from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise CatalogError(path, "not valid TOML: values are nested too deeply") from None
 
 
 def _table(doc: _Document, key: str) -> Mapping[str, Any]:
@@ -361,6 +474,31 @@ def _table(doc: _Document, key: str) -> Mapping[str, Any]:
 def _define(registry: dict[str, tuple[str, Any]], path: str, id: str, value: Any) -> None:
     if id in registry:
         raise CatalogError(path, f"already defined in {registry[id][0]}", item=id)
+    registry[id] = (path, value)
+
+
+def _check_replaceable(
+    path: str, id: str, what: str, previous: str, replaceable: frozenset[str], replaced: list[str]
+) -> None:
+    """Refuse a second definition of ``id`` unless it replaces one of a
+    ``replaceable`` (bundled) document on request; then say so in ``replaced``."""
+    if previous not in replaceable or path in replaceable:
+        raise CatalogError(path, f"already defined in {previous}", item=id)
+    consequence = " (every indicator that divides it uses the new definition)" if what == "term" else ""
+    replaced.append(f"{path}: {what} {id!r} replaces the bundled definition in {previous}{consequence}")
+
+
+def _define_or_replace(
+    registry: dict[str, tuple[str, Any]],
+    path: str,
+    id: str,
+    value: Any,
+    what: str,
+    replaceable: frozenset[str],
+    replaced: list[str],
+) -> None:
+    if id in registry:
+        _check_replaceable(path, id, what, registry[id][0], replaceable, replaced)
     registry[id] = (path, value)
 
 
@@ -427,28 +565,85 @@ def read_documents(paths: Iterable[str | os.PathLike[str]]) -> list[_Document]:
     """Parse user files; an unreadable file is a :class:`CatalogError` naming it."""
     documents = []
     for path in paths:
+        # An int would open a file descriptor, bytes an undecoded name.
+        if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
+            raise InvalidTypeError(f"a catalog file is named by a str or a path, got {path!r}")
+        name = os.fspath(path)
         try:
-            with open(path, encoding="utf-8") as file:
+            with open(name, encoding="utf-8") as file:
                 text = file.read()
-        except (OSError, UnicodeDecodeError) as error:
-            raise CatalogError(os.fspath(path), f"cannot be read: {error}") from None
-        documents.append(_parse(os.fspath(path), text))
+        except (OSError, UnicodeDecodeError, ValueError) as error:  # ValueError: a NUL in the name
+            raise CatalogError(name, f"cannot be read: {error}") from None
+        documents.append(_parse(name, text))
     return documents
 
 
-def load_catalog(*paths: str | os.PathLike[str], include_bundled: bool = True) -> Catalog:
+def load_catalog(
+    *paths: str | os.PathLike[str], include_bundled: bool = True, override: bool = False
+) -> Catalog:
     """Read catalog files (and, by default, the bundled catalog) into a :class:`Catalog`.
 
     A user file may define new sources, terms and indicators and refer to the
-    bundled ones by id. Redefining a bundled id is an error.
+    bundled ones by id.
+
+    Parameters
+    ----------
+    *paths : str or path
+        The user's catalog files (UTF-8 TOML), read in order.
+    include_bundled : bool
+        Start from the bundled catalog.
+    override : bool
+        Let the files replace bundled sources, terms and indicators that have
+        the same id; each replacement is reported with a
+        :class:`~phindicators.errors.PhindicatorsWarning` naming the
+        definition and both files. Without it, redefining a bundled id is an
+        error, so that a local file cannot silently change a national
+        definition. Two user files may never define the same id.
 
     Raises
     ------
     CatalogError
-        Naming the file, the definition and the field at fault.
+        Naming the file, the definition, the field at fault and, where it
+        can be found, the line.
+    InvalidTypeError
+        A path that is neither a string nor a path object.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, warnings
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "local.toml"
+    >>> _ = path.write_text('''
+    ... [indicators.infant_mortality_rate]
+    ... name_en = "Infant mortality rate (local definition)"
+    ... name_zh = "婴儿死亡率"
+    ... domain = "child_health"
+    ... definition = { en = "Infant deaths per 1 000 live births.", zh = "婴儿死亡数/活产数×1000‰" }
+    ... numerator = "infant_deaths"
+    ... denominator = "live_births"
+    ... kind = "rate"
+    ... unit = "permille"
+    ... decimals = 1
+    ... polarity = "low_is_good"
+    ... source = "nbphs_2017"
+    ... ''', encoding="utf-8")
+    >>> load_catalog(path)
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.CatalogError: ...local.toml: infant_mortality_rate: already defined in \
+phindicators/data/indicators/child_health.toml (line 2)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     catalog = load_catalog(path, override=True)
+    >>> catalog.get("infant_mortality_rate").decimals, caught[0].category.__name__
+    (1, 'PhindicatorsWarning')
     """
     bundled = bundled_documents("sources.toml", "terms.toml", "indicators/") if include_bundled else []
-    return Catalog._from_documents(bundled + read_documents(paths))
+    replaceable = frozenset(doc.path for doc in bundled) if override else frozenset()
+    replaced: list[str] = []
+    catalog = Catalog._from_documents(bundled + read_documents(paths), replaceable=replaceable, replaced=replaced)
+    for message in replaced:
+        warnings.warn(message, PhindicatorsWarning, stacklevel=2)
+    return catalog
 
 
 _bundled = Once(load_catalog)

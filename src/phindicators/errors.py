@@ -2,9 +2,45 @@
 
 Every error the library raises on purpose derives from
 :class:`PhindicatorsError`, and also from the standard base a caller would
-expect (:class:`LookupError` for names that are not found, :class:`ValueError`
-for bad values), so both ``except PhindicatorsError`` and ``except ValueError``
-work.
+expect, so that ``except PhindicatorsError``, ``except LookupError``,
+``except ValueError`` and ``except TypeError`` all work::
+
+    Exception
+    └── PhindicatorsError
+        ├── UnknownNameError             + LookupError   a name that is not found
+        │   ├── UnknownIndicatorError                      indicator id or name
+        │   ├── UnknownTargetSetError                      target set id
+        │   └── UnknownTermError                           term id given counts
+        ├── UnknownDomainError           + LookupError   domain of no indicator
+        ├── InvalidCountsError           + ValueError    counts that give no valid value
+        ├── InvalidOptionError           + ValueError    a usage error: misspelled option,
+        │                                                  level out of range, bad period
+        ├── InvalidTypeError             + TypeError     an argument of the wrong type
+        │   └── serialize.SerializationError               a value with no JSON form
+        ├── UnitError                    + ValueError    unknown unit, mixed dimensions
+        ├── CatalogError                 + ValueError    a malformed catalog, target or
+        │                                                  rule file (path, item, field, line)
+        ├── DefinitionError              + ValueError    a definition that breaks the model
+        ├── TargetError                  + ValueError    a target applied to what it
+        │                                                  cannot judge
+        └── ParseError                   + ValueError    text that is not a figure or period
+
+    Warning
+    └── UserWarning
+        └── PhindicatorsWarning                          something done on request that a
+                                                           reader should know (an override)
+
+Messages name what was being worked on (the indicator, the file and the
+definition), the field at fault and the offending value; errors on arrays
+list the first bad positions. Anything else escaping the library (a bare
+``ValueError`` from numpy, an ``OverflowError``) is a bug.
+
+Examples
+--------
+>>> issubclass(UnknownIndicatorError, LookupError), issubclass(InvalidCountsError, ValueError)
+(True, True)
+>>> str(CatalogError("local.toml", "unknown unit 'pct'", item="imr", field="unit", line=12))
+"local.toml: imr.unit: unknown unit 'pct' (line 12)"
 """
 
 from __future__ import annotations
@@ -16,8 +52,10 @@ __all__ = [
     "DefinitionError",
     "InvalidCountsError",
     "InvalidOptionError",
+    "InvalidTypeError",
     "ParseError",
     "PhindicatorsError",
+    "PhindicatorsWarning",
     "TargetError",
     "UnitError",
     "UnknownDomainError",
@@ -131,30 +169,50 @@ class UnitError(PhindicatorsError, ValueError):
 
 
 class CatalogError(PhindicatorsError, ValueError):
-    """A catalog file is malformed.
+    """A catalog file (indicators, targets, rules, labels) is malformed.
 
     Attributes
     ----------
     path : str
         The file (or ``"<string>"`` for inline text).
+    message : str
+        What is wrong, without the location.
     item : str or None
         The id of the definition at fault, if any.
     field : str or None
         The field at fault, if any.
+    line : int or None
+        The line of the file where the definition or field is written, when
+        it could be found (1-based).
     """
 
     def __init__(
-        self, path: str, message: str, *, item: str | None = None, field: str | None = None
+        self,
+        path: str,
+        message: str,
+        *,
+        item: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.path = path
+        self.message = message
         self.item = item
         self.field = field
+        self.line = line
         where = path
         if item is not None:
             where += f": {item}"
         if field is not None:
             where += f".{field}"
-        super().__init__(f"{where}: {message}")
+        # The line goes last so that "path: item.field: message" stays one
+        # searchable run of text.
+        suffix = f" (line {line})" if line is not None else ""
+        super().__init__(f"{where}: {message}{suffix}")
+
+    def at_line(self, line: int | None) -> CatalogError:
+        """The same error, located at ``line`` of its file."""
+        return CatalogError(self.path, self.message, item=self.item, field=self.field, line=line)
 
 
 class DefinitionError(PhindicatorsError, ValueError):
@@ -168,6 +226,7 @@ class DefinitionError(PhindicatorsError, ValueError):
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
+        self.message = message
         super().__init__(f"{field}: {message}")
 
 
@@ -176,10 +235,31 @@ class InvalidOptionError(PhindicatorsError, ValueError):
     unknown language, a confidence level out of range. Never guessed."""
 
 
+class InvalidTypeError(PhindicatorsError, TypeError):
+    """An argument of a type the function does not take: a number where text
+    is read (:func:`~phindicators.figures.parse_figure`,
+    :func:`~phindicators.extract.extract`), bytes where a catalog's TOML text
+    is expected.
+
+    Examples
+    --------
+    >>> from phindicators.figures import parse_figure
+    >>> try:
+    ...     parse_figure(95.5)
+    ... except TypeError as error:
+    ...     print(type(error).__name__, error)
+    InvalidTypeError parse_figure reads a string, got float
+    """
+
+
 class TargetError(PhindicatorsError, ValueError):
     """A target applied to something it cannot judge: another indicator's
     result, a value that is not a number, or a relative target whose baseline
     is neither stored nor supplied."""
+
+
+#: How much of an unreadable text a :class:`ParseError` message quotes.
+QUOTED_CHARACTERS = 80
 
 
 class ParseError(PhindicatorsError, ValueError):
@@ -188,9 +268,28 @@ class ParseError(PhindicatorsError, ValueError):
     Attributes
     ----------
     text : str
-        The offending text, quoted in the message.
+        The offending text, quoted in the message (its first
+        :data:`phindicators.errors.QUOTED_CHARACTERS` characters if longer).
     """
 
     def __init__(self, text: str, message: str) -> None:
         self.text = text
-        super().__init__(f"cannot read {text!r}: {message}")
+        shown = str(text)
+        quoted = shown if len(shown) <= QUOTED_CHARACTERS else shown[: QUOTED_CHARACTERS - 1] + "…"
+        super().__init__(f"cannot read {quoted!r}: {message}")
+
+
+class PhindicatorsWarning(UserWarning):
+    """Something done on request that a reader of the output should know,
+    such as a user catalog replacing a bundled definition
+    (``load_catalog(..., override=True)``).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("local.toml: indicator 'imr' replaces the bundled one", PhindicatorsWarning)
+    >>> issubclass(caught[0].category, UserWarning)
+    True
+    """

@@ -65,7 +65,7 @@ def export_catalog(
     phindicators.errors.InvalidOptionError: unknown export format 'fihr'; did you mean 'fhir'? \
 (formats: json, schema, fhir, dhis2)
     """
-    if format not in EXPORT_FORMATS:
+    if not isinstance(format, str) or format not in EXPORT_FORMATS:
         close = difflib.get_close_matches(str(format), EXPORT_FORMATS, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise InvalidOptionError(

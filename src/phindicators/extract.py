@@ -45,7 +45,7 @@ import attrs
 
 from .audit import Status, Verdict, audit
 from .catalog import Catalog, _fields, bundled_catalog
-from .errors import CatalogError, PhindicatorsError
+from .errors import CatalogError, InvalidTypeError, PhindicatorsError
 from .figures import Bound, Figure, _alternatives, _is_cjk, match_figure, normalize_text
 from .model import KINDS, Indicator, Term
 from .units import UNITS
@@ -818,8 +818,9 @@ def extract(text: str, catalog: Catalog | None = None) -> list[Mention]:
 
     Raises
     ------
-    TypeError
-        If ``text`` is not a string. Any string is read without error.
+    InvalidTypeError
+        A :class:`TypeError`, if ``text`` is not a string. Any string is read
+        without error.
 
     Examples
     --------
@@ -831,7 +832,7 @@ def extract(text: str, catalog: Catalog | None = None) -> list[Mention]:
     ('1660人', [1664])
     """
     if not isinstance(text, str):
-        raise TypeError(f"extract reads a string, got {type(text).__name__}")
+        raise InvalidTypeError(f"extract reads a string, got {type(text).__name__}")
     lexicon = _lexicon(bundled_catalog() if catalog is None else catalog)
     prepared = _prepare(text)
     mentions: list[Mention] = []

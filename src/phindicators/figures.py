@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .catalog import normalize_name
-from .errors import ParseError
+from .errors import InvalidTypeError, ParseError
 from .units import UNITS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -354,6 +354,8 @@ def parse_figure(text: str, indicator: Indicator | None = None) -> Figure:
         Quoting the text, when it is not exactly one figure (empty text,
         words around the number, a masked number such as "xx36", two
         conflicting bounds) or its unit cannot express ``indicator``.
+    InvalidTypeError
+        A :class:`TypeError`, if ``text`` is not a string.
 
     Examples
     --------
@@ -370,7 +372,7 @@ def parse_figure(text: str, indicator: Indicator | None = None) -> Figure:
     phindicators.errors.ParseError: cannot read '增加2.5个百分点': a change in percentage points ...
     """
     if not isinstance(text, str):
-        raise TypeError(f"parse_figure reads a string, got {type(text).__name__}")
+        raise InvalidTypeError(f"parse_figure reads a string, got {type(text).__name__}")
     normalized = normalize_text(text).strip()
     found = _STANDALONE.fullmatch(normalized)
     if found is None:
@@ -379,8 +381,16 @@ def parse_figure(text: str, indicator: Indicator | None = None) -> Figure:
     return figure if indicator is None else figure.for_indicator(indicator)
 
 
+#: The most digits a printed figure may have. No report prints more, and
+#: exact arithmetic on a figure of thousands of digits would take unbounded
+#: time (and Python refuses to print integers of more than 4 300 digits).
+MAX_DIGITS = 50
+
+
 def _from_match(found: re.Match[str], text: str) -> Figure:
     number = found["number"].replace(",", "")
+    if len(number) - ("." in number) > MAX_DIGITS:
+        raise ParseError(text, f"more than {MAX_DIGITS} digits: not a printed figure")
     digits = number.partition(".")[2]
     pre_unit, sign = found["pre_unit"], found["unit"]
     if pre_unit and sign:

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import math
 import re
@@ -170,7 +171,22 @@ def _member_of(enum_type: type[enum.StrEnum]) -> Callable[[object, attrs.Attribu
 def _str_tuple(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
+    # Each element is checked by the field's validator, which names the field.
+    _check("aliases", isinstance(value, list | tuple), f"must be a list of strings, got {value!r}")
     return tuple(value)  # type: ignore[arg-type]
+
+
+def _instance_of(cls: type, *, optional: bool = False) -> Callable[[object, attrs.Attribute, object], None]:
+    # Like attrs.validators.instance_of, but raising the library's
+    # DefinitionError that names the field.
+    def validate(instance: object, attribute: attrs.Attribute, value: object) -> None:
+        _check(
+            attribute.name,
+            isinstance(value, cls) or (optional and value is None),
+            f"must be a {cls.__name__}{' or None' if optional else ''}, got {value!r}",
+        )
+
+    return validate
 
 
 @attrs.frozen
@@ -245,11 +261,20 @@ class Term:
     unit: str = attrs.field(default="count", validator=_known_unit)
 
 
-def _number(value: object) -> float:
-    # bool is an int subclass, but True is not a count.
+def _is_count(value: object) -> bool:
+    # bool is an int subclass, but True is not a count; an int too large for
+    # a float would turn into inf (or fail) when computed.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(value)
-    return float(value)
+        return False
+    try:
+        return math.isfinite(value) and value >= 0
+    except OverflowError:
+        return False
+
+
+def _number(value: object) -> float:
+    _check("numerator", _is_count(value), f"must be a finite number >= 0, got {value!r}")
+    return float(value)  # type: ignore[arg-type]
 
 
 @attrs.frozen
@@ -268,13 +293,23 @@ class Example:
     consistent: bool = attrs.field(default=True)
     note: str = attrs.field(default="", validator=_optional_text)
 
+    @consistent.validator
+    def _consistent(self, attribute: attrs.Attribute, value: object) -> None:
+        _check("consistent", isinstance(value, bool), f"must be true or false, got {value!r}")
+
     @denominator.validator
     def _denominator(self, attribute: attrs.Attribute, value: object) -> None:
         _check(
             "denominator",
-            value is None or (isinstance(value, int | float) and not isinstance(value, bool)),
-            f"must be a number, got {value!r}",
+            value is None or (_is_count(value) and value > 0),  # type: ignore[operator]
+            f"must be a finite number > 0, got {value!r}",
         )
+
+
+def _example_tuple(value: object) -> tuple[object, ...]:
+    # Each element is checked by the field's validator.
+    _check("examples", isinstance(value, list | tuple), f"must be a list of examples, got {value!r}")
+    return tuple(value)  # type: ignore[arg-type]
 
 
 def _default_valid_range(indicator: Indicator) -> tuple[float, float]:
@@ -286,8 +321,14 @@ def _default_valid_range(indicator: Indicator) -> tuple[float, float]:
 
 
 def _range(value: object) -> tuple[float, float]:
-    low, high = value  # type: ignore[misc]
-    return (float(low), float(high))
+    bounds: tuple[float, ...] = ()
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value
+    ):
+        with contextlib.suppress(OverflowError):  # an int beyond float range
+            bounds = tuple(float(v) for v in value)
+    _check("valid_range", len(bounds) == 2, f"must be [low, high], two numbers, got {value!r}")
+    return bounds[0], bounds[1]
 
 
 @attrs.frozen
@@ -307,25 +348,23 @@ class Indicator:
     name_en: str = attrs.field(validator=_nonempty_text)
     name_zh: str = attrs.field(validator=_nonempty_text)
     domain: str = attrs.field(validator=_identifier)
-    definition: Text = attrs.field(validator=attrs.validators.instance_of(Text))
-    numerator: Term = attrs.field(validator=attrs.validators.instance_of(Term))
-    denominator: Term | None = attrs.field(
-        validator=attrs.validators.optional(attrs.validators.instance_of(Term))
-    )
+    definition: Text = attrs.field(validator=_instance_of(Text))
+    numerator: Term = attrs.field(validator=_instance_of(Term))
+    denominator: Term | None = attrs.field(validator=_instance_of(Term, optional=True))
     kind: Kind = attrs.field(converter=_enum_converter(Kind), validator=_member_of(Kind))
     unit: str = attrs.field(validator=_known_unit)
     decimals: int = attrs.field()
     polarity: Polarity = attrs.field(
         converter=_enum_converter(Polarity), validator=_member_of(Polarity)
     )
-    source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
+    source: Source = attrs.field(validator=_instance_of(Source))
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     valid_range: tuple[float, float] = attrs.field(
         default=attrs.Factory(_default_valid_range, takes_self=True), converter=_range
     )
     source_section: str = attrs.field(default="", validator=_optional_text)
     variant_of: str | None = attrs.field(default=None)
-    examples: tuple[Example, ...] = attrs.field(default=(), converter=tuple)
+    examples: tuple[Example, ...] = attrs.field(default=(), converter=_example_tuple)
 
     @decimals.validator
     def _decimals(self, attribute: attrs.Attribute, value: object) -> None:

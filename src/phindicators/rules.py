@@ -55,10 +55,18 @@ from .catalog import (
     _table,
     bundled_catalog,
     bundled_documents,
+    line_of,
+    located,
     read_documents,
 )
 from ._once import Once
-from .errors import CatalogError, DefinitionError, InvalidCountsError, UnknownTermError
+from .errors import (
+    CatalogError,
+    DefinitionError,
+    InvalidCountsError,
+    InvalidTypeError,
+    UnknownTermError,
+)
 from .model import Text, _check, _enum_converter, _identifier, _member_of
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -256,7 +264,10 @@ def _is_real(value: object) -> bool:
 
 
 def _as_counts(term: str, value: ArrayLike) -> np.ndarray:
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # nested sequences of different lengths
+        raise InvalidCountsError(term, "counts", f"must be a rectangular array, got {value!r}") from None
     if array.dtype.kind == "b":
         raise InvalidCountsError(term, "counts", "must be numbers, got booleans")
     # Object arrays (Python ints too large for int64, say) pass only if every
@@ -265,7 +276,11 @@ def _as_counts(term: str, value: ArrayLike) -> np.ndarray:
         array.dtype.kind == "O" and not all(_is_real(v) for v in array.flat)
     ):
         raise InvalidCountsError(term, "counts", f"must be real numbers, got {value!r}")
-    return array.astype(np.float64)
+    try:
+        return array.astype(np.float64)
+    except OverflowError:  # a Python int beyond float range would otherwise become inf
+        # (not repr'd: Python refuses to print an int of more than 4 300 digits)
+        raise InvalidCountsError(term, "counts", "holds a number beyond float range") from None
 
 
 def check_counts(
@@ -300,7 +315,10 @@ def check_counts(
         If ``counts`` names a term no catalog term or rule has (a misspelled
         term would otherwise silently skip its rules).
     InvalidCountsError
-        If a count is not a number, or a rule's counts do not broadcast.
+        If a count is not a number (or too large for a float), an array is
+        ragged, or a rule's counts do not broadcast.
+    InvalidTypeError
+        If ``counts`` is not a mapping.
 
     Examples
     --------
@@ -310,6 +328,8 @@ def check_counts(
     >>> [(v.rule.id, v.positions) for v in violations]
     [('neonatal_deaths_within_infant_deaths', ((1,),))]
     """
+    if not isinstance(counts, Mapping):
+        raise InvalidTypeError(f"counts must be a mapping of term ids to counts, got {counts!r}")
     rules = validation_rules() if rules is None else list(rules)
     catalog = bundled_catalog() if catalog is None else catalog
     known = set(catalog.terms) | {term for rule in rules for term in rule.terms}
@@ -374,12 +394,17 @@ def _load(documents: list[_Document], catalog: Catalog) -> list[Rule]:
     for doc in documents:
         for key in doc.data:
             if key != "rules":
-                raise CatalogError(doc.path, f"unknown top-level key {key!r} (expected ['rules'])")
-        for rid, table in _table(doc, "rules").items():
-            if rid in owner:
-                raise CatalogError(doc.path, f"already defined in {owner[rid]}", item=rid)
-            owner[rid] = doc.path
-            rules.append(_rule(doc.path, rid, table, catalog))
+                raise CatalogError(
+                    doc.path,
+                    f"unknown top-level key {key!r} (expected ['rules'])",
+                    line=line_of(doc.text, (key,)),
+                )
+        with located(doc, "rules"):
+            for rid, table in _table(doc, "rules").items():
+                if rid in owner:
+                    raise CatalogError(doc.path, f"already defined in {owner[rid]}", item=rid)
+                owner[rid] = doc.path
+                rules.append(_rule(doc.path, rid, table, catalog))
     return rules
 
 

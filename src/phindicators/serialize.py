@@ -35,6 +35,7 @@ True
 from __future__ import annotations
 
 import ast
+import builtins
 import datetime
 import difflib
 import enum
@@ -54,9 +55,11 @@ from typing import IO, Any, TypeVar
 import attrs
 import numpy as np
 
-from .errors import CatalogError, DefinitionError, PhindicatorsError
+from .compute import KIND_INTERVALS, Result, compute
+from .errors import CatalogError, DefinitionError, InvalidTypeError
 from .model import Indicator, Source, Term
 from .targets import TargetSet, _check_against_indicator
+from .units import conversion_factor
 
 if typing.TYPE_CHECKING:  # pragma: no cover - typing only
     from .catalog import Catalog
@@ -100,9 +103,18 @@ CATALOG_COLLECTIONS: tuple[tuple[str, type], ...] = (
 )
 
 
-class SerializationError(PhindicatorsError, TypeError):
+class SerializationError(InvalidTypeError):
     """A value, or a field type, that has no JSON form: ``to_dict(42)``, a
-    field annotated with a type the converter does not know."""
+    field annotated with a type the converter does not know.
+
+    Examples
+    --------
+    >>> try:
+    ...     to_dict(42)
+    ... except TypeError as error:
+    ...     print(error)
+    to_dict takes an attrs object, got 42
+    """
 
 
 # -- type hints -----------------------------------------------------------------
@@ -138,27 +150,70 @@ def _deferred_imports(module_name: str) -> dict[str, tuple[str, str | None]]:
     return imports
 
 
+class _Unresolved(Exception):
+    """An annotation names ``name``, which its module's namespace lacks."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"name {name!r} is not defined")
+
+
+def _evaluate(node: ast.expr, namespace: Mapping[str, Any]) -> Any:
+    """The value of an annotation's syntax tree: names, attributes,
+    subscripts, ``X | Y``, tuples and constants, nothing else.
+
+    Annotations are read without ``eval``: no expression of any other shape
+    (a call, an operator other than ``|``) can run.
+    """
+    if isinstance(node, ast.Name):
+        if node.id in namespace:
+            return namespace[node.id]
+        if hasattr(builtins, node.id):
+            return getattr(builtins, node.id)
+        raise _Unresolved(node.id)
+    if isinstance(node, ast.Constant) and (node.value is None or node.value is Ellipsis):
+        return node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a nested forward reference
+        return _evaluate(ast.parse(node.value, mode="eval").body, namespace)
+    if isinstance(node, ast.Attribute):
+        return getattr(_evaluate(node.value, namespace), node.attr)
+    if isinstance(node, ast.Subscript):
+        return _evaluate(node.value, namespace)[_evaluate(node.slice, namespace)]
+    if isinstance(node, ast.Tuple):
+        return tuple(_evaluate(item, namespace) for item in node.elts)
+    if isinstance(node, ast.List):  # Callable[[int], str]
+        return [_evaluate(item, namespace) for item in node.elts]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _evaluate(node.left, namespace) | _evaluate(node.right, namespace)
+    raise SerializationError(f"not a type annotation: {ast.unparse(node)!r}")
+
+
 def _resolve(cls: type, name: str, annotation: str, namespace: dict[str, Any]) -> Any:
+    def failure(reason: object) -> SerializationError:
+        return SerializationError(f"{cls.__name__}.{name}: cannot resolve its type {annotation!r} ({reason})")
+
+    try:
+        tree = ast.parse(annotation, mode="eval").body
+    except SyntaxError as error:
+        raise failure(error) from None
     while True:
         try:
-            return eval(annotation, namespace)  # noqa: S307 - the class's own annotation
-        except NameError as error:
-            deferred = _deferred_imports(cls.__module__).get(error.name)
-            if deferred is None or error.name in namespace:
-                raise SerializationError(
-                    f"{cls.__name__}.{name}: cannot resolve its type {annotation!r} ({error})"
-                ) from None
+            return _evaluate(tree, namespace)
+        except _Unresolved as missing:
+            deferred = _deferred_imports(cls.__module__).get(missing.name)
+            if deferred is None or missing.name in namespace:
+                raise failure(missing) from None
             # Import only the module that defines the missing name (never,
             # say, pint for an annotation that does not mention it).
             source, attribute = deferred
             try:
                 imported = importlib.import_module(source)
                 found = imported if attribute is None else getattr(imported, attribute)
-            except (ImportError, AttributeError) as failure:
-                raise SerializationError(
-                    f"{cls.__name__}.{name}: cannot resolve its type {annotation!r} ({failure})"
-                ) from None
-            namespace[error.name] = found
+            except (ImportError, AttributeError) as error:
+                raise failure(error) from None
+            namespace[missing.name] = found
+        except (SerializationError, SyntaxError, AttributeError, TypeError) as error:
+            raise failure(error) from None
 
 
 @functools.cache
@@ -544,9 +599,72 @@ def _decode_object(value: Any, cls: type, path: str, references: _References) ->
     try:
         return cls(**kwargs)
     except DefinitionError as error:
-        raise _fail(_where(path, error.field), str(error).split(": ", 1)[1]) from None
+        raise _fail(_where(path, error.field), error.message) from None
     except (TypeError, ValueError) as error:
         raise _fail(path, f"not a valid {cls.__name__}: {error}") from None
+
+
+def _check_result(result: Result) -> None:
+    """Refuse a Result whose value or limits are not what its counts give.
+
+    A result read back from JSON carries its counts, so it is recomputed
+    from them (with the same levels and method, then converted to its unit
+    and annualised as it says) and must agree to 1e-9: an edited value
+    would otherwise be a wrong number that looks computed.
+    """
+    indicator = result.indicator
+    methods = {interval.method for interval in result.intervals}
+    method = methods.pop() if len(methods) == 1 else None
+    fresh = compute(
+        indicator,
+        result.numerator,
+        result.denominator,
+        confidence=tuple(i.confidence for i in result.intervals) or None,
+        method=method if method in KIND_INTERVALS[indicator.kind] else None,
+    )
+    factor = conversion_factor(indicator.unit, result.unit)
+    if result.annualisation is not None:
+        annualisation = result.annualisation
+        if not (isinstance(annualisation, float) and math.isfinite(annualisation) and annualisation > 0):
+            raise DefinitionError("annualisation", f"must be a finite number > 0, got {annualisation!r}")
+        factor *= annualisation
+    pairs: list[tuple[str, Any, Any]] = [("value", fresh.value, result.value)]
+    for number, (computed, read) in enumerate(zip(fresh.intervals, result.intervals, strict=True)):
+        pairs += [
+            (f"intervals[{number}].{name}", getattr(computed, name), getattr(read, name))
+            for name in ("value", "lower", "upper")
+        ]
+    for field, want, got in pairs:
+        expected = np.asarray(want, dtype=np.float64) * factor
+        agrees = np.shape(got) == expected.shape and bool(
+            np.allclose(np.asarray(got, dtype=np.float64), expected, rtol=1e-9, atol=0.0)
+        )
+        if not agrees:
+            raise DefinitionError(
+                field, f"does not follow from the counts (they give {_preview(expected)}, got {_preview(got)})"
+            )
+
+
+def _preview(values: Any) -> str:
+    array = np.asarray(values)
+    return repr(array.item()) if array.size == 1 else f"an array of shape {array.shape}"
+
+
+def _verify(obj: Any, path: str) -> None:
+    """Check every Result inside a decoded object against its counts."""
+    if isinstance(obj, Result):
+        try:
+            _check_result(obj)
+        except DefinitionError as error:
+            raise _fail(_where(path, error.field), error.message) from None
+        except (TypeError, ValueError) as error:  # the library's errors on the counts
+            raise _fail(path, f"not a valid Result: {error}") from None
+    elif attrs.has(type(obj)):
+        for field in attrs.fields(type(obj)):
+            _verify(getattr(obj, field.name), _where(path, field.name))
+    elif isinstance(obj, tuple | list):
+        for number, item in enumerate(obj):
+            _verify(item, f"{path}[{number}]")
 
 
 _DECODERS: dict[str, Callable[[Any, Any, str, _References], Any]] = {
@@ -578,17 +696,30 @@ def _describe(hint: Any) -> str:
     return _WORDS.get(kind) or f"a {hint.__name__}"
 
 
-def from_dict(cls: type[T], data: Mapping[str, Any]) -> T:
+def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = False) -> T:
     """Rebuild an attrs object from :func:`to_dict` output (or parsed JSON).
 
     Every value is checked against the field's type hint, then the class's
     own validators run, so invalid data is rejected the way a catalog file is.
+
+    Parameters
+    ----------
+    cls : type
+        The attrs class to rebuild.
+    data : mapping
+        Its JSON form.
+    verify : bool
+        Also recompute every :class:`~phindicators.compute.Result` inside
+        from its counts: its value and limits must agree (to 1e-9), so that
+        an edited figure is refused rather than passed on as computed.
 
     Raises
     ------
     DefinitionError
         Naming the field at fault (a dotted path such as
         ``numerator.name_en``) and the offending value.
+    SerializationError
+        If ``cls`` is not an attrs class.
 
     Examples
     --------
@@ -601,16 +732,25 @@ def from_dict(cls: type[T], data: Mapping[str, Any]) -> T:
     ...
     phindicators.errors.DefinitionError: units: unknown field of Term (did you mean 'unit'?) \
 (in Term 'live_births')
+    >>> from phindicators import get
+    >>> data = to_dict(get("infant_mortality_rate").compute(23, 2158)) | {"value": 1.066}
+    >>> from_dict(Result, data, verify=True)
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.DefinitionError: value: does not follow from the counts (they give 10.65..., got 1.066)
     """
     if not attrs.has(cls):
         raise SerializationError(f"from_dict takes an attrs class, got {cls!r}")
     try:
-        return _decode_object(data, cls, "", {})  # type: ignore[no-any-return]
+        obj = _decode_object(data, cls, "", {})
+        if verify:
+            _verify(obj, "")
+        return obj  # type: ignore[no-any-return]
     except DefinitionError as error:
         if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
             raise
         # Name the definition too: "numerator.unit: ... (in Indicator 'imr')".
-        message = f"{str(error).split(': ', 1)[1]} (in {cls.__name__} {data['id']!r})"
+        message = f"{error.message} (in {cls.__name__} {data['id']!r})"
         raise DefinitionError(error.field, message) from None
 
 
@@ -699,8 +839,7 @@ def _read_collections(data: Mapping[str, Any], path: str) -> dict[str, list[Any]
             try:
                 table[label] = _decode_object(item, cls, "", references)
             except DefinitionError as error:
-                message = str(error).split(": ", 1)[1]
-                raise CatalogError(path, message, item=label, field=error.field) from None
+                raise CatalogError(path, error.message, item=label, field=error.field) from None
         references[cls] = table
     return {key: list(references[cls].values()) for key, cls in CATALOG_COLLECTIONS}
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .errors import UnitError
+from .errors import InvalidTypeError, UnitError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pint
@@ -213,10 +213,22 @@ def registry() -> pint.UnitRegistry:
 def quantity(value: object, unit: str) -> pint.Quantity:
     """Wrap a value (scalar or array) in a pint Quantity of a library unit.
 
+    Raises
+    ------
+    UnitError
+        If ``unit`` is not a unit of the library.
+    InvalidTypeError
+        If ``value`` is not a number or an array of numbers.
+
     Examples
     --------
     >>> str(quantity(95.52, "percent").to("dimensionless").magnitude)
     '0.9552'
     """
     unit_spec(unit)
-    return registry().Quantity(value, unit)
+    try:
+        return registry().Quantity(value, unit)
+    except (TypeError, ValueError):  # pint refuses text, None, ... as a magnitude
+        raise InvalidTypeError(
+            f"a quantity's magnitude is a number or an array of numbers, got {value!r}"
+        ) from None
