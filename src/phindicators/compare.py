@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -359,8 +360,12 @@ def compare_to_target(
     >>> compare_to_target(imr, imr_target, uncertain=True).status
     <TargetStatus.UNCERTAIN: 'uncertain'>
     """
-    met = np.asarray(target.is_met(result, baseline=baseline))
+    met = target.is_met(result, baseline=baseline)
     gap = target.gap(result, baseline=baseline)
+    if type(met) is bool and type(result.value) is float and not uncertain:
+        # One value (an app's request): no arrays.
+        code = 3 if math.isnan(result.value) else 0 if met else 1
+        return TargetComparison(_members(TargetStatus, _TARGET_CODES)[code], gap, target)
     codes = np.where(met, 0, 1)
     if uncertain:
         (interval,) = _intervals(result, confidence_levels(confidence), "judged uncertain")
@@ -636,7 +641,8 @@ def funnel(result: Result, *, average: float | None = None) -> Funnel:
     if result.denominator is None:
         raise InvalidOptionError(f"{result.indicator.id}: a funnel plot needs denominators")
     scale = value_scale(result.indicator) * (result.annualisation or 1.0)
-    numerator, denominator = np.asarray(result.numerator), np.asarray(result.denominator)
+    numerator = np.asarray(result.numerator, dtype=np.float64)
+    denominator = np.asarray(result.denominator, dtype=np.float64)
     centre = numerator.sum() / denominator.sum() if average is None else average / scale
     method = "wilson" if kind == "proportion" else "exact"
     intervals = []

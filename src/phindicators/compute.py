@@ -1,10 +1,19 @@
 """From counts to values: :class:`Result` and :func:`compute`.
 
 The count → value path is the same for a single area and for a million: the
-counts are validated (:func:`phindicators.validation.validate_counts`), divided
-as float64 arrays and scaled to the indicator's unit by one exact factor. No
-Python loop runs per element and no pint object is built; a
-:attr:`Result.quantity` is made only when asked for.
+counts are validated (:mod:`phindicators.validation`), divided as float64 and
+scaled to the indicator's unit by one exact factor. No Python loop runs per
+element and no pint object is built; a :attr:`Result.quantity` is made only
+when asked for. Three routes share the arithmetic:
+
+* Python numbers (an app's request) are checked and divided as plain floats;
+* numeric arrays of one shape are converted, checked, divided and given
+  their limits :data:`phindicators.stats.BLOCK_ROWS` rows at a time, while
+  each block is in the CPU cache: a few passes over memory in all, and no
+  temporary as large as the input (any other input is broadcast and
+  converted by :func:`~phindicators.validation.validate_counts` first);
+* dask arrays give a lazy result, computed chunk by chunk with the array
+  route (see :func:`compute`).
 
 Each result carries its confidence interval(s), computed by the method the
 indicator's kind calls for (:data:`KIND_INTERVALS`): Wilson's score interval
@@ -22,18 +31,23 @@ from typing import TYPE_CHECKING
 import attrs
 import numpy as np
 
+from . import stats
 from .display import format_value
-from .errors import InvalidOptionError
+from .errors import InvalidCountsError, InvalidOptionError
 from .model import Kind
 from .stats import (
     POISSON_METHODS,
     PROPORTION_METHODS,
     Interval,
+    Kernel,
     confidence_levels,
     interval_bounds,
+    interval_kernel,
+    is_lazy,
+    map_lazily,
 )
 from .units import UNITS, conversion_factor, quantity
-from .validation import validate_counts
+from .validation import block_check, scalar_counts, validate_counts
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pint
@@ -46,6 +60,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = ["KIND_INTERVALS", "Result", "compute", "value_scale"]
 
 Values = float | np.ndarray
+
+# Python numbers take the per-request path (bool is not one of them).
+_NUMBERS = (int, float)
+_NUMBERS_OR_NONE = (int, float, type(None))
 
 #: The interval methods each kind accepts, its default first. Proportions
 #: take Wilson (PHE's method) or Clopper–Pearson. Rates, ratios, densities
@@ -86,7 +104,10 @@ class Result:
     indicator : Indicator
         What was computed.
     numerator, denominator : float or ndarray
-        The counts, as float64 (``denominator`` is None for counts).
+        The counts (``denominator`` is None for counts): floats for scalar
+        counts; for arrays, the caller's array (broadcast to the result's
+        shape, not copied) when it holds integers or float64, which
+        represent every valid count exactly, else a float64 copy.
     value : float or ndarray
         The value in ``unit``: 95.517… for 2067/2164 in percent. A float when
         the counts were scalars, otherwise an array of their broadcast shape.
@@ -315,7 +336,11 @@ def compute(
         The definition to apply.
     numerator : array_like
         Numerator counts (or amounts, for terms in money units), in the unit
-        of the indicator's numerator term.
+        of the indicator's numerator term. A dask array (of either count)
+        makes every array of the result a dask array: nothing is read or
+        checked until it is computed, then chunk by chunk, and bad counts
+        raise :class:`~phindicators.errors.InvalidCountsError` at that
+        point, with positions in the whole array.
     denominator : array_like, optional
         Denominator counts; broadcast against ``numerator``. Omit for
         indicators of kind ``count``.
@@ -363,26 +388,68 @@ def compute(
     chosen = _interval_method(indicator, method)
     if period is not None:
         period = _period(period)
-    num_array, den_array = validate_counts(indicator, numerator, denominator)
+    if chosen is None:
+        levels = ()
     scale = value_scale(indicator)
-    value_array = num_array * scale if den_array is None else np.divide(num_array, den_array)
-    if den_array is not None and scale != 1.0:
-        value_array *= scale
-    num: Values = num_array
-    den: Values | None = den_array
-    value: Values = value_array
-    if num_array.ndim == 0:  # scalars in, Python floats out
-        num, value = float(num_array), float(value_array)
-        den = None if den_array is None else float(den_array)
-    intervals: tuple[Interval, ...] = ()
-    if chosen is not None and levels:
-        exposure = 1.0 if den is None else den
-        # The limits are those of the count scaled like the value: numerator
-        # and denominator stay in their terms' units, the scale converts.
-        intervals = tuple(
-            Interval(value, *_bounds(chosen, num, exposure, level, scale))
-            for level in levels
+    if type(numerator) in _NUMBERS and type(denominator) in _NUMBERS_OR_NONE:
+        return _compute_numbers(indicator, numerator, denominator, levels, chosen, scale, period)  # type: ignore[arg-type]
+    if is_lazy(numerator) or is_lazy(denominator):
+        return _compute_lazy(indicator, numerator, denominator, levels, chosen, period)
+    num_array = np.asarray(numerator)
+    den_array = None if denominator is None else np.asarray(denominator)
+    if _by_blocks(num_array, den_array):
+        kernels = [(level, interval_kernel(chosen, level, scale)) for level in levels]  # type: ignore[arg-type]
+        num_f, den_f, value_array, limits = _compute_blocks(
+            indicator, numerator, denominator, num_array, den_array, kernels, scale
         )
+        intervals = tuple(
+            Interval(value_array, lower, upper, level, chosen)  # type: ignore[arg-type]
+            for (level, _), (lower, upper) in zip(kernels, limits, strict=True)
+        )
+        return Result(indicator, num_f, den_f, value_array, indicator.unit, intervals, period)
+    num_checked, den_checked = validate_counts(indicator, numerator, denominator)
+    value_array = num_checked * scale if den_checked is None else np.divide(num_checked, den_checked)
+    if den_checked is not None and scale != 1.0:
+        value_array *= scale
+    num: Values = num_checked
+    den: Values | None = den_checked
+    value: Values = value_array
+    if value_array.ndim == 0:  # 0-d arrays in, Python floats out
+        num, value = float(num_checked), float(value_array)
+        den = None if den_checked is None else float(den_checked)
+    else:  # as the block path does: integer arrays are kept as given
+        if num_array.dtype.kind in _KEPT_KINDS:
+            num = np.broadcast_to(num_array, value_array.shape)
+        if den_array is not None and den_array.dtype.kind in _KEPT_KINDS:
+            den = np.broadcast_to(den_array, value_array.shape)
+    exposure = 1.0 if den is None else den
+    # The limits are those of the count scaled like the value: numerator
+    # and denominator stay in their terms' units, the scale converts.
+    intervals = tuple(
+        Interval(value, *_bounds(chosen, num, exposure, level, scale))  # type: ignore[arg-type]
+        for level in levels
+    )
+    return Result(indicator, num, den, value, indicator.unit, intervals, period)
+
+
+def _compute_numbers(
+    indicator: Indicator,
+    numerator: float,
+    denominator: float | None,
+    levels: tuple[float, ...],
+    method: str | None,
+    scale: float,
+    period: Period | None,
+) -> Result:
+    """:func:`compute` for Python numbers (an app's request): plain floats,
+    no numpy."""
+    num, den = scalar_counts(indicator, numerator, denominator)
+    value = num * scale if den is None else num / den * scale
+    exposure = 1.0 if den is None else den
+    intervals = tuple(
+        Interval(value, *_bounds(method, num, exposure, level, scale))  # type: ignore[arg-type]
+        for level in levels
+    )
     return Result(indicator, num, den, value, indicator.unit, intervals, period)
 
 
@@ -391,6 +458,134 @@ def _bounds(
 ) -> tuple[Values, Values, float, str]:
     lower, upper, used = interval_bounds(method, num, den, level, scale)
     return lower, upper, level, used
+
+
+def _by_blocks(num: np.ndarray, den: np.ndarray | None) -> bool:
+    """Whether the counts take the block path: numeric arrays of one shape
+    (anything else is broadcast, converted or reported by
+    :func:`~phindicators.validation.validate_counts` first)."""
+    return (
+        num.ndim > 0
+        and num.dtype.kind in "iuf"
+        and (den is None or (den.shape == num.shape and den.dtype.kind in "iuf"))
+    )
+
+
+#: Array dtypes a result keeps as given: they hold every valid count exactly.
+_KEPT_KINDS = "iu"
+
+
+def _kept(array: np.ndarray) -> bool:
+    return array.dtype.kind in _KEPT_KINDS or array.dtype == np.float64
+
+
+def _float_block(source: np.ndarray, target: np.ndarray | None, scratch: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` of ``source`` as float64: a view if they are
+    float64 already, else converted into ``target`` (a float64 copy the
+    result keeps) or into ``scratch`` (a block-sized buffer, when the result
+    keeps ``source``)."""
+    if source.dtype == np.float64:
+        return source[start:stop]
+    block = scratch[: stop - start] if target is None else target[start:stop]
+    np.copyto(block, source[start:stop], casting="unsafe")
+    return block
+
+
+def _compute_blocks(
+    indicator: Indicator,
+    numerator: ArrayLike,
+    denominator: ArrayLike | None,
+    num: np.ndarray,
+    den: np.ndarray | None,
+    kernels: list[tuple[float, Kernel]],
+    scale: float,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """The counts, values and limits of numeric arrays of one shape,
+    computed :data:`phindicators.stats.BLOCK_ROWS` rows at a time.
+
+    Each block is converted, checked by
+    :func:`~phindicators.validation.block_check`, divided and given its
+    limits in one go; if a block fails the check, ``validate_counts`` runs
+    on the whole input and raises the error a caller would get without
+    blocks (the first problem of the whole array, with its positions).
+    """
+    shape, size = num.shape, num.size
+    num_in = num.reshape(-1)
+    den_in = None if den is None else den.reshape(-1)
+    # Integer and float64 counts are kept as given; others get a float64 copy.
+    num_f = None if _kept(num) else np.empty(size)
+    den_f = None if den is None or _kept(den) else np.empty(size)
+    block_rows = stats.BLOCK_ROWS
+    scratch = np.empty((2, min(size, block_rows)))
+    value = np.empty(size)
+    limits = [(np.empty(size), np.empty(size)) for _ in kernels]
+    check = block_check(indicator, num.dtype, None if den is None else den.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for start in range(0, size, block_rows):
+            stop = min(start + block_rows, size)
+            rows = slice(start, stop)
+            x = _float_block(num_in, num_f, scratch[0], start, stop)
+            n = None if den_in is None else _float_block(den_in, den_f, scratch[1], start, stop)
+            ratio = value[rows]
+            if n is None:
+                np.copyto(ratio, x)
+            else:
+                np.divide(x, n, out=ratio)
+            if not check(x, n, ratio):
+                # Raises for a real problem; names the first one of the whole input.
+                validate_counts(indicator, numerator, denominator)
+            for (_, kernel), (lower, upper) in zip(kernels, limits, strict=True):
+                kernel(x, 1.0 if n is None else n, lower[rows], upper[rows], ratio)
+            if scale != 1.0:
+                ratio *= scale
+    return (
+        num if num_f is None else num_f.reshape(shape),
+        None if den is None else den if den_f is None else den_f.reshape(shape),
+        value.reshape(shape),
+        [(lower.reshape(shape), upper.reshape(shape)) for lower, upper in limits],
+    )
+
+
+def _compute_lazy(
+    indicator: Indicator,
+    numerator: ArrayLike,
+    denominator: ArrayLike | None,
+    levels: tuple[float, ...],
+    method: str | None,
+    period: Period | None,
+) -> Result:
+    """:func:`compute` on dask arrays, chunk by chunk and lazily.
+
+    Every field of the result (counts, value, limits) is a dask array made
+    from one task per chunk that validates and computes the chunk with the
+    numpy path; a bad chunk raises :class:`InvalidCountsError` when the
+    result is computed, with positions in the whole array.
+    """
+    inputs = (numerator,) if denominator is None else (numerator, denominator)
+
+    def chunk(*blocks: np.ndarray, origin: tuple[int, ...]) -> list[np.ndarray]:
+        num, den = blocks[0], blocks[1] if len(blocks) > 1 else None
+        try:
+            result = compute(indicator, num, den, confidence=levels or None, method=method)
+        except InvalidCountsError:
+            validate_counts(indicator, num, den, origin=origin)
+            raise
+        fields = [result.numerator, result.value]
+        if result.denominator is not None:
+            fields.append(result.denominator)
+        fields += [limit for interval in result.intervals for limit in (interval.lower, interval.upper)]
+        return [np.broadcast_to(field, num.shape) for field in fields]
+
+    # The numerator, the value, the denominator if any, two limits per level.
+    lazy = list(map_lazily(chunk, inputs, 1 + len(inputs) + 2 * len(levels)))
+    num_l, value_l = lazy[0], lazy[1]
+    den_l = lazy[2] if denominator is not None else None
+    limits = lazy[1 + len(inputs) :]
+    intervals = tuple(
+        Interval(value_l, limits[2 * i], limits[2 * i + 1], level, method)  # type: ignore[arg-type]
+        for i, level in enumerate(levels)
+    )
+    return Result(indicator, num_l, den_l, value_l, indicator.unit, intervals, period)
 
 
 def _period(period: Period | str) -> Period:

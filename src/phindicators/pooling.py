@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import itertools
 import re
@@ -37,6 +36,7 @@ import numpy as np
 from .compute import Result, compute
 from .errors import InvalidOptionError, ParseError
 from .model import Kind
+from .stats import is_lazy
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
@@ -47,6 +47,12 @@ __all__ = ["ANNUALISABLE_KINDS", "Period", "Pooled", "annualise", "pool", "pool_
 def _is_date(instance: object, attribute: attrs.Attribute, value: object) -> None:
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
         raise InvalidOptionError(f"Period.{attribute.name} must be a datetime.date, got {value!r}")
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    """The last day of a month (the day before the first of the next)."""
+    first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - datetime.timedelta(days=1)
 
 
 _DASH = r"\s*[-－~～—–至到]\s*"
@@ -113,7 +119,7 @@ class Period:
             raise InvalidOptionError(
                 f"months must satisfy 1 <= first <= last <= 12, got {first} and {last}"
             )
-        end = datetime.date(year, last, calendar.monthrange(year, last)[1])
+        end = _month_end(year, last)
         label = f"{year}年{first}月" if first == last else f"{year}年{first}-{last}月"
         return cls(datetime.date(year, first, 1), end, label)
 
@@ -145,7 +151,7 @@ class Period:
             groups = match.groups()
             if form == "iso":
                 y1, m1, y2, m2 = (int(g) for g in groups)
-                end = datetime.date(y2, m2, calendar.monthrange(y2, m2)[1])
+                end = _month_end(y2, m2)
                 return cls(datetime.date(y1, m1, 1), end, cleaned)
             found = int(groups[0]) if groups[0] else year
             if found is None:
@@ -168,8 +174,7 @@ class Period:
     def whole_months(self) -> int | None:
         """How many calendar months the period covers, None unless it starts
         on a first and ends on a last day of a month."""
-        last_day = calendar.monthrange(self.end.year, self.end.month)[1]
-        if self.start.day != 1 or self.end.day != last_day:
+        if self.start.day != 1 or self.end != _month_end(self.end.year, self.end.month):
             return None
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
 
@@ -320,6 +325,14 @@ def _recompute(result: Result, numerator: ArrayLike, denominator: ArrayLike | No
 _METHODS_KEPT = ("clopper_pearson", "byar")
 
 
+def _float_array(counts: object) -> np.ndarray:
+    """Counts as a float64 array (integer counts of a result are kept as
+    given; their sums must not wrap around), dask arrays staying lazy."""
+    if is_lazy(counts):
+        return counts.astype(np.float64)  # type: ignore[attr-defined, no-any-return]
+    return np.asarray(counts, dtype=np.float64)
+
+
 def _group_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Dense integer codes of ``labels`` and the label of each code.
 
@@ -380,11 +393,13 @@ def pool(
     if axis is not None and by is not None:
         raise InvalidOptionError("pool by axis or by labels, not both")
     pooled_period = result.period if period is None else period
-    numerator, denominator = np.asarray(result.numerator), result.denominator
     if by is None:
-        total = numerator.sum(axis=axis)
-        den_total = None if denominator is None else np.asarray(denominator).sum(axis=axis)
+        # Sums in float64 (exact for counts below 2**53), whatever the
+        # counts' dtype; dask arrays stay lazy.
+        total = _float_array(result.numerator).sum(axis=axis)
+        den_total = None if result.denominator is None else _float_array(result.denominator).sum(axis=axis)
         return _recompute(result, total, den_total, pooled_period)
+    numerator, denominator = np.asarray(result.numerator), result.denominator
     labels = np.asarray(by)
     if labels.shape != numerator.shape:
         raise InvalidOptionError(
@@ -455,7 +470,7 @@ def pool_periods(results: Sequence[Result]) -> Result:
             raise InvalidOptionError(
                 f"{first.indicator.id}: periods {before.period} and {after.period} {problem}"
             )
-    numerator = sum(np.asarray(r.numerator) for r in ordered)
-    denominator = None if first.denominator is None else sum(np.asarray(r.denominator) for r in ordered)
+    numerator = sum(_float_array(r.numerator) for r in ordered)
+    denominator = None if first.denominator is None else sum(_float_array(r.denominator) for r in ordered)
     span = Period(ordered[0].period.start, ordered[-1].period.end)  # type: ignore[union-attr]
     return _recompute(first, numerator, denominator, span)

@@ -21,9 +21,10 @@ self-describing results (:class:`Interval`: value, lower, upper, confidence,
 method). Scalars in give Python floats out; arrays in give arrays of the
 broadcast shape out. Arrays are processed in cache-sized blocks so that the
 dozen arithmetic steps of an interval cost little more than one pass over
-memory. scipy is imported only by the methods that need it (Clopper–Pearson,
-exact Poisson limits for 10 events or more, p-values of arrays), never at
-import time.
+memory. The interval functions also take dask arrays: their intervals are
+then lazy dask arrays, computed chunk by chunk (:func:`map_lazily`). scipy is
+imported only by the methods that need it (Clopper–Pearson, exact Poisson
+limits for 10 events or more, p-values of arrays), never at import time.
 
 Examples
 --------
@@ -40,10 +41,8 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -55,6 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
 
 __all__ = [
+    "BLOCK_ROWS",
     "DSR_MIN_COUNT",
     "INTERVAL_METHODS",
     "Interval",
@@ -70,6 +70,9 @@ __all__ = [
     "exact_poisson_interval",
     "funnel_limits",
     "interval_bounds",
+    "interval_kernel",
+    "is_lazy",
+    "map_lazily",
     "poisson_interval",
     "proportion_interval",
     "rate_ratio_test",
@@ -83,6 +86,10 @@ __all__ = [
 
 Values = float | np.ndarray
 Confidence = float | Sequence[float]
+#: ``kernel(numerator, denominator, lower, upper, ratio=None)`` writes the
+#: limits of one block of checked float64 counts into ``lower`` and
+#: ``upper``; ``ratio`` is numerator / denominator if the caller has it.
+Kernel = Callable[..., None]
 
 #: What each interval method is, by the name results carry in ``method``.
 INTERVAL_METHODS: dict[str, str] = {
@@ -107,9 +114,13 @@ EXACT_BELOW = 10
 #: this (PHE practice: DSRs are unreliable below 10 events).
 DSR_MIN_COUNT = 10
 
-# Elements per block of the vectorised kernels: the block's temporaries stay
-# in the CPU cache (measured fastest between 2**15 and 2**16 on 10 million rows).
-_BLOCK = 1 << 15
+#: Elements per block of the vectorised paths (here, in
+#: :func:`phindicators.compute` and :meth:`phindicators.Target.is_met`): a
+#: block's temporaries stay in the CPU cache, so that the dozen arithmetic
+#: steps of an interval cost little more than one pass over memory and no
+#: temporary grows with the array (measured fastest around 2**16 on 10
+#: million rows). Results do not depend on it: the tests run it at 3.
+BLOCK_ROWS = 1 << 16
 
 _LEVEL_RANGES = "a fraction in [0.9, 1) or a percentage in [90, 100)"
 
@@ -387,11 +398,14 @@ def _counts(
     *,
     positive: Sequence[str] = (),
     within: Sequence[tuple[str, str]] = (),
+    origin: tuple[int, ...] = (),
 ) -> list[Any]:
     """Check counts and return them as floats (scalars) or float64 arrays.
 
     ``where`` names the function in error messages; ``positive`` fields must
     be > 0; each (part, whole) pair of ``within`` requires part <= whole.
+    ``origin`` is the position of a chunk's first element in a larger
+    array, to report positions in the whole array.
     """
     arrays: dict[str, np.ndarray] = {}
     for name, values in fields.items():
@@ -406,43 +420,58 @@ def _counts(
         raise InvalidCountsError(
             where, "/".join(arrays), f"shapes do not broadcast together: {shapes}"
         ) from None
-    checks: list[tuple[str, str, np.ndarray]] = []
-    for name, array in shaped.items():
-        checks.append((name, "is NaN or infinite", ~np.isfinite(array)))
-        checks.append((name, "is negative", array < 0))
-        if name in positive:
-            checks.append((name, "is zero", array == 0))
-    for part, whole in within:
-        checks.append((part, f"exceeds {whole}", shaped[part] > shaped[whole]))
-    for name, problem, mask in checks:
-        _raise_if_any(where, name, problem, mask, shaped)
+    # Valid counts are recognised by a minimum and a maximum per field (NaN
+    # fails both comparisons); the masks below only run to name a problem.
+    valid = all(
+        array.size == 0
+        or ((array.min() > 0 if name in positive else array.min() >= 0) and array.max() < math.inf)
+        for name, array in arrays.items()
+    ) and not any(np.greater(shaped[part], shaped[whole]).any() for part, whole in within)
+    if not valid:
+        checks: list[tuple[str, str, np.ndarray]] = []
+        for name, array in shaped.items():
+            checks.append((name, "is NaN or infinite", ~np.isfinite(array)))
+            checks.append((name, "is negative", array < 0))
+            if name in positive:
+                checks.append((name, "is zero", array == 0))
+        for part, whole in within:
+            checks.append((part, f"exceeds {whole}", shaped[part] > shaped[whole]))
+        for name, problem, mask in checks:
+            _raise_if_any(where, name, problem, mask, shaped, origin)
     if all(a.ndim == 0 for a in shaped.values()):
         return [float(a) for a in shaped.values()]
     return list(shaped.values())
 
 
 def _raise_if_any(
-    where: str, field: str, problem: str, mask: np.ndarray, shown: dict[str, np.ndarray]
+    where: str,
+    field: str,
+    problem: str,
+    mask: np.ndarray,
+    shown: dict[str, np.ndarray],
+    origin: tuple[int, ...] = (),
 ) -> None:
     if not mask.any():
         return
     if mask.ndim == 0:
         values = ", ".join(f"{name}={float(a)!r}" for name, a in shown.items())
         raise InvalidCountsError(where, field, problem, detail=f"got {values}")
-    positions = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:5]]
+    local = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:5]]
+    positions = [tuple(i + o for i, o in zip(p, origin, strict=True)) for p in local] if origin else local
     n_bad = int(np.count_nonzero(mask))
     listed = "; ".join(
-        f"{p}: " + ", ".join(f"{name}={float(a[p])!r}" for name, a in shown.items())
-        for p in positions
+        f"{p}: " + ", ".join(f"{name}={float(a[q])!r}" for name, a in shown.items())
+        for p, q in zip(positions, local, strict=True)
     )
     more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
+    where_in = f"positions of the chunk at {origin}" if origin else "positions"
     raise InvalidCountsError(
         where,
         field,
         problem,
         positions=positions,
         n_bad=n_bad,
-        detail=f"at {n_bad} of {mask.size} positions: {listed}{more}",
+        detail=f"at {n_bad} of {mask.size} {where_in}: {listed}{more}",
     )
 
 
@@ -462,7 +491,7 @@ def _blockwise(
         op_flags=flags,
         op_dtypes=[np.float64] * len(operands),
         casting="same_kind",
-        buffersize=_BLOCK,
+        buffersize=BLOCK_ROWS,
     )
     with iterator, np.errstate(divide="ignore", invalid="ignore"):
         for blocks in iterator:
@@ -470,32 +499,98 @@ def _blockwise(
         return tuple(iterator.operands[len(inputs) :])
 
 
+# -------------------------------------------------------------- lazy arrays
+
+
+def is_lazy(value: object) -> bool:
+    """Whether ``value`` is a dask array, recognised without importing dask.
+
+    Examples
+    --------
+    >>> is_lazy(np.ones(3))
+    False
+    """
+    return hasattr(value, "__dask_graph__") and hasattr(value, "map_blocks")
+
+
+def map_lazily(
+    function: Callable[..., Sequence[np.ndarray]],
+    arrays: Sequence[Any],
+    n_out: int,
+) -> tuple[Any, ...]:
+    """Apply ``function`` to matching chunks of dask arrays, lazily.
+
+    The arrays (dask arrays, or numpy arrays and numbers mixed with them)
+    are broadcast together and cut into the chunks of the most finely
+    chunked one; ``function(*blocks, origin=...)`` gets numpy blocks and the
+    position of their first element in the whole array, and returns
+    ``n_out`` float64 arrays of the blocks' shape. Nothing is computed here:
+    the result is ``n_out`` dask arrays sharing one task per chunk, so that
+    computing them together (``dask.compute(a, b)``) runs each chunk once.
+
+    dask is imported only here, i.e. only by callers that already hold dask
+    arrays.
+
+    Examples
+    --------
+    >>> import pytest; da = pytest.importorskip("dask.array")  # dask is optional
+    >>> total, = map_lazily(lambda a, b, origin: [a + b], [da.ones(4, chunks=2), 1.0], 1)
+    >>> total.compute().tolist()
+    [2.0, 2.0, 2.0, 2.0]
+    """
+    import dask.array as da  # type: ignore[import-untyped]
+
+    operands = da.broadcast_arrays(*(da.asarray(a) for a in arrays))
+    chunks = max(operands, key=lambda a: a.npartitions).chunks
+    operands = [a.rechunk(chunks) for a in operands]
+
+    def stacked(*blocks: np.ndarray, block_info: dict[Any, Any] | None = None) -> np.ndarray:
+        origin = tuple(start for start, _ in block_info[0]["array-location"])  # type: ignore[index]
+        return np.stack(function(*blocks, origin=origin))
+
+    ndim = len(chunks)
+    together = da.map_blocks(
+        stacked,
+        *operands,
+        new_axis=0,
+        chunks=((n_out,), *chunks),
+        dtype=np.float64,
+        meta=np.empty((0,) * (ndim + 1)),
+    )
+    return tuple(together[i] for i in range(n_out))
+
+
 # --------------------------------------------------------------- proportions
 
 
-def _wilson_kernel(z: float, scale: float) -> Callable[..., None]:
+def _wilson_kernel(z: float, scale: float) -> Kernel:
     z2 = z * z
     half, quarter = z2 / 2, z2 / 4
 
-    def kernel(x: np.ndarray, n: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    def kernel(
+        x: np.ndarray, n: np.ndarray, lower: np.ndarray, upper: np.ndarray, ratio: np.ndarray | None = None
+    ) -> None:
         # The same steps, in the same order, as _wilson_scalar: a scalar and
         # an array element give the same bits.
-        p = x / n
+        p = x / n if ratio is None else ratio
         s = np.subtract(1.0, p)
         s *= x
         s += quarter
         np.sqrt(s, out=s)
         s *= z
-        d = n + z2
-        np.add(x, half, out=lower)
-        np.add(lower, s, out=upper)
-        lower -= s
-        lower /= d
-        upper /= d
-        # Near x = 0 and x = n the limits cancel to within an ulp of 0, p or
-        # 1; clipping keeps 0 <= lower <= p <= upper <= 1 exactly.
-        np.clip(lower, 0.0, p, out=lower)
-        np.clip(upper, p, 1.0, out=upper)
+        np.add(x, half, out=upper)
+        upper += s
+        # The lower limit (x + z²/2 - s) / (n + z²) equals x·p / (x + z²/2 + s):
+        # that form has no cancellation near x = 0, and since x <= x + z²/2 + s
+        # it keeps 0 <= lower <= p exactly without clipping.
+        np.divide(x, upper, out=lower)
+        lower *= p
+        np.add(n, z2, out=s)
+        upper /= s
+        # Near x = n the upper limit rounds to within an ulp of p or 1:
+        # clipping keeps p <= upper <= 1 exactly.
+        np.maximum(upper, p, out=upper)
+        np.minimum(upper, 1.0, out=upper)
         if scale != 1.0:
             lower *= scale
             upper *= scale
@@ -506,11 +601,10 @@ def _wilson_kernel(z: float, scale: float) -> Callable[..., None]:
 def _wilson_scalar(x: float, n: float, z: float, scale: float) -> tuple[float, float]:
     z2 = z * z
     p = x / n
-    s = z * math.sqrt(x * (1.0 - p) + z2 / 4)
-    d = n + z2
-    centre = x + z2 / 2
-    lower = min(max((centre - s) / d, 0.0), p)
-    upper = min(max((centre + s) / d, p), 1.0)
+    s = math.sqrt((1.0 - p) * x + z2 / 4) * z
+    total = (x + z2 / 2) + s
+    lower = x / total * p
+    upper = min(max(total / (n + z2), p), 1.0)
     if scale != 1.0:
         return lower * scale, upper * scale
     return lower, upper
@@ -541,6 +635,15 @@ _PROPORTION_BOUNDS: dict[str, Callable[[Any, Any, float, float], tuple[Values, V
     "wilson": _wilson_bounds,
     "clopper_pearson": _clopper_pearson_bounds,
 }
+
+
+def _clopper_pearson_kernel(level: float, scale: float) -> Kernel:
+    def kernel(
+        x: np.ndarray, n: np.ndarray, lower: np.ndarray, upper: np.ndarray, ratio: object = None
+    ) -> None:
+        lower[...], upper[...] = _clopper_pearson_bounds(x, n, level, scale)
+
+    return kernel
 
 
 def _ratio(numerator: Any, denominator: Any, scale: float) -> Values:
@@ -593,14 +696,46 @@ def proportion_interval(
     >>> round(ci.lower, 3), round(ci.upper, 3)
     (0.068, 0.407)
     """
-    bounds = _PROPORTION_BOUNDS[_choice("method", method, PROPORTION_METHODS)]
+    _choice("method", method, PROPORTION_METHODS)
     levels = confidence_levels(confidence)
-    x, n = _counts("proportion_interval", {"x": x, "n": n}, positive=("n",), within=[("x", "n")])
-    value = _ratio(x, n, multiplier)
-    intervals = tuple(
-        Interval(value, *bounds(x, n, level, multiplier), level, method) for level in levels
-    )
+    if is_lazy(x) or is_lazy(n):
+        intervals = _lazy_intervals(_proportion_intervals, (x, n), levels, method, multiplier)
+    else:
+        intervals = _proportion_intervals(x, n, levels, method, multiplier)
     return intervals[0] if _single(confidence) else intervals
+
+
+def _proportion_intervals(
+    x: ArrayLike, n: ArrayLike, levels: tuple[float, ...], method: str, multiplier: float, origin: tuple[int, ...] = ()
+) -> tuple[Interval, ...]:
+    bounds = _PROPORTION_BOUNDS[method]
+    x, n = _counts(
+        "proportion_interval", {"x": x, "n": n}, positive=("n",), within=[("x", "n")], origin=origin
+    )
+    value = _ratio(x, n, multiplier)
+    return tuple(Interval(value, *bounds(x, n, level, multiplier), level, method) for level in levels)
+
+
+def _lazy_intervals(
+    intervals: Callable[..., tuple[Interval, ...]],
+    counts: tuple[Any, Any],
+    levels: tuple[float, ...],
+    method: str,
+    multiplier: float,
+) -> tuple[Interval, ...]:
+    """``intervals`` (a function of numpy counts) on dask arrays: lazy
+    intervals computed chunk by chunk; a bad chunk raises when computed,
+    with positions in the whole array."""
+
+    def chunk(*blocks: np.ndarray, origin: tuple[int, ...]) -> list[np.ndarray]:
+        found = intervals(*blocks, levels, method, multiplier, origin)
+        fields = [found[0].value] + [limit for i in found for limit in (i.lower, i.upper)]
+        return [np.broadcast_to(field, blocks[0].shape) for field in fields]
+
+    value, *limits = map_lazily(chunk, counts, 1 + 2 * len(levels))
+    return tuple(
+        Interval(value, limits[2 * i], limits[2 * i + 1], level, method) for i, level in enumerate(levels)
+    )
 
 
 def wilson_interval(
@@ -738,15 +873,22 @@ def _patch_exact(c: np.ndarray, level: float, lower: np.ndarray, upper: np.ndarr
     small = c < EXACT_BELOW
     if not small.any():
         return
-    counts = c[small]
-    index = counts.astype(np.intp)
-    whole = index == counts
+    # Look every count up in the table (counts from EXACT_BELOW up at its
+    # last entry) and keep the small ones: no gather or scatter of the
+    # small counts, which would cost more than the arithmetic.
+    index = np.minimum(c, EXACT_BELOW - 1).astype(np.intp)
+    lows, highs = _exact_arrays(level)
+    np.copyto(lower, lows.take(index), where=small)
+    np.copyto(upper, highs.take(index), where=small)
+    fractional = small & (index != c)
+    if fractional.any():  # fractional counts fall outside the table
+        lower[fractional], upper[fractional] = _exact_array(c[fractional], level)
+
+
+@functools.lru_cache(maxsize=64)
+def _exact_arrays(level: float) -> tuple[np.ndarray, np.ndarray]:
     lows, highs = _exact_table(level)
-    low, high = np.take(lows, index), np.take(highs, index)
-    if not whole.all():  # fractional counts fall outside the table
-        frac = ~whole
-        low[frac], high[frac] = _exact_array(counts[frac], level)
-    lower[small], upper[small] = low, high
+    return np.array(lows), np.array(highs)
 
 
 def _exact_array(c: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -758,10 +900,12 @@ def _exact_array(c: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     return lower, special.gammaincinv(c + 1, 1 - tail)
 
 
-def _poisson_kernel(method: str, level: float, scale: float) -> Callable[..., None]:
+def _poisson_kernel(method: str, level: float, scale: float) -> Kernel:
     z = z_value(level)
 
-    def kernel(c: np.ndarray, e: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    def kernel(
+        c: np.ndarray, e: np.ndarray | float, lower: np.ndarray, upper: np.ndarray, ratio: object = None
+    ) -> None:
         if method == "exact":
             large = c >= EXACT_BELOW
             if large.any():
@@ -843,6 +987,38 @@ def interval_bounds(
     )
 
 
+#: Block kernels by method: (level, multiplier) -> kernel.
+_KERNELS: dict[str, Callable[[float, float], Kernel]] = {
+    "wilson": lambda level, scale: _wilson_kernel(z_value(level), scale),
+    "clopper_pearson": _clopper_pearson_kernel,
+    **{method: functools.partial(_poisson_kernel, method) for method in POISSON_METHODS},
+}
+
+
+def interval_kernel(method: str, level: float, multiplier: float = 1.0) -> Kernel:
+    """The block kernel of an interval method, for callers that run their own
+    loop over blocks of checked counts (as :func:`phindicators.compute` does).
+
+    ``kernel(numerator, denominator, lower, upper, ratio=None)`` writes the
+    limits of ``numerator / denominator × multiplier`` for one block of
+    float64 counts into ``lower`` and ``upper``; ``ratio``, if given, is
+    ``numerator / denominator`` already computed (Wilson's method uses it).
+    The results are those of :func:`interval_bounds`, whatever the blocks.
+
+    Examples
+    --------
+    >>> kernel = interval_kernel("wilson", 0.95, 100.0)
+    >>> lower, upper = np.empty(2), np.empty(2)
+    >>> kernel(np.array([81.0, 0.0]), np.array([263.0, 20.0]), lower, upper)
+    >>> lower.round(2).tolist(), upper.round(2).tolist()
+    ([25.53, 0.0], [36.62, 16.11])
+    """
+    if method not in _KERNELS:
+        raise InvalidOptionError(
+            f"method must be one of {', '.join(map(repr, _KERNELS))}, got {method!r}"
+        )
+    return _KERNELS[method](level, multiplier)
+
 def poisson_interval(
     count: ArrayLike,
     exposure: ArrayLike = 1.0,
@@ -896,15 +1072,30 @@ def poisson_interval(
     """
     method = _choice("method", method, POISSON_METHODS)
     levels = confidence_levels(confidence)
+    if is_lazy(count) or is_lazy(exposure):
+        intervals = _lazy_intervals(_poisson_intervals, (count, exposure), levels, method, multiplier)
+    else:
+        intervals = _poisson_intervals(count, exposure, levels, method, multiplier)
+    return intervals[0] if _single(confidence) else intervals
+
+
+def _poisson_intervals(
+    count: ArrayLike,
+    exposure: ArrayLike,
+    levels: tuple[float, ...],
+    method: str,
+    multiplier: float,
+    origin: tuple[int, ...] = (),
+) -> tuple[Interval, ...]:
     count, exposure = _counts(
-        "poisson_interval", {"count": count, "exposure": exposure}, positive=("exposure",)
+        "poisson_interval", {"count": count, "exposure": exposure}, positive=("exposure",), origin=origin
     )
     value = _ratio(count, exposure, multiplier)
     intervals = []
     for level in levels:
         lower, upper, used = _poisson_bounds(count, exposure, level, multiplier, method)
         intervals.append(Interval(value, lower, upper, level, used))
-    return intervals[0] if _single(confidence) else tuple(intervals)
+    return tuple(intervals)
 
 
 def exact_poisson_interval(
@@ -1029,6 +1220,9 @@ class StandardPopulation:
 
 
 def _standard_files() -> dict[str, Any]:
+    # Imported here, not at import time: only standard populations read files.
+    from importlib import resources
+
     folder = resources.files("phindicators") / "data" / "standard_populations"
     return {f.name.removesuffix(".toml"): f for f in folder.iterdir() if f.name.endswith(".toml")}
 
@@ -1051,6 +1245,8 @@ def _load_standard(name: str) -> StandardPopulation:
         raise InvalidOptionError(
             f"no standard population {name!r}; bundled ones are: {', '.join(sorted(files))}"
         )
+    import tomllib
+
     data = tomllib.loads(files[name].read_text(encoding="utf-8"))
     bands = data["band"]
     return StandardPopulation(

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -67,6 +68,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from . import stats
+from ._once import Once
 from .catalog import (
     _SOURCE_FIELDS,
     Catalog,
@@ -80,7 +83,6 @@ from .catalog import (
     bundled_documents,
     read_documents,
 )
-from ._once import Once
 from .compute import Result
 from .errors import CatalogError, TargetError, UnitError, UnknownTargetSetError
 from .model import (
@@ -95,6 +97,7 @@ from .model import (
     _nonempty_text,
     _optional_text,
 )
+from .stats import is_lazy
 from .units import conversion_factor
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -161,12 +164,31 @@ _RELATIVE_TOLERANCE = 1e-9
 
 Thresholds = tuple[float, ...]
 
+# The factor between two units, per pair: the exact-fraction arithmetic of
+# conversion_factor costs more than the rest of a scalar check.
+_factor = functools.lru_cache(maxsize=256)(conversion_factor)
 
-def _difference(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
-    """a - b, exactly 0 where a and b are equal up to the tolerance."""
+
+def _difference(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
+    """a - b, exactly 0 where a and b are equal up to the tolerance.
+
+    "Equal" is :func:`numpy.isclose`'s test with ``b`` as the reference;
+    two Python floats get the same test in plain arithmetic (the path of an
+    app checking one value per request).
+    """
+    if type(a) is float and type(b) is float:
+        close = (abs(a - b) <= _RELATIVE_TOLERANCE * abs(b) and math.isfinite(b)) or a == b
+        return 0.0 if close else a - b
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     close = np.isclose(a, b, rtol=_RELATIVE_TOLERANCE, atol=0.0)
     return np.where(close, 0.0, a - b)
+
+
+def _lowest(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
+    """The smaller of a and b, NaN if either is (as :func:`numpy.minimum`)."""
+    if type(a) is float and type(b) is float:
+        return math.nan if math.isnan(a) or math.isnan(b) else min(a, b)
+    return np.minimum(a, b)
 
 
 @attrs.frozen
@@ -200,7 +222,7 @@ class ComparatorSpec:
     n_thresholds: int
     direction: str
     strict: bool
-    gap: Callable[[np.ndarray, Thresholds], np.ndarray] | None
+    gap: Callable[[Any, Thresholds], Any] | None
 
 
 #: Behaviour of each comparator. For ``BETWEEN`` the gap is 0 inside
@@ -215,10 +237,70 @@ COMPARATORS: dict[Comparator, ComparatorSpec] = {
         2,
         "range",
         False,
-        lambda v, t: np.minimum(0.0, np.minimum(_difference(v, t[0]), _difference(t[1], v))),
+        lambda v, t: _lowest(0.0, _lowest(_difference(v, t[0]), _difference(t[1], v))),
     ),
     Comparator.RELATIVE_CHANGE: ComparatorSpec("Δ", 0, "", False, None),
 }
+
+
+def _gap_of(values: np.ndarray, spec: ComparatorSpec, thresholds: Thresholds) -> np.ndarray:
+    """The gap of a block of values (for dask's map_blocks)."""
+    return spec.gap(np.asarray(values, dtype=np.float64), thresholds)  # type: ignore[misc, return-value]
+
+
+def _met_up(values: np.ndarray, threshold: float, strict: bool, out: np.ndarray, work: np.ndarray) -> None:
+    # The gap is v - t, 0 where |v - t| <= r·|t|: it is >= 0 exactly where
+    # v - t >= -r·|t|, and > 0 where v - t > r·|t| (r the tolerance; NaN fails).
+    np.subtract(values, threshold, out=work[0])
+    limit = _RELATIVE_TOLERANCE * abs(threshold)
+    if strict:
+        np.greater(work[0], limit, out=out)
+    else:
+        np.greater_equal(work[0], -limit, out=out)
+
+
+def _met_down(values: np.ndarray, threshold: float, strict: bool, out: np.ndarray, work: np.ndarray) -> None:
+    # The gap is t - v, 0 where |t - v| <= r·|v| for a finite v: for finite
+    # v it is >= 0 where t - v >= -r·|v| and > 0 where t - v > r·|v|. An
+    # infinite v is never close: +inf misses and -inf meets either way.
+    np.subtract(threshold, values, out=work[0])
+    np.abs(values, out=work[1])
+    work[1] *= _RELATIVE_TOLERANCE
+    if strict:
+        np.greater(work[0], work[1], out=out)
+        if not math.isnan(threshold):
+            out |= values == -np.inf
+    else:
+        np.negative(work[1], out=work[1])
+        np.greater_equal(work[0], work[1], out=out)
+        out &= values < np.inf
+
+
+_MET_SIDES = {"up": _met_up, "down": _met_down}
+
+
+def _met(values: np.ndarray, spec: ComparatorSpec, thresholds: Thresholds) -> np.ndarray:
+    """Whether each value meets the comparator at scalar thresholds: the
+    same answer as ``spec.gap(values, thresholds) >= 0`` (``> 0`` if
+    strict), by blocks and without building the gap array."""
+    values = np.asarray(values, dtype=np.float64)
+    flat = values.reshape(-1)
+    met = np.empty(flat.size, dtype=bool)
+    sides: tuple[tuple[str, float], ...] = ((spec.direction, thresholds[0]),)
+    if spec.direction == "range":
+        sides = (("up", thresholds[0]), ("down", thresholds[1]))
+    rows = stats.BLOCK_ROWS
+    work = np.empty((2, min(flat.size, rows)))
+    part = np.empty(min(flat.size, rows), dtype=bool)
+    for start in range(0, flat.size, rows):
+        block, out = flat[start : start + rows], met[start : start + rows]
+        size = block.size
+        for i, (side, threshold) in enumerate(sides):
+            _MET_SIDES[side](block, threshold, spec.strict, part[:size] if i else out, work[:, :size])
+            if i:
+                out &= part[:size]
+    return met.reshape(values.shape)
+
 
 # Which directions of target agree with each polarity: a "≤" target on an
 # indicator where high is good is almost always a data-entry error.
@@ -433,7 +515,7 @@ class Target:
                 "none is stored, so pass baseline=..."
             )
         values, unit = self._as_values(baseline, "baseline")
-        base = values * conversion_factor(unit, self.unit)
+        base = values * _factor(unit, self.unit)
         # NaN marks an area whose baseline is unknown: its gap is NaN, so it
         # does not meet the target; a negative or infinite baseline is wrong.
         if np.any(base < 0) or np.any(np.isinf(base)):
@@ -450,7 +532,11 @@ class Target:
                     f"{self.id}: a target on {self.indicator} cannot judge a result of "
                     f"{value.indicator.id}; pass its value explicitly if that is intended"
                 )
+            if is_lazy(value.value):
+                return value.value, value.unit  # type: ignore[return-value]
             return np.asarray(value.value, dtype=np.float64), value.unit
+        if is_lazy(value) and value.dtype.kind in "iuf":  # type: ignore[union-attr]
+            return value, self.unit  # type: ignore[return-value]
         array = np.asarray(value)
         # Object arrays (Python ints too large for int64, say) pass only if
         # every element is a real number: None must not become NaN silently.
@@ -462,13 +548,35 @@ class Target:
             )
         return array.astype(np.float64), self.unit
 
+    def _plain_value(self, value: object) -> tuple[float, str] | None:
+        """A Python number, or a scalar Result of this target's indicator, as
+        a float and its unit; None for anything else."""
+        if type(value) is float or type(value) is int:
+            try:
+                return float(value), self.unit  # type: ignore[arg-type]
+            except OverflowError:  # a Python int beyond float64: the array path
+                return None
+        if isinstance(value, Result) and type(value.value) is float and value.indicator.id == self.indicator:
+            return value.value, value.unit
+        return None
+
+    def _prepared(
+        self, value: ArrayLike | Result, baseline: ArrayLike | Result | None
+    ) -> tuple[float | np.ndarray, ComparatorSpec, tuple[float | np.ndarray, ...]]:
+        """The values, the comparator to apply and its thresholds, both in
+        the values' unit."""
+        plain = self._plain_value(value)
+        values, unit = plain if plain is not None else self._as_values(value)
+        comparator, thresholds = self._resolved(baseline)
+        factor = _factor(self.unit, unit)
+        return values, COMPARATORS[comparator], tuple(t * factor for t in thresholds)
+
     def _gap(self, value: ArrayLike | Result, baseline: ArrayLike | Result | None) -> tuple[np.ndarray, bool]:
         """The gap in the value's unit, and whether its comparator is strict."""
-        values, unit = self._as_values(value)
-        comparator, thresholds = self._resolved(baseline)
-        spec = COMPARATORS[comparator]
-        factor = conversion_factor(self.unit, unit)
-        return spec.gap(values, tuple(t * factor for t in thresholds)), spec.strict  # type: ignore[misc]
+        values, spec, thresholds = self._prepared(value, baseline)
+        if is_lazy(values):
+            return values.map_blocks(_gap_of, spec, thresholds, dtype=np.float64), spec.strict  # type: ignore[union-attr]
+        return spec.gap(values, thresholds), spec.strict  # type: ignore[arg-type, misc]
 
     def thresholds(
         self, unit: str | None = None, *, baseline: ArrayLike | Result | None = None
@@ -498,7 +606,7 @@ class Target:
         >>> mdg.thresholds("permille", baseline=100.0)
         (0.25,)
         """
-        factor = conversion_factor(self.unit, self.unit if unit is None else unit)
+        factor = _factor(self.unit, self.unit if unit is None else unit)
         return tuple(t * factor for t in self._resolved(baseline)[1])
 
     def gap(self, value: ArrayLike | Result, *, baseline: ArrayLike | Result | None = None) -> float | np.ndarray:
@@ -522,6 +630,8 @@ class Target:
         [0.0, -1.0, -3.5]
         """
         gap, _ = self._gap(value, baseline)
+        if type(gap) is float or is_lazy(gap):
+            return gap
         return float(gap) if gap.ndim == 0 else gap
 
     def is_met(self, value: ArrayLike | Result, *, baseline: ArrayLike | Result | None = None) -> bool | np.ndarray:
@@ -530,6 +640,7 @@ class Target:
 
         ``value`` is a :class:`~phindicators.compute.Result` of this
         indicator (checked in its own unit) or numbers in the target's unit.
+        Dask arrays (or a Result of them) give a lazy dask array of bools.
         ``baseline`` (numbers in the target's unit, one per value if need be,
         or a Result) replaces the stored baseline of a relative target: a
         plan's relative target usually applies to each area's own baseline.
@@ -549,8 +660,16 @@ class Target:
         >>> imr.is_met([9.5, 10.0, 10.66]).tolist()
         [True, True, False]
         """
-        gap, strict = self._gap(value, baseline)
-        met = gap > 0 if strict else gap >= 0
+        values, spec, thresholds = self._prepared(value, baseline)
+        if all(type(t) is float for t in thresholds):
+            if is_lazy(values):
+                return values.map_blocks(_met, spec, thresholds, dtype=bool)  # type: ignore[union-attr]
+            if isinstance(values, np.ndarray) and values.ndim:
+                return _met(values, spec, thresholds)  # type: ignore[arg-type]
+        gap = spec.gap(values, thresholds)  # type: ignore[arg-type, misc]
+        if type(gap) is float:
+            return gap > 0 if spec.strict else gap >= 0
+        met = gap > 0 if spec.strict else gap >= 0
         return bool(met) if met.ndim == 0 else met
 
     def __str__(self) -> str:

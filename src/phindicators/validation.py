@@ -5,10 +5,18 @@ arrays of any numeric dtype) into float64 arrays, or raises
 :class:`~phindicators.errors.InvalidCountsError` naming the indicator, the
 field, the problem and, for arrays, the offending positions. The checks are a
 table: each row is a field, a test over the whole array and the message.
+
+Valid counts are the common case, so they are recognised cheaply before the
+table runs: Python numbers are checked with plain arithmetic, arrays with a
+few reductions (a minimum and a maximum catch NaN, infinities, negatives and
+counts too large at once), and blocks of a long array by :func:`block_check`,
+which :func:`phindicators.compute` runs block by block. Only when one of these
+finds a problem does the table run, to name it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -23,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from .model import Indicator
 
-__all__ = ["validate_counts"]
+__all__ = ["BlockCheck", "block_check", "scalar_counts", "validate_counts"]
 
 #: Largest count a float64 holds exactly; above it, a count would silently
 #: lose its last digits.
@@ -43,14 +51,29 @@ _VALUE_CHECKS: tuple[tuple[str, _Test], ...] = (
 )
 _WHOLE_CHECK: tuple[str, _Test] = ("is not a whole number", lambda x: x != np.floor(x))
 _ZERO_CHECK: tuple[str, _Test] = ("is zero", lambda x: x == 0)
+_WITHIN = "exceeds the denominator"
+
+#: The types of Python number checked without numpy (bool is not one).
+_NUMBERS = (int, float)
+_NUMBERS_OR_NONE = (int, float, type(None))
+
+#: The same problems for one Python number, in the same order.
+_SCALAR_CHECKS: tuple[tuple[str, Callable[[float], bool]], ...] = (
+    ("is NaN or infinite", lambda x: not math.isfinite(x)),
+    ("is negative", lambda x: x < 0),
+    ("is too large to count exactly (>= 2**53)", lambda x: x >= MAX_EXACT_COUNT),
+)
 
 
 def _as_float_array(indicator_id: str, field: str, values: ArrayLike) -> tuple[np.ndarray, bool]:
     """The values as float64, and whether they may hold fractions."""
-    # Plain Python numbers skip numpy's array machinery: the one-area path an
-    # app takes per request.
+    # Plain Python numbers skip numpy's array machinery.
     if type(values) is int:
-        return np.float64(values), False
+        try:
+            return np.float64(values), False
+        except OverflowError:  # beyond float64: its first problem is its size
+            problem = "is negative" if values < 0 else "is too large to count exactly (>= 2**53)"
+            raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={values}") from None
     if type(values) is float:
         return np.float64(values), True
     array = np.asarray(values)
@@ -90,36 +113,125 @@ def _raise_if_any(
     problem: str,
     mask: np.ndarray,
     shown: dict[str, np.ndarray],
+    origin: tuple[int, ...] = (),
 ) -> None:
     if not (mask if mask.ndim == 0 else mask.any()):
         return
     if mask.ndim == 0:
         values = ", ".join(f"{name}={_plain(arr)}" for name, arr in shown.items())
         raise InvalidCountsError(indicator_id, field, problem, detail=f"got {values}")
-    positions = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:SHOWN_POSITIONS]]
+    local = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:SHOWN_POSITIONS]]
+    positions = [tuple(i + o for i, o in zip(p, origin, strict=True)) for p in local] if origin else local
     n_bad = int(np.count_nonzero(mask))
     listed = "; ".join(
-        f"{p}: " + ", ".join(f"{name}={_plain(arr[p])}" for name, arr in shown.items())
-        for p in positions
+        f"{p}: " + ", ".join(f"{name}={_plain(arr[q])}" for name, arr in shown.items())
+        for p, q in zip(positions, local, strict=True)
     )
     more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
+    where = f"positions of the chunk at {origin}" if origin else "positions"
     raise InvalidCountsError(
         indicator_id,
         field,
         problem,
         positions=positions,
         n_bad=n_bad,
-        detail=f"at {n_bad} of {mask.size} positions: {listed}{more}",
+        detail=f"at {n_bad} of {mask.size} {where}: {listed}{more}",
     )
 
 
-def _plain(value: np.ndarray | np.floating) -> str:
+def _plain(value: np.ndarray | np.floating | float) -> str:
     number = float(value)
     return str(int(number)) if number.is_integer() else repr(number)
 
 
+def _scalar_problem(indicator_id: str, field: str, value: float, unit: str, *, positive: bool) -> None:
+    """Raise the first problem of one Python number, as the table would."""
+    problems: list[tuple[str, bool]]
+    if isinstance(value, int):
+        # Python ints are exact: compare them as ints (they may exceed float64).
+        problems = [("is negative", value < 0), ("is too large to count exactly (>= 2**53)", value >= 2**53)]
+        shown = str(value)
+    else:
+        problems = [(problem, test(value)) for problem, test in _SCALAR_CHECKS]
+        if UNITS[unit].whole:
+            problems.append((_WHOLE_CHECK[0], not value.is_integer()))
+        shown = _plain(value)
+    if positive:
+        problems.append((_ZERO_CHECK[0], value == 0))
+    for problem, bad in problems:
+        if bad:
+            raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={shown}")
+
+
+def scalar_counts(
+    indicator: Indicator, numerator: float, denominator: float | None
+) -> tuple[float, float | None]:
+    """Validate Python numbers for ``indicator`` and return them as floats.
+
+    The per-request path of an app: the checks and messages of
+    :func:`validate_counts`, in plain Python arithmetic.
+
+    Raises
+    ------
+    InvalidCountsError
+        As :func:`validate_counts` would.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> scalar_counts(get("infant_mortality_rate"), 23, 2158)
+    (23.0, 2158.0)
+    >>> scalar_counts(get("infant_mortality_rate"), 23, 0)
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.InvalidCountsError: infant_mortality_rate: denominator is zero (got denominator=0)
+    """
+    spec = KINDS[indicator.kind]
+    _require_denominator(indicator, spec.has_denominator, denominator)
+    _scalar_problem(indicator.id, "numerator", numerator, indicator.numerator.unit, positive=False)
+    num = float(numerator)
+    if denominator is None or indicator.denominator is None:
+        return num, None
+    _scalar_problem(indicator.id, "denominator", denominator, indicator.denominator.unit, positive=True)
+    den = float(denominator)
+    if spec.numerator_within_denominator and numerator > denominator:
+        raise InvalidCountsError(
+            indicator.id, "numerator", _WITHIN, detail=f"got numerator={_plain(num)}, denominator={_plain(den)}"
+        )
+    return num, den
+
+
+def _require_denominator(indicator: Indicator, has_denominator: bool, denominator: object) -> None:
+    if has_denominator and denominator is None:
+        raise InvalidCountsError(indicator.id, "denominator", "is required for a " + indicator.kind)
+    if not has_denominator and denominator is not None:
+        raise InvalidCountsError(indicator.id, "denominator", f"must be None for a {indicator.kind}")
+
+
+def _in_range(array: np.ndarray, *, positive: bool) -> bool:
+    """Whether every element is finite, >= 0 (> 0 if ``positive``) and below
+    2**53: two reductions, NaN and infinities failing the comparisons."""
+    if array.size == 0:
+        return True
+    low = array.min()
+    return bool((low > 0 if positive else low >= 0) and array.max() < MAX_EXACT_COUNT)
+
+
+def _whole_values(unit: str, dtype: np.dtype | None) -> bool:
+    """Whether checked values of ``unit`` from ``dtype`` are whole numbers."""
+    return dtype is not None and (dtype.kind in "iu" or UNITS[unit].whole)
+
+
+def _whole(array: np.ndarray) -> bool:
+    return bool(np.array_equal(np.floor(array), array))
+
+
 def validate_counts(
-    indicator: Indicator, numerator: ArrayLike, denominator: ArrayLike | None
+    indicator: Indicator,
+    numerator: ArrayLike,
+    denominator: ArrayLike | None,
+    *,
+    origin: tuple[int, ...] = (),
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Validate counts for ``indicator`` and return them as float64 arrays.
 
@@ -131,6 +243,10 @@ def validate_counts(
     numerator, denominator : array_like
         Scalars or arrays that broadcast together; ``denominator`` is None
         for counts.
+    origin : tuple of int, optional
+        For a chunk of a larger array (a dask block), the position of the
+        chunk's first element: errors then report positions in the whole
+        array.
 
     Returns
     -------
@@ -153,18 +269,21 @@ def validate_counts(
     phindicators.errors.InvalidCountsError: maternal_systematic_management_rate: \
 numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denominator=4)
     """
+    if type(numerator) in _NUMBERS and type(denominator) in _NUMBERS_OR_NONE:
+        plain_num, plain_den = scalar_counts(indicator, numerator, denominator)  # type: ignore[arg-type]
+        # np.float64, as _as_float_array gives for one number: a 0-d float64.
+        return np.float64(plain_num), None if plain_den is None else np.float64(plain_den)  # type: ignore[return-value]
     spec = KINDS[indicator.kind]
     iid = indicator.id
-    if spec.has_denominator and denominator is None:
-        raise InvalidCountsError(iid, "denominator", "is required for a " + indicator.kind)
-    if not spec.has_denominator and denominator is not None:
-        raise InvalidCountsError(iid, "denominator", f"must be None for a {indicator.kind}")
+    _require_denominator(indicator, spec.has_denominator, denominator)
 
     fields = {"numerator": (numerator, indicator.numerator.unit)}
     if denominator is not None and indicator.denominator is not None:
         fields["denominator"] = (denominator, indicator.denominator.unit)
     converted = {name: _as_float_array(iid, name, values) for name, (values, _) in fields.items()}
     arrays = {name: array for name, (array, _) in converted.items()}
+    # Which fields must hold whole numbers and are not whole by their dtype.
+    whole = {name: UNITS[unit].whole and converted[name][1] for name, (_, unit) in fields.items()}
     try:
         if any(array.ndim for array in arrays.values()):
             arrays = dict(zip(arrays, np.broadcast_arrays(*arrays.values()), strict=True))
@@ -174,18 +293,88 @@ numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denom
             iid, "numerator/denominator", f"shapes do not broadcast together: {shapes}"
         ) from None
 
-    for name, (_, unit) in fields.items():
-        array = arrays[name]
+    within = spec.numerator_within_denominator
+    valid = all(
+        _in_range(array, positive=name == "denominator") and (not whole[name] or _whole(array))
+        for name, array in arrays.items()
+    ) and not (within and np.greater(arrays["numerator"], arrays["denominator"]).any())
+    if valid:
+        return arrays["numerator"], arrays.get("denominator")
+
+    for name, array in arrays.items():
         checks = list(_VALUE_CHECKS)
-        if UNITS[unit].whole and converted[name][1]:
+        if whole[name]:
             checks.append(_WHOLE_CHECK)
         if name == "denominator":
             checks.append(_ZERO_CHECK)
         for problem, test in checks:
-            _raise_if_any(iid, name, problem, test(array), {name: array})
-
-    if spec.numerator_within_denominator:
+            _raise_if_any(iid, name, problem, test(array), {name: array}, origin)
+    if within:
         num, den = arrays["numerator"], arrays["denominator"]
-        _raise_if_any(iid, "numerator", "exceeds the denominator", num > den, arrays)
-
+        _raise_if_any(iid, "numerator", _WITHIN, num > den, arrays, origin)
     return arrays["numerator"], arrays.get("denominator")
+
+
+#: ``check(numerator, denominator, ratio)`` on float64 blocks: True when the
+#: block passes every check of :func:`validate_counts`.
+BlockCheck = Callable[[np.ndarray, "np.ndarray | None", "np.ndarray | None"], bool]
+
+
+def block_check(
+    indicator: Indicator, numerator_dtype: np.dtype, denominator_dtype: np.dtype | None = None
+) -> BlockCheck:
+    """A fast test of one block of counts, for a loop over a long array.
+
+    ``check(numerator, denominator, ratio)`` takes float64 blocks converted
+    from arrays of the given dtypes (integer or float), and ``ratio`` =
+    numerator / denominator for kinds with a denominator (computed with
+    invalid-value warnings off). It is True exactly when
+    :func:`validate_counts` would accept the block; on False, call
+    :func:`validate_counts` on the whole input to name the problem.
+
+    A handful of reductions replace the table's passes: the minimum and
+    maximum of each field catch NaN, infinities, negatives, zeros and counts
+    too large; for proportions of whole counts below 2**53, numerator <=
+    denominator exactly when the ratio is <= 1.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> check = block_check(get("maternal_systematic_management_rate"), np.dtype(int), np.dtype(int))
+    >>> num, den = np.array([5.0, 9.0]), np.array([4.0, 10.0])
+    >>> check(num, den, num / den)
+    False
+    >>> check(den - 1, den, (den - 1) / den)
+    True
+    """
+    spec = KINDS[indicator.kind]
+    numerator_whole = UNITS[indicator.numerator.unit].whole and numerator_dtype.kind == "f"
+    denominator_whole = (
+        indicator.denominator is not None
+        and denominator_dtype is not None
+        and UNITS[indicator.denominator.unit].whole
+        and denominator_dtype.kind == "f"
+    )
+    within = spec.numerator_within_denominator
+    # Whole counts below 2**53 differ by at least 1, so n > d >= 1 gives
+    # n / d >= 1 + 1/d > 1 + 2**-53, which rounds above 1: the ratio decides.
+    ratio_decides = (
+        within
+        and _whole_values(indicator.numerator.unit, numerator_dtype)
+        and _whole_values(indicator.denominator.unit, denominator_dtype)  # type: ignore[union-attr]
+    )
+
+    def check(numerator: np.ndarray, denominator: np.ndarray | None, ratio: np.ndarray | None) -> bool:
+        if not _in_range(numerator, positive=False) or (numerator_whole and not _whole(numerator)):
+            return False
+        if denominator is None:
+            return True
+        if not _in_range(denominator, positive=True) or (denominator_whole and not _whole(denominator)):
+            return False
+        if not within or numerator.size == 0:
+            return True
+        if ratio_decides:
+            return bool(ratio.max() <= 1.0)  # type: ignore[union-attr]
+        return not np.greater(numerator, denominator).any()
+
+    return check

@@ -1,0 +1,438 @@
+"""Benchmarks of phindicators against references run in the same process.
+
+Run from the repository root (``python benchmarks/run.py --help``)::
+
+    python benchmarks/run.py                  # every case, 10 million rows
+    python benchmarks/run.py --quick          # a smoke run in seconds
+    python benchmarks/run.py --cases A,C --repeat 9
+
+Timings on shared machines are noisy, so every case is timed as the median
+of several repeats and compared with a reference timed in the same process,
+interleaved with ours (one of ours, one of the reference, and so on), so that
+a busy moment slows both. The table gives our median, the reference's, their
+ratio, the budget and whether it is met.
+
+Cases (see benchmarks/README.md):
+
+A. proportions: value, 95 % Wilson interval and target status of ``--rows``
+   integer count pairs, against statsmodels' ``proportion_confint(method=
+   "wilson")`` and against one ``np.divide`` pass (the floor); peak memory
+   in a fresh process.
+B. rates with the exact / Byar switch, against exact limits from
+   ``scipy.stats.chi2.ppf`` for every row.
+C. the scalar path of an app: ``get(id).compute(n, d)``, ``format("zh")``
+   and a target check, per call.
+D. ``import phindicators`` in a fresh interpreter against ``import numpy``,
+   and the first catalog load.
+E. pooling ``--rows`` rows into 10 000 groups against ``numpy.bincount``
+   sums.
+F. dask (optional): ten times ``--rows`` rows, lazily and chunk by chunk,
+   checked against numpy on a sample; skipped if dask is not installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve()
+SEED = 2024
+PROPORTION = "maternal_systematic_management_rate"
+RATE = "infant_mortality_rate"
+#: The plan whose target on PROPORTION case A checks (≥ 85 %).
+TARGET_SET = "women_outline_2011"
+GROUPS = 10_000
+MEMORY_BUDGET_MB = 2048
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table."""
+
+    case: str
+    ours: str
+    reference: str
+    ratio: str
+    budget: str
+    passed: bool | None  # None: nothing to judge (information only)
+
+    @property
+    def verdict(self) -> str:
+        return {True: "pass", False: "FAIL", None: ""}[self.passed]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.1f} ms"
+
+
+def _median_pair(ours: Callable[[], object], reference: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Medians of ``repeat`` interleaved timings of ours and the reference,
+    after one untimed warm-up run of each."""
+    ours(), reference()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for run, bucket in ((ours, times[0]), (reference, times[1])):
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            bucket.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def _ratio_row(case: str, ours: float, reference: float, budget: float) -> Row:
+    ratio = ours / reference
+    return Row(case, _ms(ours), _ms(reference), f"{ratio:.2f}x", f"<= {budget:g}x", ratio <= budget)
+
+
+def _proportion_counts(rows: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(SEED)
+    denominator = rng.integers(1, 20_000, rows)
+    return rng.binomial(denominator, 0.9), denominator
+
+
+def _proportion_target():  # type: ignore[no-untyped-def]
+    from phindicators import target_set
+
+    return target_set(TARGET_SET).for_indicator(PROPORTION)[0]
+
+
+# ----------------------------------------------------------------- the cases
+
+
+def case_a(rows: int, repeat: int) -> Iterator[Row]:
+    """Proportions: value + Wilson + target status vs statsmodels and the floor."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    import phindicators as ph
+
+    numerator, denominator = _proportion_counts(rows)
+    indicator, target = ph.get(PROPORTION), _proportion_target()
+    floor_buffer = np.empty(rows)
+
+    def ours() -> None:
+        result = indicator.compute(numerator, denominator)
+        target.is_met(result)
+
+    ours_s, statsmodels_s = _median_pair(
+        ours, lambda: proportion_confint(numerator, denominator, method="wilson"), repeat
+    )
+    yield _ratio_row("A  proportions vs statsmodels", ours_s, statsmodels_s, 0.25)
+    ours_f, floor_s = _median_pair(ours, lambda: np.divide(numerator, denominator, out=floor_buffer), repeat)
+    yield _ratio_row("A  proportions vs np.divide floor", ours_f, floor_s, 6)
+
+    result = indicator.compute(numerator, denominator)
+    low, high = proportion_confint(numerator, denominator, method="wilson")
+    worst = max(np.max(np.abs(result.lower / 100 - low)), np.max(np.abs(result.upper / 100 - high)))
+    yield Row("A  largest difference from statsmodels", f"{worst:.1e}", "", "", "<= 1e-12", bool(worst <= 1e-12))
+
+    child = _child("memory", rows)
+    peak = child["peak_mb"]
+    yield Row(
+        "A  peak memory (fresh process)",
+        f"{peak:,.0f} MB",
+        f"inputs {child['inputs_mb']:,.0f} MB",
+        "",
+        f"<= {MEMORY_BUDGET_MB} MB",
+        peak <= MEMORY_BUDGET_MB,
+    )
+
+
+def _exact_by_scipy(deaths: np.ndarray, births: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Poisson limits per 1000 from chi-squared quantiles, every row."""
+    from scipy.stats import chi2
+
+    lower = np.where(deaths > 0, chi2.ppf(0.025, 2 * deaths) / 2, 0.0)
+    upper = chi2.ppf(0.975, 2 * deaths + 2) / 2
+    return lower * 1000 / births, upper * 1000 / births
+
+
+def case_b(rows: int, repeat: int) -> Iterator[Row]:
+    """Rates with the exact / Byar switch vs scipy's chi2.ppf on every row."""
+    import phindicators as ph
+
+    rng = np.random.default_rng(SEED + 1)
+    births = rng.integers(100, 5_000, rows)
+    deaths = rng.poisson(births * 0.004)  # about half the rows below 10 events
+    indicator = ph.get(RATE)
+    ours_s, scipy_s = _median_pair(
+        lambda: indicator.compute(deaths, births), lambda: _exact_by_scipy(deaths, births), repeat
+    )
+    yield _ratio_row("B  rates vs scipy chi2.ppf", ours_s, scipy_s, 0.25)
+
+
+def case_c(calls: int, repeat: int) -> Iterator[Row]:
+    """The per-request path of an app, in microseconds per call."""
+    import phindicators as ph
+
+    target = _proportion_target()
+
+    def request() -> None:
+        result = ph.get(PROPORTION).compute(2067, 2164)
+        result.format("zh")
+        _ = ph.compare_to_target(result, target).status
+
+    per_call = statistics.median(timeit.repeat(request, number=calls, repeat=repeat)) / calls
+    yield Row(
+        "C  get().compute() + format() + target",
+        f"{per_call * 1e6:.1f} us",
+        "",
+        "",
+        "<= 30 us",
+        per_call <= 30e-6,
+    )
+
+
+def _fresh(statement: str) -> float:
+    """Seconds ``statement`` takes in a fresh interpreter, timed inside it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return float(output.stdout)
+
+
+def _fresh_process(module: str) -> float:
+    """Seconds a whole fresh interpreter takes to start and import ``module``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", f"import {module}"], env=env, check=True)
+    return time.perf_counter() - start
+
+
+def case_d(repeat: int) -> Iterator[Row]:
+    """Import time in fresh interpreters (bytecode cache on and warm)."""
+    for statement in ("import numpy", "import phindicators"):
+        _fresh(statement)  # writes and warms the bytecode cache
+    ours_s, numpy_s = _median_pair(
+        lambda: _fresh("import phindicators"), lambda: _fresh("import numpy"), 3 * repeat
+    )
+    yield _ratio_row("D  import phindicators vs numpy", ours_s, numpy_s, 1.5)
+    whole_ours, whole_numpy = _median_pair(
+        lambda: _fresh_process("phindicators"), lambda: _fresh_process("numpy"), 3 * repeat
+    )
+    ratio = whole_ours / whole_numpy
+    yield Row("D  (whole interpreter, start-up included)", _ms(whole_ours), _ms(whole_numpy), f"{ratio:.2f}x", "", None)
+    load = statistics.median(
+        _fresh(f"import phindicators; phindicators.get({PROPORTION!r})") - _fresh("import phindicators")
+        for _ in range(repeat)
+    )
+    yield Row("D  first catalog load (get)", _ms(load), "", "", "", None)
+
+
+def case_e(rows: int, repeat: int) -> Iterator[Row]:
+    """Pooling into 10 000 groups vs numpy.bincount sums."""
+    import phindicators as ph
+
+    numerator, denominator = _proportion_counts(rows)
+    labels = np.random.default_rng(SEED + 2).integers(0, GROUPS, rows)
+    result = ph.get(PROPORTION).compute(numerator, denominator)
+
+    def reference() -> None:
+        np.bincount(labels, weights=numerator, minlength=GROUPS)
+        np.bincount(labels, weights=denominator, minlength=GROUPS)
+
+    ours_s, bincount_s = _median_pair(lambda: ph.pool(result, by=labels), reference, repeat)
+    yield _ratio_row("E  pooling into 10 000 groups vs bincount", ours_s, bincount_s, 3)
+
+
+def case_f(rows: int) -> Iterator[Row]:
+    """dask: lazily and chunk by chunk, in a fresh process."""
+    try:
+        import dask  # noqa: F401
+    except ImportError:
+        yield Row("F  dask", "skipped: dask is not installed", "", "", 'pip install "dask[array]"', None)
+        return
+    child = _child("dask", rows)
+    yield Row("F  dask: the result stays lazy", str(child["result_type"]), "", "", "a dask array", child["lazy"])
+    yield Row(
+        f"F  dask: {rows:,} rows made and reduced by chunks",
+        f"{child['seconds']:.1f} s",
+        f"{child['rows_per_second'] / 1e6:.1f} M rows/s",
+        "",
+        "",
+        None,
+    )
+    yield Row(
+        "F  dask: peak memory (fresh process)",
+        f"{child['peak_mb']:,.0f} MB",
+        "",
+        "",
+        f"<= {MEMORY_BUDGET_MB} MB",
+        child["peak_mb"] <= MEMORY_BUDGET_MB,
+    )
+    yield Row(
+        f"F  dask = numpy on {child['sample']:,} sampled rows",
+        "identical" if child["equal"] else "DIFFERENT",
+        "",
+        "",
+        "identical",
+        child["equal"],
+    )
+
+
+# -------------------------------------------------------- child processes
+
+
+def _child(task: str, rows: int) -> dict[str, object]:
+    output = subprocess.run(
+        [sys.executable, str(HERE), "--child", task, "--rows", str(rows)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(output.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _status_mb(field: str) -> float:
+    """A memory figure of /proc/self/status (Linux), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise LookupError(field)
+
+
+def _rss_mb() -> float:
+    return _status_mb("VmRSS")
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process. VmHWM starts afresh with the
+    process image; ru_maxrss (elsewhere) would carry the parent's peak
+    across fork and exec on Linux."""
+    if Path("/proc/self/status").exists():
+        return _status_mb("VmHWM")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024)  # bytes on macOS
+
+
+def child_memory(rows: int) -> dict[str, object]:
+    """Case A once, in a fresh process: its peak resident memory."""
+    import phindicators as ph
+
+    numerator, denominator = _proportion_counts(rows)
+    indicator, target = ph.get(PROPORTION), _proportion_target()
+    inputs = _rss_mb()
+    target.is_met(indicator.compute(numerator, denominator))
+    return {"peak_mb": _peak_mb(), "inputs_mb": inputs}
+
+
+def child_dask(rows: int) -> dict[str, object]:
+    """Case F in a fresh process: lazy compute and target check of ``rows``
+    proportions, reduced chunk by chunk, and a sample checked against numpy."""
+    import dask
+    import dask.array as da
+
+    import phindicators as ph
+
+    chunk = 2_000_000
+    rng = da.random.default_rng(SEED)
+    denominator = rng.integers(1, 20_000, size=rows, chunks=chunk)
+    numerator = rng.binomial(denominator, 0.9)
+    indicator, target = ph.get(PROPORTION), _proportion_target()
+
+    result = indicator.compute(numerator, denominator)
+    met = target.is_met(result)
+    lazy = all(isinstance(a, da.Array) for a in (result.value, result.lower, result.upper, met))
+    start = time.perf_counter()
+    dask.compute(result.value.mean(), result.lower.min(), result.upper.max(), met.sum())
+    seconds = time.perf_counter() - start
+
+    sample = slice(rows // 2, rows // 2 + min(rows // 2, 1_000_000))
+    num_sample, den_sample = dask.compute(numerator[sample], denominator[sample])
+    expected = indicator.compute(num_sample, den_sample)
+    got = dask.compute(result.value[sample], result.lower[sample], result.upper[sample], met[sample])
+    equal = all(
+        np.array_equal(a, b)
+        for a, b in zip(
+            got, (expected.value, expected.lower, expected.upper, target.is_met(expected)), strict=True
+        )
+    )
+    return {
+        "result_type": f"{type(result.value).__module__}.{type(result.value).__name__}",
+        "lazy": lazy,
+        "seconds": seconds,
+        "rows_per_second": rows / seconds,
+        "peak_mb": _peak_mb(),
+        "sample": sample.stop - sample.start,
+        "equal": equal,
+    }
+
+
+# ------------------------------------------------------------------- main
+
+
+CASES = "ABCDEF"
+
+
+def _options(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000, help="rows of cases A, B, E (default 10 000 000); F uses 10x")
+    parser.add_argument("--repeat", type=int, default=5, help="timed repeats per case; medians are reported (default 5)")
+    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated cases to run (default A,B,C,D,E,F)")
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run: 200 000 rows, 3 repeats (budgets are for 10 million rows)")
+    parser.add_argument("--child", choices=("memory", "dask"), help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.quick:
+        options.rows, options.repeat = min(options.rows, 200_000), min(options.repeat, 3)
+    cases = [c.strip().upper() for c in options.cases.split(",") if c.strip()]
+    unknown = [c for c in cases if c not in CASES]
+    if unknown:
+        parser.error(f"unknown case(s) {', '.join(unknown)}; cases are {', '.join(CASES)}")
+    options.cases = cases
+    return options
+
+
+def _print_table(rows: list[Row]) -> None:
+    header = Row("case", "ours (median)", "reference (median)", "ratio", "budget", None)
+    table = [header, *rows]
+    widths = [max(len(getattr(r, f)) for r in table) for f in ("case", "ours", "reference", "ratio", "budget")]
+    for i, row in enumerate(table):
+        cells = [getattr(row, f).ljust(w) for f, w in zip(("case", "ours", "reference", "ratio", "budget"), widths, strict=True)]
+        print(" | ".join([*cells, "result" if i == 0 else row.verdict]).rstrip())
+        if i == 0:
+            print("-+-".join("-" * w for w in [*widths, 6]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _options(argv)
+    if options.child:
+        task = {"memory": child_memory, "dask": child_dask}[options.child]
+        print(json.dumps(task(options.rows)))
+        return 0
+    import phindicators
+
+    print(
+        f"phindicators {phindicators.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+    )
+    print(f"rows {options.rows:,}, repeats {options.repeat} (medians of interleaved runs)\n")
+    runs = {
+        "A": lambda: case_a(options.rows, options.repeat),
+        "B": lambda: case_b(options.rows, options.repeat),
+        "C": lambda: case_c(2_000 if options.quick else 20_000, max(options.repeat, 5)),
+        "D": lambda: case_d(options.repeat),
+        "E": lambda: case_e(options.rows, options.repeat),
+        "F": lambda: case_f(10 * options.rows),
+    }
+    rows: list[Row] = []
+    for case in options.cases:
+        rows.extend(runs[case]())
+    _print_table(rows)
+    print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
+    return 0 if all(row.passed is not False for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
