@@ -49,8 +49,10 @@ from .errors import (
     DefinitionError,
     InvalidCountsError,
     InvalidOptionError,
+    InvalidTypeError,
     ParseError,
     PhindicatorsError,
+    PhindicatorsWarning,
     TargetError,
     UnitError,
     UnknownDomainError,
@@ -59,6 +61,7 @@ from .errors import (
     UnknownTargetSetError,
     UnknownTermError,
 )
+from .display import format_count, format_interval, format_result, format_status
 from .extract import Mention, extract
 from .figures import Bound, Figure, parse_figure
 from .model import Example, Indicator, Kind, Polarity, Source, Term, Text
@@ -72,6 +75,7 @@ from .rules import (
     load_validation_rules,
     validation_rules,
 )
+from .scorecard import RowError, RowViolation, Scorecard, ScorecardRow, scorecard
 from .stats import (
     Interval,
     Significance,
@@ -117,6 +121,7 @@ __all__ = [
     "Interval",
     "InvalidCountsError",
     "InvalidOptionError",
+    "InvalidTypeError",
     "Kind",
     "Mention",
     "Operator",
@@ -124,11 +129,16 @@ __all__ = [
     "PartsCheck",
     "Period",
     "PhindicatorsError",
+    "PhindicatorsWarning",
     "Polarity",
     "Pooled",
     "Result",
+    "RowError",
+    "RowViolation",
     "Rule",
     "Scope",
+    "Scorecard",
+    "ScorecardRow",
     "Significance",
     "Source",
     "StandardPopulation",
@@ -171,6 +181,10 @@ __all__ = [
     "exact_poisson_interval",
     "extract",
     "find",
+    "format_count",
+    "format_interval",
+    "format_result",
+    "format_status",
     "funnel",
     "funnel_limits",
     "get",
@@ -187,6 +201,7 @@ __all__ = [
     "proportion_interval",
     "rate_ratio_test",
     "registry",
+    "scorecard",
     "standard_population",
     "target_set",
     "target_sets",
