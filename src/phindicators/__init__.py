@@ -13,36 +13,19 @@ Examples
 '92.68 per 100,000 live births'
 
 Importing the package reads no data and does not import pint: the catalog is
-read and the unit registry built on first use.
+read and the unit registry built on first use, and the modules beyond the
+core (targets, statistics, comparisons, auditing, scorecards, export) are
+imported the first time one of their names is used.
 """
 
-from .audit import (
-    Cause,
-    PartsCheck,
-    TargetCheck,
-    Verdict,
-    audit,
-    check_parts,
-    check_target,
-    infer_count,
-)
-from .audit import Status as AuditStatus
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from .catalog import Catalog, bundled_catalog, find, get, indicators, load_catalog, lookup
-from .compare import (
-    BenchmarkStatus,
-    Difference,
-    Funnel,
-    FunnelPosition,
-    TargetComparison,
-    TargetStatus,
-    TrendComparison,
-    TrendStatus,
-    compare_results,
-    compare_to_benchmark,
-    compare_to_target,
-    compare_trend,
-    funnel,
-)
 from .compute import Result, compute
 from .errors import (
     CatalogError,
@@ -61,46 +44,191 @@ from .errors import (
     UnknownTargetSetError,
     UnknownTermError,
 )
-from .display import format_count, format_interval, format_result, format_status
-from .extract import Mention, extract
-from .figures import Bound, Figure, parse_figure
 from .model import Example, Indicator, Kind, Polarity, Source, Term, Text
-from .pooling import Period, Pooled, annualise, pool, pool_periods
-from .rules import (
-    Importance,
-    Operator,
-    Rule,
-    Violation,
-    check_counts,
-    load_validation_rules,
-    validation_rules,
-)
-from .scorecard import RowError, RowViolation, Scorecard, ScorecardRow, scorecard
-from .stats import (
-    Interval,
-    Significance,
-    StandardisedRate,
-    StandardPopulation,
-    Trend,
-    byar_interval,
-    clopper_pearson_interval,
-    confidence_levels,
-    dobson_interval,
-    dsr,
-    exact_poisson_interval,
-    funnel_limits,
-    poisson_interval,
-    proportion_interval,
-    rate_ratio_test,
-    standard_population,
-    trend_test,
-    two_proportion_test,
-    wilson_interval,
-)
-from .targets import Comparator, Scope, Target, TargetSet, load_target_sets, target_set, target_sets
 from .units import registry
 
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from .audit import (
+        Cause,
+        PartsCheck,
+        TargetCheck,
+        Verdict,
+        audit,
+        check_parts,
+        check_target,
+        infer_count,
+    )
+    from .audit import Status as AuditStatus
+    from .compare import (
+        BenchmarkStatus,
+        Difference,
+        Funnel,
+        FunnelPosition,
+        TargetComparison,
+        TargetStatus,
+        TrendComparison,
+        TrendStatus,
+        compare_results,
+        compare_to_benchmark,
+        compare_to_target,
+        compare_trend,
+        funnel,
+    )
+    from .display import format_count, format_interval, format_result, format_status
+    from .extract import Mention, extract
+    from .figures import Bound, Figure, parse_figure
+    from .pooling import Period, Pooled, annualise, pool, pool_periods
+    from .rules import (
+        Importance,
+        Operator,
+        Rule,
+        Violation,
+        check_counts,
+        load_validation_rules,
+        validation_rules,
+    )
+    from .scorecard import RowError, RowViolation, Scorecard, ScorecardRow, scorecard
+    from .stats import (
+        Interval,
+        Significance,
+        StandardPopulation,
+        StandardisedRate,
+        Trend,
+        byar_interval,
+        clopper_pearson_interval,
+        confidence_levels,
+        dobson_interval,
+        dsr,
+        exact_poisson_interval,
+        funnel_limits,
+        poisson_interval,
+        proportion_interval,
+        rate_ratio_test,
+        standard_population,
+        trend_test,
+        two_proportion_test,
+        wilson_interval,
+    )
+    from .targets import (
+        Comparator,
+        Scope,
+        Target,
+        TargetSet,
+        load_target_sets,
+        target_set,
+        target_sets,
+    )
+
 __version__ = "0.1.0"
+
+#: Public names imported on first use: name -> (module, attribute). Keeping
+#: them out of the import makes ``import phindicators`` cost little more than
+#: numpy and attrs.
+_LAZY: dict[str, tuple[str, str]] = {
+    "AuditStatus": ("audit", "Status"),
+    "Cause": ("audit", "Cause"),
+    "PartsCheck": ("audit", "PartsCheck"),
+    "TargetCheck": ("audit", "TargetCheck"),
+    "Verdict": ("audit", "Verdict"),
+    "audit": ("audit", "audit"),
+    "check_parts": ("audit", "check_parts"),
+    "check_target": ("audit", "check_target"),
+    "infer_count": ("audit", "infer_count"),
+    "BenchmarkStatus": ("compare", "BenchmarkStatus"),
+    "Difference": ("compare", "Difference"),
+    "Funnel": ("compare", "Funnel"),
+    "FunnelPosition": ("compare", "FunnelPosition"),
+    "TargetComparison": ("compare", "TargetComparison"),
+    "TargetStatus": ("compare", "TargetStatus"),
+    "TrendComparison": ("compare", "TrendComparison"),
+    "TrendStatus": ("compare", "TrendStatus"),
+    "compare_results": ("compare", "compare_results"),
+    "compare_to_benchmark": ("compare", "compare_to_benchmark"),
+    "compare_to_target": ("compare", "compare_to_target"),
+    "compare_trend": ("compare", "compare_trend"),
+    "funnel": ("compare", "funnel"),
+    "format_count": ("display", "format_count"),
+    "format_interval": ("display", "format_interval"),
+    "format_result": ("display", "format_result"),
+    "format_status": ("display", "format_status"),
+    "Mention": ("extract", "Mention"),
+    "extract": ("extract", "extract"),
+    "Bound": ("figures", "Bound"),
+    "Figure": ("figures", "Figure"),
+    "parse_figure": ("figures", "parse_figure"),
+    "Period": ("pooling", "Period"),
+    "Pooled": ("pooling", "Pooled"),
+    "annualise": ("pooling", "annualise"),
+    "pool": ("pooling", "pool"),
+    "pool_periods": ("pooling", "pool_periods"),
+    "Importance": ("rules", "Importance"),
+    "Operator": ("rules", "Operator"),
+    "Rule": ("rules", "Rule"),
+    "Violation": ("rules", "Violation"),
+    "check_counts": ("rules", "check_counts"),
+    "load_validation_rules": ("rules", "load_validation_rules"),
+    "validation_rules": ("rules", "validation_rules"),
+    "RowError": ("scorecard", "RowError"),
+    "RowViolation": ("scorecard", "RowViolation"),
+    "Scorecard": ("scorecard", "Scorecard"),
+    "ScorecardRow": ("scorecard", "ScorecardRow"),
+    "scorecard": ("scorecard", "scorecard"),
+    "Interval": ("stats", "Interval"),
+    "Significance": ("stats", "Significance"),
+    "StandardPopulation": ("stats", "StandardPopulation"),
+    "StandardisedRate": ("stats", "StandardisedRate"),
+    "Trend": ("stats", "Trend"),
+    "byar_interval": ("stats", "byar_interval"),
+    "clopper_pearson_interval": ("stats", "clopper_pearson_interval"),
+    "confidence_levels": ("stats", "confidence_levels"),
+    "dobson_interval": ("stats", "dobson_interval"),
+    "dsr": ("stats", "dsr"),
+    "exact_poisson_interval": ("stats", "exact_poisson_interval"),
+    "funnel_limits": ("stats", "funnel_limits"),
+    "poisson_interval": ("stats", "poisson_interval"),
+    "proportion_interval": ("stats", "proportion_interval"),
+    "rate_ratio_test": ("stats", "rate_ratio_test"),
+    "standard_population": ("stats", "standard_population"),
+    "trend_test": ("stats", "trend_test"),
+    "two_proportion_test": ("stats", "two_proportion_test"),
+    "wilson_interval": ("stats", "wilson_interval"),
+    "Comparator": ("targets", "Comparator"),
+    "Scope": ("targets", "Scope"),
+    "Target": ("targets", "Target"),
+    "TargetSet": ("targets", "TargetSet"),
+    "load_target_sets": ("targets", "load_target_sets"),
+    "target_set": ("targets", "target_set"),
+    "target_sets": ("targets", "target_sets"),
+}
+
+# Public functions that share their module's name: the import system binds a
+# submodule on its package when it is first imported, which would replace
+# the function; the package keeps the function.
+_SHADOWED = frozenset({'audit', 'compute', 'extract', 'scorecard'})
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "AuditStatus",
