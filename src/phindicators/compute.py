@@ -24,7 +24,10 @@ events, Byar's from 10) for the kinds that count events, none for means.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -47,7 +50,13 @@ from .stats import (
     map_lazily,
 )
 from .units import UNITS, conversion_factor, quantity
-from .validation import block_check, scalar_counts, validate_counts
+from .validation import (
+    block_check,
+    check_denominator,
+    counts_array,
+    scalar_counts,
+    validate_counts,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pint
@@ -169,13 +178,13 @@ class Result:
         return self.intervals[0].method if self.intervals else None
 
     def interval(self, confidence: float) -> Interval:
-        """The attached interval at ``confidence``.
+        """The attached interval at ``confidence`` (one level).
 
         Raises
         ------
         InvalidOptionError
-            If the result carries no interval at that level; use
-            :meth:`with_confidence` to compute it.
+            If ``confidence`` is not one level, or the result carries no
+            interval at that level; use :meth:`with_confidence` to compute it.
 
         Examples
         --------
@@ -184,7 +193,12 @@ class Result:
         >>> round(result.interval(99.8).upper, 2)
         19.49
         """
-        (level,) = confidence_levels(confidence)
+        levels = confidence_levels(confidence)
+        if len(levels) != 1:
+            raise InvalidOptionError(
+                f"{self.indicator.id}: interval() takes one confidence level at a time, got {confidence!r}"
+            )
+        (level,) = levels
         for interval in self.intervals:
             if interval.confidence == level:
                 return interval
@@ -393,10 +407,13 @@ def compute(
     scale = value_scale(indicator)
     if type(numerator) in _NUMBERS and type(denominator) in _NUMBERS_OR_NONE:
         return _compute_numbers(indicator, numerator, denominator, levels, chosen, scale, period)  # type: ignore[arg-type]
+    # Before any route: the block path would otherwise take counts without
+    # their denominator for a count (2 managed mothers as 200 %).
+    check_denominator(indicator, denominator)
     if is_lazy(numerator) or is_lazy(denominator):
         return _compute_lazy(indicator, numerator, denominator, levels, chosen, period)
-    num_array = np.asarray(numerator)
-    den_array = None if denominator is None else np.asarray(denominator)
+    num_array = counts_array(indicator.id, "numerator", numerator)
+    den_array = None if denominator is None else counts_array(indicator.id, "denominator", denominator)
     if _by_blocks(num_array, den_array):
         kernels = [(level, interval_kernel(chosen, level, scale)) for level in levels]  # type: ignore[arg-type]
         num_f, den_f, value_array, limits = _compute_blocks(
@@ -460,6 +477,13 @@ def _bounds(
     return lower, upper, level, used
 
 
+#: Threads for large arrays, and the fewest blocks worth a thread.
+_THREADS = os.cpu_count() or 1
+_MIN_BLOCKS_PER_THREAD = 8
+#: Off inside dask's tasks, which already run one per core.
+_parallel: ContextVar[bool] = ContextVar("phindicators_parallel", default=True)
+
+
 def _by_blocks(num: np.ndarray, den: np.ndarray | None) -> bool:
     """Whether the counts take the block path: numeric arrays of one shape
     (anything else is broadcast, converted or reported by
@@ -516,28 +540,42 @@ def _compute_blocks(
     num_f = None if _kept(num) else np.empty(size)
     den_f = None if den is None or _kept(den) else np.empty(size)
     block_rows = stats.BLOCK_ROWS
-    scratch = np.empty((2, min(size, block_rows)))
     value = np.empty(size)
     limits = [(np.empty(size), np.empty(size)) for _ in kernels]
     check = block_check(indicator, num.dtype, None if den is None else den.dtype)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for start in range(0, size, block_rows):
-            stop = min(start + block_rows, size)
-            rows = slice(start, stop)
-            x = _float_block(num_in, num_f, scratch[0], start, stop)
-            n = None if den_in is None else _float_block(den_in, den_f, scratch[1], start, stop)
-            ratio = value[rows]
-            if n is None:
-                np.copyto(ratio, x)
-            else:
-                np.divide(x, n, out=ratio)
-            if not check(x, n, ratio):
-                # Raises for a real problem; names the first one of the whole input.
-                validate_counts(indicator, numerator, denominator)
-            for (_, kernel), (lower, upper) in zip(kernels, limits, strict=True):
-                kernel(x, 1.0 if n is None else n, lower[rows], upper[rows], ratio)
-            if scale != 1.0:
-                ratio *= scale
+
+    def run(starts: range) -> None:
+        scratch = np.empty((2, min(size, block_rows)))  # one per thread
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for start in starts:
+                stop = min(start + block_rows, size)
+                rows = slice(start, stop)
+                x = _float_block(num_in, num_f, scratch[0], start, stop)
+                n = None if den_in is None else _float_block(den_in, den_f, scratch[1], start, stop)
+                ratio = value[rows]
+                if n is None:
+                    np.copyto(ratio, x)
+                else:
+                    np.divide(x, n, out=ratio)
+                if not check(x, n, ratio):
+                    # Raises for a real problem; names the first one of the whole input.
+                    validate_counts(indicator, numerator, denominator)
+                for (_, kernel), (lower, upper) in zip(kernels, limits, strict=True):
+                    kernel(x, 1.0 if n is None else n, lower[rows], upper[rows], ratio)
+                if scale != 1.0:
+                    ratio *= scale
+
+    # numpy releases the GIL inside its loops, so threads working on
+    # interleaved blocks use every core; small inputs stay on one thread.
+    workers = min(_THREADS, size // (_MIN_BLOCKS_PER_THREAD * block_rows)) if _parallel.get() else 1
+    stride = block_rows * max(workers, 1)
+    if workers <= 1:
+        run(range(0, size, block_rows))
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            futures = [pool.submit(run, range(k * block_rows, size, stride)) for k in range(workers)]
+            for future in futures:
+                future.result()  # re-raises a worker's InvalidCountsError
     return (
         num if num_f is None else num_f.reshape(shape),
         None if den is None else den if den_f is None else den_f.reshape(shape),
@@ -565,11 +603,14 @@ def _compute_lazy(
 
     def chunk(*blocks: np.ndarray, origin: tuple[int, ...]) -> list[np.ndarray]:
         num, den = blocks[0], blocks[1] if len(blocks) > 1 else None
+        token = _parallel.set(False)
         try:
             result = compute(indicator, num, den, confidence=levels or None, method=method)
         except InvalidCountsError:
             validate_counts(indicator, num, den, origin=origin)
             raise
+        finally:
+            _parallel.reset(token)
         fields = [result.numerator, result.value]
         if result.denominator is not None:
             fields.append(result.denominator)

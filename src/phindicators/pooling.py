@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import operator
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ from .compute import Result, compute
 from .errors import InvalidOptionError, ParseError
 from .model import Kind
 from .stats import is_lazy
+from .validation import _shown
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
@@ -50,9 +52,36 @@ def _is_date(instance: object, attribute: attrs.Attribute, value: object) -> Non
 
 
 def _month_end(year: int, month: int) -> datetime.date:
-    """The last day of a month (the day before the first of the next)."""
-    first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return first_of_next - datetime.timedelta(days=1)
+    """The last day of a month (the day before the first of the next; for
+    December, the 31st, as the next January may be beyond year 9999)."""
+    if month == 12:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _int(value: object) -> int | None:
+    """``value`` as an int if it is an integer (bool is not), else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _year(value: object) -> int:
+    """``value`` as a year :class:`datetime.date` can hold (its own errors
+    would not say which option is wrong)."""
+    year = _int(value)
+    if year is None or not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise InvalidOptionError(
+            f"year must be a whole number from {datetime.MINYEAR} to {datetime.MAXYEAR}, got {_shown(value)}"
+        )
+    return year
 
 
 _DASH = r"\s*[-－~～—–至到]\s*"
@@ -103,7 +132,13 @@ class Period:
         --------
         >>> Period.year(2024).days
         366
+
+        Raises
+        ------
+        InvalidOptionError
+            A year that is not a whole number from 1 to 9999.
         """
+        year = _year(year)
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"{year}年")
 
     @classmethod
@@ -113,15 +148,18 @@ class Period:
         Raises
         ------
         InvalidOptionError
-            Months outside 1..12 or in the wrong order.
+            A year that is not a whole number from 1 to 9999, months that
+            are not whole numbers, outside 1..12 or in the wrong order.
         """
-        if not (1 <= first <= last <= 12):
+        year = _year(year)
+        first_month, last_month = _int(first), _int(last)
+        if first_month is None or last_month is None or not 1 <= first_month <= last_month <= 12:
             raise InvalidOptionError(
-                f"months must satisfy 1 <= first <= last <= 12, got {first} and {last}"
+                f"months must satisfy 1 <= first <= last <= 12, got {_shown(first)} and {_shown(last)}"
             )
-        end = _month_end(year, last)
-        label = f"{year}年{first}月" if first == last else f"{year}年{first}-{last}月"
-        return cls(datetime.date(year, first, 1), end, label)
+        end = _month_end(year, last_month)
+        label = f"{year}年{first_month}月" if first_month == last_month else f"{year}年{first_month}-{last_month}月"
+        return cls(datetime.date(year, first_month, 1), end, label)
 
     @classmethod
     def parse(cls, text: str, *, year: int | None = None) -> Period:
@@ -134,7 +172,10 @@ class Period:
         Raises
         ------
         ParseError
-            Text in none of these forms, or a month range without a year.
+            Text in none of these forms, a month range without a year, or a
+            period that is no real one (year 0000, months in the wrong order).
+        InvalidOptionError
+            ``text`` that is not a string.
 
         Examples
         --------
@@ -143,23 +184,25 @@ class Period:
         >>> Period.parse("1-6月", year=2022).end
         datetime.date(2022, 6, 30)
         """
+        if not isinstance(text, str):
+            raise InvalidOptionError(f"a period to parse must be a string, got {type(text).__name__}")
         cleaned = text.strip()
         for pattern, form in _PATTERNS:
             match = pattern.match(cleaned)
             if match is None:
                 continue
             groups = match.groups()
-            if form == "iso":
-                y1, m1, y2, m2 = (int(g) for g in groups)
-                end = _month_end(y2, m2)
-                return cls(datetime.date(y1, m1, 1), end, cleaned)
             found = int(groups[0]) if groups[0] else year
             if found is None:
                 raise ParseError(text, "the period names no year; pass year=")
-            if form == "year":
-                return cls.year(found)
-            months = [int(g) for g in groups[1:]]
             try:
+                if form == "iso":
+                    y1, m1, y2, m2 = (int(g) for g in groups)
+                    start = cls.months(y1, m1, m1).start
+                    return cls(start, cls.months(y2, m2, m2).end, cleaned)
+                if form == "year":
+                    return cls.year(found)
+                months = [int(g) for g in groups[1:]]
                 return cls.months(found, months[0], months[-1])
             except InvalidOptionError as error:
                 raise ParseError(text, str(error)) from None
@@ -193,8 +236,17 @@ class Period:
         InvalidOptionError
             An unknown basis, or "months" for a period that is not whole
             months.
+
+        Examples
+        --------
+        December 9999 to December 10000 passes 29 February 10000 (a leap
+        year: divisible by 400), so the year from its start has 366 days:
+
+        >>> round(Period.months(9999, 12, 12).annualisation_factor(), 4)  # 366 / 31
+        11.8065
         """
-        if basis not in _BASES:
+        # A str first: an unhashable basis cannot even be looked up.
+        if not isinstance(basis, str) or basis not in _BASES:
             raise InvalidOptionError(f"basis must be one of {', '.join(map(repr, _BASES))}, got {basis!r}")
         return _BASES[basis](self)
 
@@ -203,12 +255,12 @@ class Period:
 
 
 def _days_basis(period: Period) -> float:
+    # The year from ``start`` holds 366 days when it passes a 29 February:
+    # this year's if it starts by the end of February, else next year's.
+    # (Counted, not dated: the year after 9999 has no datetime.date.)
     start = period.start
-    try:
-        next_year = start.replace(year=start.year + 1)
-    except ValueError:  # 29 February
-        next_year = start.replace(year=start.year + 1, day=28) + datetime.timedelta(days=1)
-    return (next_year - start).days / period.days
+    year = start.year if start.month <= 2 else start.year + 1
+    return (366 if _is_leap(year) else 365) / period.days
 
 
 def _months_basis(period: Period) -> float:
@@ -347,6 +399,21 @@ def _group_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, names
 
 
+def _check_axes(indicator_id: str, axis: object, ndim: int) -> None:
+    """Refuse axes numpy's sum would refuse, naming the option: not ints,
+    out of range for ``ndim`` dimensions, or repeated."""
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    if not all(isinstance(a, int | np.integer) and not isinstance(a, bool) for a in axes):
+        raise InvalidOptionError(f"{indicator_id}: axis must be an int or a tuple of ints, got {_shown(axis)}")
+    positive = [int(a) % ndim if -ndim <= a < ndim else None for a in axes]
+    if None in positive:
+        raise InvalidOptionError(
+            f"{indicator_id}: axis {_shown(axis)} is out of range for a result of {ndim} dimension(s)"
+        )
+    if len(set(positive)) < len(positive):
+        raise InvalidOptionError(f"{indicator_id}: axis {_shown(axis)} names an axis twice")
+
+
 def pool(
     result: Result,
     *,
@@ -379,7 +446,8 @@ def pool(
     Raises
     ------
     InvalidOptionError
-        Both ``axis`` and ``by``, or labels of the wrong shape.
+        Both ``axis`` and ``by``, an axis the result does not have, or
+        labels of the wrong shape.
 
     Examples
     --------
@@ -393,6 +461,8 @@ def pool(
     if axis is not None and by is not None:
         raise InvalidOptionError("pool by axis or by labels, not both")
     pooled_period = result.period if period is None else period
+    if axis is not None:
+        _check_axes(result.indicator.id, axis, np.ndim(result.value))
     if by is None:
         # Sums in float64 (exact for counts below 2**53), whatever the
         # counts' dtype; dask arrays stay lazy.

@@ -12,6 +12,10 @@ few reductions (a minimum and a maximum catch NaN, infinities, negatives and
 counts too large at once), and blocks of a long array by :func:`block_check`,
 which :func:`phindicators.compute` runs block by block. Only when one of these
 finds a problem does the table run, to name it.
+
+Whatever numpy would convert wrongly is refused before any of this by
+:func:`counts_array`: nested sequences of unequal lengths, and masked arrays,
+whose mask ``np.asarray`` would silently drop.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from .model import Indicator
 
-__all__ = ["BlockCheck", "block_check", "scalar_counts", "validate_counts"]
+__all__ = ["BlockCheck", "block_check", "check_denominator", "counts_array", "scalar_counts", "validate_counts"]
 
 #: Largest count a float64 holds exactly; above it, a count would silently
 #: lose its last digits.
@@ -40,6 +44,13 @@ MAX_EXACT_COUNT = 2.0**53
 #: How many offending positions an error message lists.
 SHOWN_POSITIONS = 5
 
+#: Python ints from this size on are shown by their order of magnitude:
+#: their digits would flood the message, and beyond 4 300 digits Python
+#: refuses to print them at all.
+_SHOWN_BELOW = 10**30
+
+_TOO_LARGE = "is too large to count exactly (>= 2**53)"
+
 _Test = Callable[[np.ndarray], np.ndarray]
 
 # (problem, test giving a mask of bad elements); run in order, so that later
@@ -47,7 +58,7 @@ _Test = Callable[[np.ndarray], np.ndarray]
 _VALUE_CHECKS: tuple[tuple[str, _Test], ...] = (
     ("is NaN or infinite", lambda x: ~np.isfinite(x)),
     ("is negative", lambda x: x < 0),
-    ("is too large to count exactly (>= 2**53)", lambda x: x >= MAX_EXACT_COUNT),
+    (_TOO_LARGE, lambda x: x >= MAX_EXACT_COUNT),
 )
 _WHOLE_CHECK: tuple[str, _Test] = ("is not a whole number", lambda x: x != np.floor(x))
 _ZERO_CHECK: tuple[str, _Test] = ("is zero", lambda x: x == 0)
@@ -61,8 +72,39 @@ _NUMBERS_OR_NONE = (int, float, type(None))
 _SCALAR_CHECKS: tuple[tuple[str, Callable[[float], bool]], ...] = (
     ("is NaN or infinite", lambda x: not math.isfinite(x)),
     ("is negative", lambda x: x < 0),
-    ("is too large to count exactly (>= 2**53)", lambda x: x >= MAX_EXACT_COUNT),
+    (_TOO_LARGE, lambda x: x >= MAX_EXACT_COUNT),
 )
+
+
+def counts_array(indicator_id: str, field: str, values: ArrayLike) -> np.ndarray:
+    """``np.asarray(values)``, refusing what it would convert wrongly.
+
+    Raises
+    ------
+    InvalidCountsError
+        For a masked array (``np.asarray`` would drop its mask and count the
+        masked elements), and for nested sequences of unequal lengths.
+
+    Examples
+    --------
+    >>> counts_array("infant_mortality_rate", "numerator", [[1, 2], [3]])
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.InvalidCountsError: infant_mortality_rate: numerator is not a rectangular array \
+(numpy: setting an array element with a sequence. ...)
+    """
+    if isinstance(values, np.ma.MaskedArray):
+        raise InvalidCountsError(
+            indicator_id,
+            field,
+            "is a masked array",
+            detail="its masked elements would be counted: fill them with .filled() or drop them with "
+            ".compressed() first",
+        )
+    try:
+        return np.asarray(values)
+    except ValueError as error:  # nested sequences of unequal lengths
+        raise InvalidCountsError(indicator_id, field, "is not a rectangular array", detail=f"numpy: {error}") from None
 
 
 def _as_float_array(indicator_id: str, field: str, values: ArrayLike) -> tuple[np.ndarray, bool]:
@@ -72,11 +114,11 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike) -> tuple[n
         try:
             return np.float64(values), False
         except OverflowError:  # beyond float64: its first problem is its size
-            problem = "is negative" if values < 0 else "is too large to count exactly (>= 2**53)"
-            raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={values}") from None
+            problem = "is negative" if values < 0 else _TOO_LARGE
+            raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={_shown(values)}") from None
     if type(values) is float:
         return np.float64(values), True
-    array = np.asarray(values)
+    array = counts_array(indicator_id, field, values)
     if array.dtype.kind == "b":
         raise InvalidCountsError(indicator_id, field, "must be numbers, got booleans")
     if array.dtype.kind in "iu":
@@ -89,7 +131,10 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike) -> tuple[n
         if array.dtype.kind not in "OUS":
             raise TypeError(array.dtype)
         converted = array.astype(np.float64)
-    except (TypeError, ValueError, OverflowError):
+    except OverflowError:  # a Python int or Fraction beyond float64's range
+        problem = "is negative" if any(_negative(v) for v in array.flat) else _TOO_LARGE
+        raise InvalidCountsError(indicator_id, field, problem, detail=f"got {_preview(array)}") from None
+    except (TypeError, ValueError):
         raise InvalidCountsError(
             indicator_id,
             field,
@@ -101,9 +146,28 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike) -> tuple[n
     return converted, True
 
 
+def _negative(value: object) -> bool:
+    """Whether an element of an object array is a negative number (only
+    asked once conversion failed, so any element may be anything)."""
+    try:
+        return bool(value < 0)  # type: ignore[operator]
+    except TypeError:
+        return False
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, with a huge int shown by its order of magnitude."""
+    if isinstance(value, int) and not -_SHOWN_BELOW < value < _SHOWN_BELOW:
+        return f"about {'-' if value < 0 else ''}10**{int(math.log10(abs(value)))}"
+    try:
+        return repr(value)
+    except ValueError:  # e.g. a Fraction of ints too long for Python to print
+        return f"a {type(value).__name__} too large to print"
+
+
 def _preview(array: np.ndarray) -> str:
     flat = array.ravel()[:SHOWN_POSITIONS]
-    text = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in flat)
+    text = ", ".join(_shown(v.item() if hasattr(v, "item") else v) for v in flat)
     return text if array.ndim == 0 else f"[{text}{', ...' if array.size > SHOWN_POSITIONS else ''}]"
 
 
@@ -149,8 +213,8 @@ def _scalar_problem(indicator_id: str, field: str, value: float, unit: str, *, p
     problems: list[tuple[str, bool]]
     if isinstance(value, int):
         # Python ints are exact: compare them as ints (they may exceed float64).
-        problems = [("is negative", value < 0), ("is too large to count exactly (>= 2**53)", value >= 2**53)]
-        shown = str(value)
+        problems = [("is negative", value < 0), (_TOO_LARGE, value >= 2**53)]
+        shown = _shown(value)
     else:
         problems = [(problem, test(value)) for problem, test in _SCALAR_CHECKS]
         if UNITS[unit].whole:
@@ -187,7 +251,7 @@ def scalar_counts(
     phindicators.errors.InvalidCountsError: infant_mortality_rate: denominator is zero (got denominator=0)
     """
     spec = KINDS[indicator.kind]
-    _require_denominator(indicator, spec.has_denominator, denominator)
+    check_denominator(indicator, denominator)
     _scalar_problem(indicator.id, "numerator", numerator, indicator.numerator.unit, positive=False)
     num = float(numerator)
     if denominator is None or indicator.denominator is None:
@@ -201,7 +265,24 @@ def scalar_counts(
     return num, den
 
 
-def _require_denominator(indicator: Indicator, has_denominator: bool, denominator: object) -> None:
+def check_denominator(indicator: Indicator, denominator: object) -> None:
+    """Check that a denominator is given exactly when ``indicator``'s kind has one.
+
+    Raises
+    ------
+    InvalidCountsError
+        A missing denominator (counts alone would be taken for a count:
+        2 managed mothers as 200 %), or one given for a count.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> check_denominator(get("maternal_systematic_management_rate"), None)
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.InvalidCountsError: maternal_systematic_management_rate: denominator is required for a proportion
+    """
+    has_denominator = KINDS[indicator.kind].has_denominator
     if has_denominator and denominator is None:
         raise InvalidCountsError(indicator.id, "denominator", "is required for a " + indicator.kind)
     if not has_denominator and denominator is not None:
@@ -275,7 +356,7 @@ numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denom
         return np.float64(plain_num), None if plain_den is None else np.float64(plain_den)  # type: ignore[return-value]
     spec = KINDS[indicator.kind]
     iid = indicator.id
-    _require_denominator(indicator, spec.has_denominator, denominator)
+    check_denominator(indicator, denominator)
 
     fields = {"numerator": (numerator, indicator.numerator.unit)}
     if denominator is not None and indicator.denominator is not None:
