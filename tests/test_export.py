@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from phindicators import (
+    Catalog,
     CatalogError,
     DefinitionError,
     Indicator,
@@ -28,6 +29,7 @@ from phindicators import (
     Text,
     bundled_catalog,
 )
+from phindicators.compute import KIND_INTERVALS
 from phindicators.dhis2 import (
     SHORT_NAME_LENGTH,
     dhis2_factor,
@@ -37,7 +39,8 @@ from phindicators.dhis2 import (
 )
 from phindicators.export import EXPORT_FORMATS, export_catalog
 from phindicators.fhir import to_fhir_bundle, to_fhir_measure
-from phindicators.model import Example
+from phindicators.model import KINDS, Example
+from phindicators.pooling import ANNUALISABLE_KINDS, annualise
 from phindicators.schema import catalog_schema, json_schema, shipped_catalog_schema
 from phindicators.serialize import (
     SerializationError,
@@ -51,6 +54,7 @@ from phindicators.serialize import (
 )
 from phindicators.targets import Target, TargetSet
 from phindicators.units import UNITS
+from tests.conftest import TINY
 
 PLAN = Source(id="county_plan", title="某县妇幼健康规划", year=2021)
 
@@ -175,17 +179,120 @@ finite_or_not = st.floats(width=64)
 float_arrays = arrays(np.float64, array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4),
                       elements=finite_or_not)
 
+# Strategies draw from the catalog itself (a fixture cannot be drawn from).
+CATALOG = Catalog.from_toml(TINY)
+PERIODS = st.sampled_from([None, "2023年", "2023年1-10月", "2022年1-6月", "2024年2月"])
+
+
+@st.composite
+def computed_results(draw: st.DrawFn) -> Result:
+    """A Result as the library makes one: any indicator of the tiny catalog,
+    counts as Python numbers or int or float arrays of any shape, any
+    level(s) and method its kind takes, maybe a period; then maybe expressed
+    in another unit of its dimension, maybe annualised."""
+    indicator = draw(st.sampled_from(CATALOG.indicators()))
+    kind = KINDS[indicator.kind]
+    shape = draw(st.none() | array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4))
+
+    def counts(elements: st.SearchStrategy[Any]) -> Any:
+        if shape is None:
+            return draw(elements)
+        dtype = draw(st.sampled_from([np.int64, np.float64]))
+        return draw(arrays(np.float64, shape, elements=elements)).astype(dtype)
+
+    denominator = counts(st.integers(1, 10**7)) if kind.has_denominator else None
+    if kind.numerator_within_denominator:
+        numerator = np.floor(denominator * draw(st.floats(0, 1)))
+        numerator = int(numerator) if shape is None else numerator.astype(denominator.dtype)
+    elif indicator.kind == "mean":  # an amount, not a count of events
+        numerator = counts(st.floats(0, 1e7) | st.integers(0, 10**7))
+    else:
+        numerator = counts(st.integers(0, 10**7))
+    methods = KIND_INTERVALS[indicator.kind]
+    levels = draw(st.sampled_from([None, 0.95, 0.9, (0.95, 0.998)])) if methods else None
+    result = indicator.compute(
+        numerator,
+        denominator,
+        confidence=levels,
+        method=draw(st.sampled_from([None, *methods])),
+        period=draw(PERIODS),
+    )
+    if result.period is not None and indicator.kind in ANNUALISABLE_KINDS and draw(st.booleans()):
+        result = annualise(result, basis=draw(st.sampled_from(["days", "months"])))
+    dimension = UNITS[indicator.unit].dimension
+    return result.to(draw(st.sampled_from([u for u, spec in UNITS.items() if spec.dimension == dimension])))
+
+
+@given(computed_results())
+def test_computed_results_of_any_shape_round_trip(result):
+    data = through_json(to_dict(result))
+    back = from_dict(Result, data)  # verified against the counts: they must agree
+    assert back == result
+    assert np.shape(back.value) == np.shape(result.value)
+    if isinstance(back.value, np.ndarray):
+        assert back.value.dtype == np.float64
+
 
 @given(numerator=float_arrays, value=float_arrays, scalar=finite_or_not, has_denominator=st.booleans())
-def test_results_with_random_arrays_round_trip(tiny, numerator, value, scalar, has_denominator):
+def test_unverified_results_keep_any_values(tiny, numerator, value, scalar, has_denominator):
+    # Results built by hand (never computed from their counts): with
+    # verify=False every float survives, non-finite ones included.
     result = Result(tiny.get("managed_rate"), numerator, np.flip(numerator) if has_denominator else None,
                     value, "percent")
     data = through_json(to_dict(result))
-    back = from_dict(Result, data)
+    back = from_dict(Result, data, verify=False)
     assert back == result
     assert back.value.dtype == np.float64 and back.value.shape == value.shape
     scalar_result = attrs.evolve(result, numerator=scalar, value=scalar)
-    assert from_dict(Result, through_json(to_dict(scalar_result))) == scalar_result
+    assert from_dict(Result, through_json(to_dict(scalar_result)), verify=False) == scalar_result
+
+
+def _edited(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    """``data`` with the item at ``path`` (keys and indices) replaced."""
+    copy = json.loads(json.dumps(data))
+    *parents, last = path
+    item = copy
+    for key in parents:
+        item = item[key]
+    item[last] = value
+    return copy
+
+
+@pytest.mark.parametrize(("path", "value", "field"), [
+    (("value",), [92.68, 100.0], "value"),  # 2/2158 is 92.678...: a rounded figure is an edit
+    (("value",), [0.0, 0.0], "value"),
+    (("intervals", 0, "lower"), [0.0, 0.0], "intervals[0].lower"),
+    (("intervals", 1, "upper"), [1e6, 1e6], "intervals[1].upper"),
+    (("intervals", 0, "value"), [1.0, 2.0], "intervals[0].value"),
+    (("numerator",), [3.0, 3.0], "value"),
+    (("denominator",), [2000.0, 2158.0], "value"),
+    (("unit",), "permille", "value"),  # the unit changed, the figures not converted
+    (("annualisation",), 2.0, "value"),
+])
+def test_edited_results_are_refused_by_default(tiny, path, value, field):
+    computed = tiny.get("death_ratio").compute(np.array([2, 3]), np.array([2158, 2000]), confidence=(0.95, 0.998))
+    data = through_json(to_dict(computed))
+    assert from_dict(Result, data) == computed
+    edited = _edited(data, path, value)
+    with pytest.raises(DefinitionError, match="does not follow from the counts") as caught:
+        from_dict(Result, edited)
+    assert caught.value.field == field
+    assert from_dict(Result, edited, verify=False) != computed  # read as written when asked
+
+
+def test_results_inside_other_objects_are_verified(tiny):
+    @attrs.frozen
+    class Report:
+        title: str
+        results: tuple[Result, ...]
+
+    results = (tiny.get("death_ratio").compute(2, 2158), tiny.get("managed_rate").compute(5, 10))
+    data = through_json(to_dict(Report("某县", results)))
+    assert from_dict(Report, data) == Report("某县", results)
+    data["results"][1]["value"] = 60.0
+    with pytest.raises(DefinitionError) as caught:
+        from_dict(Report, data)
+    assert caught.value.field == "results[1].value"
 
 
 def test_computed_results_round_trip(tiny):
@@ -207,10 +314,12 @@ def test_computed_results_round_trip(tiny):
 
 
 def test_empty_and_text_arrays(tiny):
-    empty = Result(tiny.get("death_count"), np.array([]), None, np.array([]), "count")
+    empty = tiny.get("death_count").compute(np.array([]), confidence=None)
     assert from_dict(Result, through_json(to_dict(empty))) == empty
     data = to_dict(empty) | {"unit": "count", "value": ["a", "b"]}
-    assert from_dict(Result, data).value.tolist() == ["a", "b"]
+    assert from_dict(Result, data, verify=False).value.tolist() == ["a", "b"]
+    with pytest.raises(DefinitionError, match="value"):
+        from_dict(Result, data)  # no counts give text
 
 
 # -- serialisation: errors -------------------------------------------------------------------

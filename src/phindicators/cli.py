@@ -208,7 +208,20 @@ def _compute(args: argparse.Namespace) -> None:
     print(f"{_name(indicator, args.lang)} ({indicator.id}): {shown}")
 
 
-# -- writing files ----------------------------------------------------------------------------
+# -- files ------------------------------------------------------------------------------------
+
+
+def _file_name(path: str, action: str) -> str:
+    """``path``, refused with a usage error if no file can have that name:
+    open() raises ValueError, not OSError, for a NUL character or a name
+    the file system encoding cannot write."""
+    try:
+        usable = b"\x00" not in os.fsencode(path)
+    except UnicodeEncodeError:
+        usable = False
+    if not usable:
+        raise _UsageError(f"cannot {action} {path!r}: no file can have that name")
+    return path
 
 
 def _new_file_mode() -> int:
@@ -223,7 +236,7 @@ def _atomic(path: str, mode: str = "w") -> Iterator[IO[Any]]:
     """A file to write ``path`` through: a temporary file in the same
     directory, renamed over ``path`` only when the block completes; on any
     error or interruption it is removed and ``path`` is left as it was."""
-    target = os.path.abspath(path)
+    target = os.path.abspath(_file_name(path, "write"))
     try:
         permissions = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
@@ -330,6 +343,7 @@ def _read_scorecard(args: argparse.Namespace) -> Scorecard:
     if args.file is None:
         text = resources.files("phindicators").joinpath(*EXAMPLE_TABLE).read_text(encoding="utf-8")
         return scorecard(io.StringIO(text), args.targets, **options)
+    _file_name(args.file, "read")
     try:
         lines = _count_lines(args.file) if sys.stderr.isatty() else 0
         with open(args.file, encoding="utf-8-sig", newline="") as file:
@@ -350,6 +364,10 @@ def _read_scorecard(args: argparse.Namespace) -> Scorecard:
 
 
 def _scorecard(args: argparse.Namespace) -> int:
+    # A name no file can have fails before anything is written.
+    for path in (args.output, args.plot):
+        if path is not None:
+            _file_name(path, "write")
     card = _read_scorecard(args)
     texts: dict[str, Callable[[], str]] = {
         "table": lambda: card.to_text(args.lang) + "\n",
@@ -414,7 +432,7 @@ def _audit(args: argparse.Namespace) -> int:
         text, name = example_report(), "the bundled example report"
     else:
         try:
-            with open(args.report, encoding="utf-8-sig") as file:
+            with open(_file_name(args.report, "read"), encoding="utf-8-sig") as file:
                 text, name = file.read(), args.report
         except UnicodeDecodeError:
             print(
@@ -488,7 +506,8 @@ def _audit_row(text: str, mention: Mention, check: TargetCheck | None) -> dict[s
 def _range(values: range) -> str:
     if not values:
         return "[none]"
-    return f"[{values[0]}]" if len(values) == 1 else f"[{values[0]}–{values[-1]}]"
+    # Not len(): a figure may allow more counts than a C size can hold.
+    return f"[{values[0]}]" if values[0] == values[-1] else f"[{values[0]}–{values[-1]}]"
 
 
 def _span(values: range) -> list[int]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -79,7 +79,12 @@ def format_number(value: float, decimals: int, *, grouping: bool = False) -> str
 
 
 def _half_up(number: Decimal, decimals: int) -> Decimal:
-    rounded = number.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    # Decimal's default context holds 28 digits, too few for 1e28 at 0
+    # decimals: give it the digits of the integer part and the places, and
+    # one for a carry (9.995 -> 10.00).
+    digits = max(number.adjusted() + 1, 1) + max(decimals, 0) + 1
+    context = Context(prec=digits, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    rounded = number.quantize(Decimal(1).scaleb(-decimals, context), context=context)
     return abs(rounded) if rounded == 0 else rounded  # no "-0.00"
 
 

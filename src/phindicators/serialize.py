@@ -17,6 +17,9 @@ language needs:
 - the non-finite floats are the strings ``"Infinity"``, ``"-Infinity"`` and
   ``"NaN"`` (what JavaScript's ``Number()`` reads), so the output is strict
   JSON (:func:`json_text` refuses bare ``NaN``);
+- a Result carries its counts, and is read back only if its value and
+  limits follow from them (``from_dict(..., verify=False)`` reads it as
+  written);
 - a single object's dict is self-contained: an Indicator embeds its Terms and
   Source, a Result embeds its Indicator. A whole catalog
   (:func:`catalog_to_json`) instead defines every term, source and indicator
@@ -696,11 +699,14 @@ def _describe(hint: Any) -> str:
     return _WORDS.get(kind) or f"a {hint.__name__}"
 
 
-def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = False) -> T:
+def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = True) -> T:
     """Rebuild an attrs object from :func:`to_dict` output (or parsed JSON).
 
     Every value is checked against the field's type hint, then the class's
     own validators run, so invalid data is rejected the way a catalog file is.
+    Every :class:`~phindicators.compute.Result` inside is recomputed from
+    the counts it carries, so that an edited figure is not passed on as a
+    computed one.
 
     Parameters
     ----------
@@ -708,10 +714,12 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = False) ->
         The attrs class to rebuild.
     data : mapping
         Its JSON form.
-    verify : bool
-        Also recompute every :class:`~phindicators.compute.Result` inside
-        from its counts: its value and limits must agree (to 1e-9), so that
-        an edited figure is refused rather than passed on as computed.
+    verify : bool, default True
+        Recompute every :class:`~phindicators.compute.Result` inside from
+        its counts: its value and limits must agree (to 1e-9), so that an
+        edited figure is refused rather than passed on as computed. False
+        reads a Result's value and limits as they are written, for results
+        that were never computed from their counts (built by hand).
 
     Raises
     ------
@@ -734,10 +742,12 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = False) ->
 (in Term 'live_births')
     >>> from phindicators import get
     >>> data = to_dict(get("infant_mortality_rate").compute(23, 2158)) | {"value": 1.066}
-    >>> from_dict(Result, data, verify=True)
+    >>> from_dict(Result, data)
     Traceback (most recent call last):
     ...
     phindicators.errors.DefinitionError: value: does not follow from the counts (they give 10.65..., got 1.066)
+    >>> from_dict(Result, data, verify=False).value
+    1.066
     """
     if not attrs.has(cls):
         raise SerializationError(f"from_dict takes an attrs class, got {cls!r}")

@@ -56,6 +56,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import enum
 import functools
@@ -81,10 +82,18 @@ from .catalog import (
     _table,
     bundled_catalog,
     bundled_documents,
+    line_of,
+    located,
     read_documents,
 )
 from .compute import Result
-from .errors import CatalogError, TargetError, UnitError, UnknownTargetSetError
+from .errors import (
+    CatalogError,
+    InvalidTypeError,
+    TargetError,
+    UnitError,
+    UnknownTargetSetError,
+)
 from .model import (
     Indicator,
     Polarity,
@@ -314,6 +323,14 @@ _AGREEING_DIRECTIONS: dict[Polarity, frozenset[str]] = {
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _fits_float(value: object) -> bool:
+    try:
+        float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return False
+    return True
 
 
 def _threshold_tuple(value: object) -> object:
@@ -546,7 +563,20 @@ class Target:
             raise TargetError(
                 f"{self.id}: {what} must be a number, an array of numbers or a Result, got {value!r}"
             )
-        return array.astype(np.float64), self.unit
+        try:
+            return array.astype(np.float64), self.unit
+        except OverflowError:
+            # A Python int beyond float64 (10**400): no float holds it, and
+            # its repr may be too long to print, so name the positions only.
+            where = "" if array.ndim == 0 else " at positions " + ", ".join(
+                str(index[0] if array.ndim == 1 else index)
+                for index, v in np.ndenumerate(array)
+                if not _fits_float(v)
+            )
+            raise TargetError(
+                f"{self.id}: {what} must be within the range of a float (about ±1.8e308), "
+                f"got an int beyond it{where}"
+            ) from None
 
     def _plain_value(self, value: object) -> tuple[float, str] | None:
         """A Python number, or a scalar Result of this target's indicator, as
@@ -606,7 +636,11 @@ class Target:
         >>> mdg.thresholds("permille", baseline=100.0)
         (0.25,)
         """
-        factor = _factor(self.unit, self.unit if unit is None else unit)
+        wanted = self.unit if unit is None else unit
+        # Only text can be a cache key; anything else (a list, say) is no unit
+        # either, and conversion_factor refuses it with a UnitError.
+        convert = _factor if isinstance(wanted, str) else conversion_factor
+        factor = convert(self.unit, wanted)
         return tuple(t * factor for t in self._resolved(baseline)[1])
 
     def gap(self, value: ArrayLike | Result, *, baseline: ArrayLike | Result | None = None) -> float | np.ndarray:
@@ -648,8 +682,9 @@ class Target:
         Raises
         ------
         TargetError
-            A Result of another indicator, values that are not numbers, or a
-            relative target with no baseline.
+            A Result of another indicator, values that are not numbers (or
+            ints beyond the range of a float), or a relative target with no
+            baseline.
 
         Examples
         --------
@@ -838,6 +873,21 @@ def _target(
     return target
 
 
+@contextlib.contextmanager
+def _located_set(doc: _Document) -> Iterator[None]:
+    """Add the line to a :class:`CatalogError` about the ``[target_set]``
+    table of ``doc``, whose errors name it "target_set" or by its id (errors
+    about its targets are located by :func:`~phindicators.catalog.located`)."""
+    table = doc.data.get("target_set")
+    names = ("target_set", table.get("id") if isinstance(table, Mapping) else None)
+    try:
+        yield
+    except CatalogError as error:
+        if error.line is not None or error.path != doc.path or error.item is None or error.item not in names:
+            raise
+        raise error.at_line(line_of(doc.text, ("target_set",), error.field)) from None
+
+
 def _target_set(
     doc: _Document,
     catalog: Catalog,
@@ -855,10 +905,11 @@ def _target_set(
         raise CatalogError(path, f"already defined in {owner[sid]}", item=sid)
     owner[sid] = path
     fields["source"] = _reference(path, sid, "source", fields["source"], sources, "source")
-    targets = [
-        _target(doc, fields, tid, table, catalog, sources)
-        for tid, table in _table(doc, "targets").items()
-    ]
+    with located(doc, "targets"):
+        targets = [
+            _target(doc, fields, tid, table, catalog, sources)
+            for tid, table in _table(doc, "targets").items()
+        ]
     if not targets:
         raise CatalogError(path, "defines no targets", item=sid, field="targets")
     return _build(path, sid, TargetSet, targets=targets, **fields)
@@ -873,12 +924,21 @@ def _load(documents: list[_Document], catalog: Catalog) -> list[TargetSet]:
     for doc in documents:
         for key in doc.data:
             if key not in _TOP_LEVEL:
-                raise CatalogError(doc.path, f"unknown top-level key {key!r} (expected {sorted(_TOP_LEVEL)})")
-        for sid, table in _table(doc, "sources").items():
-            fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
-            _define(sources, doc.path, sid, _build(doc.path, sid, Source, id=sid, **fields))
+                raise CatalogError(
+                    doc.path,
+                    f"unknown top-level key {key!r} (expected {sorted(_TOP_LEVEL)})",
+                    line=line_of(doc.text, (key,)),
+                )
+        with located(doc, "sources"):
+            for sid, table in _table(doc, "sources").items():
+                fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
+                _define(sources, doc.path, sid, _build(doc.path, sid, Source, id=sid, **fields))
     owner: dict[str, str] = {}
-    return [_target_set(doc, catalog, sources, owner) for doc in documents]
+    sets = []
+    for doc in documents:
+        with _located_set(doc):
+            sets.append(_target_set(doc, catalog, sources, owner))
+    return sets
 
 
 def load_target_sets(
@@ -945,6 +1005,25 @@ def target_sets() -> list[TargetSet]:
     return list(_bundled.get())
 
 
+def _sets(sets: object) -> list[TargetSet]:
+    """``sets`` as a list, refused unless it holds TargetSet objects only."""
+    if not isinstance(sets, Iterable):
+        raise InvalidTypeError(
+            f"target_set: sets must be an iterable of TargetSet objects, got {type(sets).__name__}"
+        )
+    pool = list(sets)
+    strangers = [
+        f"{type(item).__name__} at position {position}"
+        for position, item in enumerate(pool)
+        if not isinstance(item, TargetSet)
+    ]
+    if strangers:
+        raise InvalidTypeError(
+            f"target_set: sets must hold TargetSet objects only, got {', '.join(strangers)}"
+        )
+    return pool
+
+
 def target_set(id: str, sets: Iterable[TargetSet] | None = None) -> TargetSet:
     """The target set with this id, among the bundled ones or ``sets``.
 
@@ -952,6 +1031,9 @@ def target_set(id: str, sets: Iterable[TargetSet] | None = None) -> TargetSet:
     ------
     UnknownTargetSetError
         A :class:`LookupError` whose message suggests close ids.
+    InvalidTypeError
+        If ``sets`` is not an iterable of :class:`TargetSet` (a list of ids,
+        say).
 
     Examples
     --------
@@ -962,7 +1044,7 @@ def target_set(id: str, sets: Iterable[TargetSet] | None = None) -> TargetSet:
     ...
     phindicators.errors.UnknownTargetSetError: no target set named 'sdg2030'; did you mean 'sdg_2030'...?
     """
-    pool = target_sets() if sets is None else list(sets)
+    pool = target_sets() if sets is None else _sets(sets)
     for candidate in pool:
         if candidate.id == id:
             return candidate
