@@ -30,11 +30,7 @@ from tests.conftest import TINY
 
 #: Inputs that reach open bugs in modules owned elsewhere, not generated yet
 #: (see tests/test_fuzz_compute.py).
-OPEN_BUGS: dict[str, str] = {
-    "nul_path": "cli.py: audit/scorecard given a file name containing NUL raise ValueError",
-    "huge_inferred_range": "cli.py: audit of a figure that allows more than sys.maxsize counts "
-    "raises OverflowError (len() of the range)",
-}
+OPEN_BUGS: dict[str, str] = {}
 
 CATALOG = Catalog.from_toml(TINY)
 

@@ -77,22 +77,6 @@ from tests.conftest import TINY
 #: generated yet. Each has a strict xfail test in tests/test_robustness.py;
 #: delete the entry when its bug is fixed so that the fuzzers cover it again.
 OPEN_BUGS: dict[str, str] = {
-    "ragged": "validation.py, stats.py: nested sequences of unequal lengths raise numpy's ValueError",
-    "giant_int": "validation.py: an int of more than 4 300 digits raises ValueError while the error "
-    "message prints it",
-    "extreme_magnitude": "stats.py: counts, denominators or times below 1e-6 or above 2**53 overflow "
-    "with a RuntimeWarning and give inf or NaN",
-    "zero_rate_average": "stats.py: funnel_limits(kind='rate') around an average of 0 gives NaN limits",
-    "huge_expected_count": "stats.py: funnel_limits(kind='rate') gives NaN limits beyond ~1e10 expected events",
-    "bad_times": "stats.py: trend_test(times=<text>) raises numpy's ValueError",
-    "huge_confidence": "stats.py: a confidence level that is an int beyond float range raises OverflowError",
-    "text_benchmark": "compare.py: a benchmark that is text raises numpy's ValueError",
-    "unbroadcastable_benchmark": "compare.py: a benchmark of a shape that does not broadcast raises ValueError",
-    "several_levels": "compare.py: compare_results/compare_to_target given several levels raise ValueError",
-    "funnel_average": "compare.py: funnel(average=) takes NaN, inf, negative or impossible averages",
-    "pool_axis": "pooling.py: pool(axis=) out of range raises numpy's AxisError",
-    "missing_denominator": "compute.py: array counts without a denominator compute a proportion "
-    "(or any kind with a denominator) as if it were a count: 2 -> 200 %",
 }
 
 CATALOG = Catalog.from_toml(TINY)

@@ -32,13 +32,6 @@ from tests.conftest import TINY
 #: Options that reach open bugs in modules owned elsewhere, not generated yet
 #: (see tests/test_fuzz_compute.py).
 OPEN_BUGS: dict[str, str] = {
-    "unhashable_basis": "pooling.py: Period.annualisation_factor(basis=<list>) raises TypeError (unhashable)",
-    "year_zero": "pooling.py: Period.year(0) and Period.months(0, ...) raise datetime's ValueError",
-    "interval_levels": "compute.py: Result.interval((0.95, 0.998)) raises 'too many values to unpack'",
-    "unhashable_standard": "stats.py: standard_population(<list>) raises TypeError (unhashable, lru_cache)",
-    "unhashable_target_unit": "targets.py: Target.thresholds(<list>) raises TypeError (unhashable, cache)",
-    "target_set_sets": "targets.py: target_set(id, sets=<not an iterable of TargetSet>) raises "
-    "TypeError/AttributeError",
 }
 
 

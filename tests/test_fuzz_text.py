@@ -44,7 +44,6 @@ from tests.conftest import TINY
 #: Inputs that reach open bugs in modules owned elsewhere, not generated yet
 #: (see tests/test_fuzz_compute.py).
 OPEN_BUGS: dict[str, str] = {
-    "year_zero": "pooling.py: Period.parse of a period in year 0000 raises datetime's ValueError",
 }
 
 CATALOG = Catalog.from_toml(TINY)

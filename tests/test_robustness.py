@@ -606,9 +606,6 @@ def test_bad_rows_are_reported_and_good_ones_kept(tmp_path: pathlib.Path) -> Non
 # -- open bugs in modules owned elsewhere (strict xfail: remove the marker when fixed) -----
 
 
-@pytest.mark.xfail(strict=True, reason="ragged nested lists raise numpy's ValueError; fix: wrap "
-                   "np.asarray in validation._as_float_array and stats._counts and raise InvalidCountsError "
-                   "'must be a rectangular array'; owner: validation.py, stats.py")
 @pytest.mark.parametrize("call", [
     lambda: CATALOG.get("managed_rate").compute([[1, 2], [3]], [5, 5]),
     lambda: ph.wilson_interval([[1], [1, 2]], 5),
@@ -618,18 +615,12 @@ def test_bug_ragged_counts(call: Any) -> None:
         call()
 
 
-@pytest.mark.xfail(strict=True, reason="an int of more than 4 300 digits raises ValueError ('Exceeds the "
-                   "limit for integer string conversion') while the error message prints it; fix: show such "
-                   "numbers by their size in validation's messages (e.g. 'about 10**5000'); owner: validation.py")
 @pytest.mark.parametrize("counts", [10**5000, np.array([10**5000], dtype=object)], ids=["int", "object array"])
 def test_bug_counts_of_more_digits_than_python_prints(counts: Any) -> None:
     with pytest.raises(InvalidCountsError):
         CATALOG.get("death_ratio").compute(counts, 5)
 
 
-@pytest.mark.xfail(strict=True, reason="a numpy masked array's mask is dropped by np.asarray, so "
-                   "masked counts are computed as if valid; fix: refuse np.ma.MaskedArray in "
-                   "validation._as_float_array, or honour the mask and return a masked value; owner: validation.py")
 def test_bug_masked_counts_are_not_computed_silently() -> None:
     counts = np.ma.masked_array([1, 2], mask=[False, True])
     try:
@@ -639,56 +630,37 @@ def test_bug_masked_counts_are_not_computed_silently() -> None:
     assert np.ma.is_masked(result.value) and np.ma.getmaskarray(result.value).tolist() == [False, True]
 
 
-@pytest.mark.xfail(strict=True, reason="array counts without a denominator compute a proportion (any "
-                   "kind with a denominator) as a count: [2] -> 200 %; the block path of compute() skips "
-                   "validation._require_denominator; owner: compute.py")
 def test_bug_arrays_without_a_denominator_are_refused() -> None:
     with pytest.raises(InvalidCountsError, match="denominator is required"):
         CATALOG.get("managed_rate").compute(np.array([2]), None)
 
 
-@pytest.mark.xfail(strict=True, reason="Period.parse('0000年') raises datetime's ValueError (year 0); "
-                   "fix: check 1 <= year <= 9999 in Period.parse/year/months and raise ParseError / "
-                   "InvalidOptionError; owner: pooling.py")
 def test_bug_period_in_year_zero() -> None:
     with pytest.raises(PhindicatorsError):
         ph.Period.parse("0000年")
 
 
-@pytest.mark.xfail(strict=True, reason="pool(axis=) out of range raises numpy's AxisError; fix: check "
-                   "the axes against the result's dimensions and raise InvalidOptionError; owner: pooling.py")
 def test_bug_pool_axis_out_of_range() -> None:
     with pytest.raises(ph.InvalidOptionError):
         ph.pool(CATALOG.get("managed_rate").compute(np.array([1, 2]), np.array([5, 5])), axis=3)
 
 
-@pytest.mark.xfail(strict=True, reason="multiplier is not validated: NaN gives NaN limits, a negative "
-                   "one lower > upper; fix: require a finite multiplier > 0 (InvalidOptionError); owner: stats.py")
 @pytest.mark.parametrize("multiplier", [float("nan"), float("inf"), 0.0, -100.0])
 def test_bug_multiplier_is_validated(multiplier: float) -> None:
     with pytest.raises(ph.InvalidOptionError):
         ph.wilson_interval(1, 5, multiplier=multiplier)
 
 
-@pytest.mark.xfail(strict=True, reason="funnel_limits(kind='rate') around an average of 0 gives NaN "
-                   "limits (chdtriv of 0 expected events); fix: lower 0 and upper from the exact Poisson "
-                   "upper limit of 0 events; owner: stats.py")
 def test_bug_rate_funnel_around_zero() -> None:
     limits = ph.funnel_limits([10, 100], 0.0, 0.95, kind="rate")
     assert np.isfinite(limits.lower).all() and np.isfinite(limits.upper).all()
 
 
-@pytest.mark.xfail(strict=True, reason="funnel_limits(kind='rate') gives NaN limits beyond ~1e10 "
-                   "expected events (scipy's chdtriv does not converge); fix: use the normal "
-                   "approximation there, or raise InvalidCountsError; owner: stats.py")
 def test_bug_rate_funnel_with_huge_expected_counts() -> None:
     limits = ph.funnel_limits(1.0, 6.46295834e10, 0.95, kind="rate")
     assert np.isfinite(limits.lower) and np.isfinite(limits.upper)
 
 
-@pytest.mark.xfail(strict=True, reason="extreme but finite counts, denominators or times overflow with a "
-                   "RuntimeWarning and give inf/NaN; fix: refuse counts >= 2**53 as validation does and "
-                   "check the limits are finite (InvalidCountsError naming the positions); owner: stats.py")
 @pytest.mark.parametrize("call", [
     lambda: ph.poisson_interval(np.array([1e-109])),
     lambda: ph.trend_test([0.0, 0.0], [8.98846567e307, 8.98846567e307]),
@@ -707,24 +679,16 @@ def test_bug_extreme_magnitudes(call: Any) -> None:
                 assert np.isfinite(getattr(interval, name)).all()
 
 
-@pytest.mark.xfail(strict=True, reason="a confidence level that is an int beyond float range raises "
-                   "OverflowError from float() in stats._one_level; fix: catch it and raise "
-                   "InvalidOptionError; owner: stats.py")
 def test_bug_confidence_of_a_huge_int() -> None:
     with pytest.raises(ph.InvalidOptionError):
         CATALOG.get("managed_rate").compute(1, 5, confidence=10**400)
 
 
-@pytest.mark.xfail(strict=True, reason="trend_test(times='') raises numpy's ValueError; fix: convert "
-                   "times inside a try and raise InvalidOptionError; owner: stats.py")
 def test_bug_trend_times_of_text() -> None:
     with pytest.raises(ph.InvalidOptionError):
         ph.trend_test([1, 2], [5, 5], times="")
 
 
-@pytest.mark.xfail(strict=True, reason="a benchmark that is text, or of a shape that does not broadcast, "
-                   "raises numpy's ValueError; fix: convert and broadcast in compare._in_unit inside a try "
-                   "and raise InvalidOptionError; owner: compare.py")
 @pytest.mark.parametrize("benchmark", ["abc", np.array([])], ids=["text", "empty array"])
 def test_bug_benchmark_of_the_wrong_form(benchmark: Any) -> None:
     result = CATALOG.get("managed_rate").compute(np.array([1, 2]), np.array([5, 5]))
@@ -732,9 +696,6 @@ def test_bug_benchmark_of_the_wrong_form(benchmark: Any) -> None:
         ph.compare_to_benchmark(result, benchmark)
 
 
-@pytest.mark.xfail(strict=True, reason="compare_results/compare_to_target given a sequence of levels "
-                   "raise 'too many values to unpack'; fix: check for one level and raise "
-                   "InvalidOptionError; owner: compare.py")
 @pytest.mark.parametrize("which", ["results", "target"])
 def test_bug_comparisons_at_several_levels(which: str) -> None:
     rate = CATALOG.get("death_ratio")
@@ -747,9 +708,6 @@ def test_bug_comparisons_at_several_levels(which: str) -> None:
                                  uncertain=True, confidence=(0.95, 0.998))  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="funnel(average=) takes NaN (every area silently not_assessed), "
-                   "negative or impossible averages (-1 % puts every area 'above'); fix: require a finite "
-                   "average inside the indicator's valid range (InvalidOptionError); owner: compare.py")
 @pytest.mark.parametrize("average", [float("nan"), -1.0, 200.0])
 def test_bug_funnel_average_is_validated(average: float) -> None:
     result = CATALOG.get("managed_rate").compute(np.array([1, 2, 3]), np.array([5, 5, 5]))
@@ -757,25 +715,17 @@ def test_bug_funnel_average_is_validated(average: float) -> None:
         ph.funnel(result, average=average)
 
 
-@pytest.mark.xfail(strict=True, reason="Target.is_met(10**400) raises OverflowError from astype; fix: "
-                   "catch OverflowError in Target._as_values and raise TargetError; owner: targets.py")
 def test_bug_target_of_a_huge_int() -> None:
     with pytest.raises(ph.TargetError):
         _target(20, "per_hundred_thousand", indicator="death_ratio").is_met(10**400)
 
 
-@pytest.mark.xfail(strict=True, reason="audit/scorecard given a file name with a NUL character raise "
-                   "ValueError ('embedded null byte') from open(); fix: catch ValueError with OSError "
-                   "where cli.py opens files and exit 2; owner: cli.py")
 @pytest.mark.parametrize("command", ["audit", "scorecard"])
 def test_bug_file_names_with_nul(command: str) -> None:
     status, _, errors = _main([command, "report\x00.txt"])
     assert status == 2 and "error" in errors
 
 
-@pytest.mark.xfail(strict=True, reason="cli._range calls len() on the range of counts a figure allows, "
-                   "which overflows beyond sys.maxsize values ('Python int too large to convert to C "
-                   "ssize_t'); fix: compare values[0] and values[-1] instead of len(); owner: cli.py")
 def test_bug_audit_of_a_huge_inferred_range(tmp_path: pathlib.Path) -> None:
     report = tmp_path / "report.txt"
     report.write_text("婚前医学检查1000000000000000000000000000人,婚检率0.0000000001%。\n", encoding="utf-8")
@@ -783,37 +733,23 @@ def test_bug_audit_of_a_huge_inferred_range(tmp_path: pathlib.Path) -> None:
     assert status in (0, 1) and "婚" in output
 
 
-@pytest.mark.xfail(strict=True, reason="format_number rounds in Decimal's default 28-digit context, so "
-                   "values of 28 digits or more raise decimal.InvalidOperation; fix: quantize in a local "
-                   "context of enough precision (or format integers exactly); owner: display.py")
 def test_bug_format_number_of_a_large_value() -> None:
     from phindicators.display import format_number
 
     assert format_number(1e28, 0) == "10000000000000000000000000000"
 
 
-@pytest.mark.xfail(strict=True, reason="from_dict(Result, data) trusts the value and limits it reads, "
-                   "so an edited figure passes as computed unless verify=True; making verify the default "
-                   "is blocked by tests/test_export.py, which round-trips arbitrary inconsistent Results "
-                   "(value=['a', 'b']); fix: default verify=True and build consistent Results in those "
-                   "tests; owner: serialize.py default + tests/test_export.py")
 def test_bug_results_are_verified_by_default() -> None:
     data = to_dict(CATALOG.get("death_ratio").compute(2, 2158)) | {"value": 9268.0}
     with pytest.raises(ph.DefinitionError):
         from_dict(Result, data)
 
 
-@pytest.mark.xfail(strict=True, reason="Result.interval((0.95, 0.998)) raises 'too many values to unpack'; "
-                   "fix: check for exactly one level and raise InvalidOptionError; owner: compute.py")
 def test_bug_result_interval_of_several_levels() -> None:
     with pytest.raises(ph.InvalidOptionError):
         CATALOG.get("death_ratio").compute(2, 2158).interval((0.95, 0.998))  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="options used as cache or dict keys raise TypeError: unhashable "
-                   "when given a list; fix: check isinstance(option, str) before the lookup and raise "
-                   "InvalidOptionError / UnitError; owner: stats.py (standard_population), targets.py "
-                   "(Target.thresholds via the cached _factor), pooling.py (annualisation_factor)")
 @pytest.mark.parametrize("call", [
     lambda: ph.standard_population([]),  # type: ignore[arg-type]
     lambda: _target(20, "per_hundred_thousand", indicator="death_ratio").thresholds([]),  # type: ignore[arg-type]
@@ -824,27 +760,18 @@ def test_bug_unhashable_options(call: Any) -> None:
         call()
 
 
-@pytest.mark.xfail(strict=True, reason="target_set(id, sets=...) iterates and reads .id of whatever it is "
-                   "given (0 -> TypeError, ['x'] -> AttributeError); fix: require TargetSet items and raise "
-                   "InvalidTypeError; owner: targets.py")
 @pytest.mark.parametrize("sets", [0, ["sdg_2030"]], ids=["int", "list of ids"])
 def test_bug_target_set_among_non_sets(sets: Any) -> None:
     with pytest.raises(PhindicatorsError):
         ph.target_set("sdg_2030", sets)
 
 
-@pytest.mark.xfail(strict=True, reason="Period.year(0) and Period.months(0, 1, 2) raise datetime's "
-                   "ValueError; fix: check 1 <= year <= 9999 and raise InvalidOptionError; owner: pooling.py")
 @pytest.mark.parametrize("call", [lambda: ph.Period.year(0), lambda: ph.Period.months(10_000, 1, 2)], ids=["year 0", "year 10000"])
 def test_bug_period_years_out_of_range(call: Any) -> None:
     with pytest.raises(ph.InvalidOptionError):
         call()
 
 
-@pytest.mark.xfail(strict=True, reason="target files do not say on which line a bad target is written; fix: "
-                   "in targets._load, wrap each target set in catalog.located(doc, 'targets') and give the "
-                   "unknown top-level key error line=catalog.line_of(doc.text, (key,)), as catalog.py and "
-                   "rules.py do; owner: targets.py")
 def test_bug_target_file_errors_point_at_the_line(tmp_path: pathlib.Path) -> None:
     plan = tmp_path / "plan.toml"
     plan.write_text(

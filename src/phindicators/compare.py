@@ -32,6 +32,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ from .model import Kind, Polarity
 from .stats import (
     Interval,
     Significance,
+    _shown,
     confidence_levels,
     funnel_limits,
     interval_bounds,
@@ -215,16 +217,42 @@ def _ordered_levels(confidence: Confidence) -> tuple[float, ...]:
     return levels
 
 
+def _one_level(confidence: Confidence, what: str) -> float:
+    """The single level of a comparison that takes one (a test, one interval)."""
+    levels = confidence_levels(confidence)
+    if len(levels) != 1:
+        raise InvalidOptionError(
+            f"{what} at one confidence level at a time, got {len(levels)}: {list(levels)}"
+        )
+    return levels[0]
+
+
 def _in_unit(result: Result, other: Result | ArrayLike, what: str) -> np.ndarray:
     """``other`` (a Result of the same indicator, or numbers in the result's
-    unit) as values in ``result.unit``."""
+    unit) as values in ``result.unit``, of a shape that broadcasts against
+    the result's."""
     if isinstance(other, Result):
         if other.indicator.id != result.indicator.id:
             raise InvalidOptionError(
                 f"{result.indicator.id}: the {what} is a result of {other.indicator.id}"
             )
-        return np.asarray(other.value, dtype=np.float64) * conversion_factor(other.unit, result.unit)
-    return np.asarray(other, dtype=np.float64)
+        values = np.asarray(other.value, dtype=np.float64) * conversion_factor(other.unit, result.unit)
+    else:
+        try:
+            values = np.asarray(other, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError):  # text, ragged lists, ints beyond float
+            raise InvalidOptionError(
+                f"{result.indicator.id}: the {what} must be numbers in {result.unit} or a result, "
+                f"got {_shown(other)}"
+            ) from None
+    try:
+        np.broadcast_shapes(np.shape(result.value), values.shape)
+    except ValueError:
+        raise InvalidOptionError(
+            f"{result.indicator.id}: the {what} has shape {values.shape}, which does not broadcast "
+            f"against the results' shape {np.shape(result.value)}"
+        ) from None
+    return values
 
 
 def _significance_codes(intervals: Sequence[Interval], reference: np.ndarray) -> np.ndarray:
@@ -343,7 +371,8 @@ def compare_to_target(
     Raises
     ------
     InvalidOptionError
-        ``uncertain=True`` for an indicator with no interval (means).
+        ``uncertain=True`` for an indicator with no interval (means), or
+        a confidence that is not one level.
 
     Examples
     --------
@@ -360,6 +389,7 @@ def compare_to_target(
     >>> compare_to_target(imr, imr_target, uncertain=True).status
     <TargetStatus.UNCERTAIN: 'uncertain'>
     """
+    level = _one_level(confidence, "judge a target")
     met = target.is_met(result, baseline=baseline)
     gap = target.gap(result, baseline=baseline)
     if type(met) is bool and type(result.value) is float and not uncertain:
@@ -368,7 +398,7 @@ def compare_to_target(
         return TargetComparison(_members(TargetStatus, _TARGET_CODES)[code], gap, target)
     codes = np.where(met, 0, 1)
     if uncertain:
-        (interval,) = _intervals(result, confidence_levels(confidence), "judged uncertain")
+        (interval,) = _intervals(result, (level,), "judged uncertain")
         straddles = np.zeros(codes.shape, dtype=bool)
         for threshold in target.thresholds(result.unit, baseline=baseline):
             straddles |= (interval.lower <= threshold) & (threshold <= interval.upper)
@@ -425,7 +455,8 @@ def compare_results(a: Result, b: Result, *, confidence: float = 0.95) -> Differ
     Raises
     ------
     InvalidOptionError
-        Results of different indicators, or of a kind with no test (means).
+        Results of different indicators, or of a kind with no test (means),
+        or a confidence that is not one level.
 
     Examples
     --------
@@ -439,9 +470,9 @@ def compare_results(a: Result, b: Result, *, confidence: float = 0.95) -> Differ
     if a.indicator.id != b.indicator.id:
         raise InvalidOptionError(f"cannot compare {a.indicator.id} with {b.indicator.id}")
     model = _model(a, "compared")
-    levels = confidence_levels(confidence)
-    (ia,) = _intervals(a, levels, "compared")
-    (ib,) = _intervals(b, levels, "compared")
+    level = _one_level(confidence, "compare two results")
+    (ia,) = _intervals(a, (level,), "compared")
+    (ib,) = _intervals(b, (level,), "compared")
     factor = conversion_factor(b.unit, a.unit)
     b_value, b_lower, b_upper = (np.asarray(v) * factor for v in (b.value, ib.lower, ib.upper))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -453,7 +484,7 @@ def compare_results(a: Result, b: Result, *, confidence: float = 0.95) -> Differ
     b_den = 1.0 if b.denominator is None else b.denominator
     tests = {"proportion": two_proportion_test, "rate": rate_ratio_test}
     test = tests[model](a.numerator, a_den, b.numerator, b_den)
-    significant = np.asarray(test.significant(levels[0]), np.int8)
+    significant = np.asarray(test.significant(level), np.int8)
     by_test = significant * np.sign(test.statistic).astype(np.int8)
     missing = np.isnan(difference)
     ladder = _BENCHMARK_LADDERS[JUDGEMENT[a.indicator.polarity]]
@@ -607,6 +638,31 @@ class Funnel:
         )
 
 
+def _average(result: Result, average: object) -> float:
+    """A given centre line in the result's unit, checked once: NaN would leave
+    every area unassessed, and an impossible average (-1 %, 200 %) would put
+    every area on one side."""
+    indicator = result.indicator
+    value = math.nan
+    if isinstance(average, numbers.Real) and not isinstance(average, bool):
+        try:
+            value = float(average)
+        except OverflowError:  # an int beyond float range
+            value = math.inf
+    # The indicator's valid range, in the result's unit (>= 0: averages are
+    # of counts).
+    factor = conversion_factor(indicator.unit, result.unit)
+    low, high = (bound * factor for bound in indicator.valid_range)
+    low = max(low, 0.0)
+    if not (math.isfinite(value) and low <= value <= high):  # NaN fails
+        allowed = f"from {low:g} to {high:g}" if math.isfinite(high) else f">= {low:g}"
+        raise InvalidOptionError(
+            f"{indicator.id}: the average of a funnel plot must be a finite number {allowed} "
+            f"({result.unit}), got {_shown(average)}"
+        )
+    return value
+
+
 def funnel(result: Result, *, average: float | None = None) -> Funnel:
     """Place areas on a funnel plot with 95 % and 99.8 % control limits.
 
@@ -625,7 +681,9 @@ def funnel(result: Result, *, average: float | None = None) -> Funnel:
     Raises
     ------
     InvalidOptionError
-        A kind with no test (means) or without denominators (counts).
+        A kind with no test (means) or without denominators (counts), or
+        an average that is not a finite number >= 0 inside the indicator's
+        valid range (a proportion's at most 100 %).
 
     Examples
     --------
@@ -643,7 +701,7 @@ def funnel(result: Result, *, average: float | None = None) -> Funnel:
     scale = value_scale(result.indicator) * (result.annualisation or 1.0)
     numerator = np.asarray(result.numerator, dtype=np.float64)
     denominator = np.asarray(result.denominator, dtype=np.float64)
-    centre = numerator.sum() / denominator.sum() if average is None else average / scale
+    centre = numerator.sum() / denominator.sum() if average is None else _average(result, average) / scale
     method = "wilson" if kind == "proportion" else "exact"
     intervals = []
     for level in _FUNNEL_LEVELS:

@@ -49,6 +49,7 @@ import attrs
 import numpy as np
 
 from .errors import InvalidCountsError, InvalidOptionError
+from .validation import MAX_EXACT_COUNT
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
@@ -57,6 +58,9 @@ __all__ = [
     "BLOCK_ROWS",
     "DSR_MIN_COUNT",
     "INTERVAL_METHODS",
+    "LARGE_EXPECTED",
+    "MAX_MULTIPLIER",
+    "SMALLEST_COUNT",
     "Interval",
     "Significance",
     "StandardPopulation",
@@ -122,7 +126,30 @@ DSR_MIN_COUNT = 10
 #: million rows). Results do not depend on it: the tests run it at 3.
 BLOCK_ROWS = 1 << 16
 
+#: A count or denominator that is not zero is at least this. A millionth of
+#: an event or of a person is already no count; below it a count is a unit
+#: slip, and dividing by it would overflow.
+SMALLEST_COUNT = 1e-6
+
+#: The largest ``multiplier`` (scale of values and limits). Multipliers are
+#: powers of ten such as 100 or 100 000; bounding them as counts are bounded
+#: (below 2**53, :data:`phindicators.validation.MAX_EXACT_COUNT`) keeps every
+#: value and limit of counts in range a finite float.
+MAX_MULTIPLIER = MAX_EXACT_COUNT
+
 _LEVEL_RANGES = "a fraction in [0.9, 1) or a percentage in [90, 100)"
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` for an error message, shortened, even for an int too
+    long for Python to print (more than 4 300 digits)."""
+    if isinstance(value, int) and value.bit_length() > 1000:  # beyond float range
+        return f"an integer of about 10**{int(value.bit_length() * math.log10(2))}"
+    try:
+        text = repr(value)
+    except ValueError:  # a container holding such an int
+        return f"a {type(value).__name__} too large to print"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 # ---------------------------------------------------------------- confidence
@@ -141,9 +168,12 @@ def _level(confidence: float) -> float:
 def _one_level(confidence: object) -> float:
     if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real):
         raise InvalidOptionError(
-            f"confidence must be {_LEVEL_RANGES} (or a sequence of them), got {confidence!r}"
+            f"confidence must be {_LEVEL_RANGES} (or a sequence of them), got {_shown(confidence)}"
         )
-    value = float(confidence)
+    try:
+        value = float(confidence)
+    except OverflowError:  # an int or Fraction beyond float range
+        raise InvalidOptionError(f"confidence must be {_LEVEL_RANGES}, got {_shown(confidence)}") from None
     if math.isnan(value):
         raise InvalidOptionError(f"confidence must be {_LEVEL_RANGES}, got nan")
     return _level(value)
@@ -200,7 +230,7 @@ def _levels(confidence: Confidence) -> tuple[float, ...]:
         return (_one_level(confidence),)
     if isinstance(confidence, str | bytes) or not isinstance(confidence, Sequence | np.ndarray):
         raise InvalidOptionError(
-            f"confidence must be {_LEVEL_RANGES} (or a sequence of them), got {confidence!r}"
+            f"confidence must be {_LEVEL_RANGES} (or a sequence of them), got {_shown(confidence)}"
         )
     levels = tuple(_one_level(c) for c in confidence)
     if not levels:
@@ -229,6 +259,23 @@ def z_value(confidence: float) -> float:
     from statistics import NormalDist  # imported on first use: import stays cheap
 
     return NormalDist().inv_cdf(0.5 + _one_level(confidence) / 2)
+
+
+def _multiplier(multiplier: object) -> float:
+    """The ``multiplier`` option as a float, checked once per call: a finite
+    number > 0 and at most :data:`MAX_MULTIPLIER` (NaN would give NaN limits,
+    a negative one limits the wrong way round)."""
+    if not isinstance(multiplier, numbers.Real) or isinstance(multiplier, bool):
+        raise InvalidOptionError(f"multiplier must be a number > 0, got {_shown(multiplier)}")
+    try:
+        value = float(multiplier)
+    except OverflowError:
+        value = math.inf
+    if not 0 < value <= MAX_MULTIPLIER:  # NaN fails too
+        raise InvalidOptionError(
+            f"multiplier must be a finite number > 0 and at most 2**53, got {_shown(multiplier)}"
+        )
+    return value
 
 
 def _choice(option: str, value: object, allowed: Sequence[str]) -> str:
@@ -392,26 +439,44 @@ def _p_two_sided(statistic: Values) -> Values:
 # ------------------------------------------------------------------- counts
 
 
+_TOO_LARGE = "is too large to count exactly (>= 2**53)"
+_TOO_SMALL = f"is between 0 and {SMALLEST_COUNT:g} (too small a fraction to be a count)"
+
+
 def _counts(
     where: str,
     fields: dict[str, ArrayLike],
     *,
     positive: Sequence[str] = (),
     within: Sequence[tuple[str, str]] = (),
+    per_unit: Sequence[str] = (),
     origin: tuple[int, ...] = (),
 ) -> list[Any]:
     """Check counts and return them as floats (scalars) or float64 arrays.
 
-    ``where`` names the function in error messages; ``positive`` fields must
-    be > 0; each (part, whole) pair of ``within`` requires part <= whole.
-    ``origin`` is the position of a chunk's first element in a larger
-    array, to report positions in the whole array.
+    ``where`` names the function in error messages. Every field must be
+    finite, >= 0 and below 2**53 (``MAX_EXACT_COUNT``, as
+    :mod:`phindicators.validation` requires of counts); ``positive`` fields
+    must be > 0; each (part, whole) pair of ``within`` requires part <= whole.
+    Fields other than the ``per_unit`` ones (weights, averages) are counts:
+    0 or at least :data:`SMALLEST_COUNT`. ``origin`` is the position of a
+    chunk's first element in a larger array, to report positions in the
+    whole array.
     """
     arrays: dict[str, np.ndarray] = {}
+    integral: set[str] = set()  # fields of an integer dtype hold no fractions
     for name, values in fields.items():
-        array = np.asarray(values)
+        try:
+            array = np.asarray(values)
+        except ValueError:  # nested sequences of unequal lengths
+            raise InvalidCountsError(
+                where, name, "must be a rectangular array of numbers",
+                detail="got nested sequences of unequal lengths",
+            ) from None
         if array.dtype.kind not in "iuf":
             raise InvalidCountsError(where, name, f"must be real numbers, got dtype {array.dtype}")
+        if array.dtype.kind in "iu":
+            integral.add(name)
         arrays[name] = array.astype(np.float64, copy=False)
     try:
         shaped = dict(zip(arrays, np.broadcast_arrays(*arrays.values()), strict=True))
@@ -420,11 +485,11 @@ def _counts(
         raise InvalidCountsError(
             where, "/".join(arrays), f"shapes do not broadcast together: {shapes}"
         ) from None
-    # Valid counts are recognised by a minimum and a maximum per field (NaN
-    # fails both comparisons); the masks below only run to name a problem.
+    # Valid counts are recognised by a few reductions per field (_in_range);
+    # the masks below only run to name a problem.
+    fractional = {name for name in arrays if name not in per_unit and name not in integral}
     valid = all(
-        array.size == 0
-        or ((array.min() > 0 if name in positive else array.min() >= 0) and array.max() < math.inf)
+        _in_range(array, positive=name in positive, fractional=name in fractional)
         for name, array in arrays.items()
     ) and not any(np.greater(shaped[part], shaped[whole]).any() for part, whole in within)
     if not valid:
@@ -432,8 +497,12 @@ def _counts(
         for name, array in shaped.items():
             checks.append((name, "is NaN or infinite", ~np.isfinite(array)))
             checks.append((name, "is negative", array < 0))
+            too_large = "is too large (>= 2**53)" if name in per_unit else _TOO_LARGE
+            checks.append((name, too_large, array >= MAX_EXACT_COUNT))
             if name in positive:
                 checks.append((name, "is zero", array == 0))
+            if name in fractional:
+                checks.append((name, _TOO_SMALL, (array > 0) & (array < SMALLEST_COUNT)))
         for part, whole in within:
             checks.append((part, f"exceeds {whole}", shaped[part] > shaped[whole]))
         for name, problem, mask in checks:
@@ -441,6 +510,21 @@ def _counts(
     if all(a.ndim == 0 for a in shaped.values()):
         return [float(a) for a in shaped.values()]
     return list(shaped.values())
+
+
+def _in_range(array: np.ndarray, *, positive: bool, fractional: bool) -> bool:
+    """Whether every element is finite, >= 0 (> 0 if ``positive``) and below
+    2**53, and, for ``fractional`` counts, 0 or at least SMALLEST_COUNT. A
+    minimum and a maximum decide (NaN fails both comparisons); only counts
+    with zeros among fractions take one more pass."""
+    if array.size == 0:
+        return True
+    low = array.min()
+    if not ((low > 0 if positive else low >= 0) and array.max() < MAX_EXACT_COUNT):
+        return False
+    if not fractional or low >= SMALLEST_COUNT:
+        return True
+    return not np.any((array > 0) & (array < SMALLEST_COUNT))
 
 
 def _raise_if_any(
@@ -675,7 +759,8 @@ def proportion_interval(
     method : {"wilson", "clopper_pearson"}
         Wilson's score interval (PHE's method) or the exact interval.
     multiplier : float
-        Scale of value and limits: 100 for percentages.
+        Scale of value and limits: 100 for percentages. A finite number
+        > 0, at most :data:`MAX_MULTIPLIER`.
 
     Returns
     -------
@@ -685,10 +770,12 @@ def proportion_interval(
     Raises
     ------
     InvalidCountsError
-        Negative or non-finite counts, n = 0, x > n (for arrays, with the
-        offending positions).
+        Negative or non-finite counts, counts of 2**53 or more, fractions
+        below :data:`SMALLEST_COUNT`, n = 0, x > n, a ragged array (for
+        arrays, with the offending positions).
     InvalidOptionError
-        An unknown method or a confidence level out of range.
+        An unknown method, a confidence level out of range or a bad
+        multiplier.
 
     Examples
     --------
@@ -698,6 +785,7 @@ def proportion_interval(
     """
     _choice("method", method, PROPORTION_METHODS)
     levels = confidence_levels(confidence)
+    multiplier = _multiplier(multiplier)
     if is_lazy(x) or is_lazy(n):
         intervals = _lazy_intervals(_proportion_intervals, (x, n), levels, method, multiplier)
     else:
@@ -1045,7 +1133,8 @@ def poisson_interval(
         ``(x+1)(1 − 1/(9(x+1)) + z/(3√(x+1)))³`` (lower limit clipped at 0).
         ``"auto"`` (PHE's rule): exact below 10 events, Byar's from 10.
     multiplier : float
-        Scale of value and limits: 100 000 for a rate per 10万.
+        Scale of value and limits: 100 000 for a rate per 10万. A finite
+        number > 0, at most :data:`MAX_MULTIPLIER`.
 
     Returns
     -------
@@ -1054,9 +1143,11 @@ def poisson_interval(
     Raises
     ------
     InvalidCountsError
-        Negative or non-finite counts, a zero exposure.
+        Negative or non-finite counts or exposures, values of 2**53 or
+        more, fractions below :data:`SMALLEST_COUNT`, a zero exposure.
     InvalidOptionError
-        An unknown method or a confidence level out of range.
+        An unknown method, a confidence level out of range or a bad
+        multiplier.
 
     Examples
     --------
@@ -1072,6 +1163,7 @@ def poisson_interval(
     """
     method = _choice("method", method, POISSON_METHODS)
     levels = confidence_levels(confidence)
+    multiplier = _multiplier(multiplier)
     if is_lazy(count) or is_lazy(exposure):
         intervals = _lazy_intervals(_poisson_intervals, (count, exposure), levels, method, multiplier)
     else:
@@ -1203,12 +1295,14 @@ class StandardPopulation:
         Raises
         ------
         InvalidOptionError
-            If no band starts at ``open_age``.
+            If ``open_age`` is not an int starting a band.
         """
-        if open_age not in self.lower_ages:
+        # An integer, not merely equal to one: False would merge every band from 0.
+        integer = isinstance(open_age, numbers.Integral) and not isinstance(open_age, bool)
+        if not integer or open_age not in self.lower_ages:
             raise InvalidOptionError(
                 f"open_age must be the first age of a band of {self.id!r} "
-                f"({', '.join(map(str, self.lower_ages))}), got {open_age!r}"
+                f"({', '.join(map(str, self.lower_ages))}), got {_shown(open_age)}"
             )
         cut = self.lower_ages.index(open_age)
         return attrs.evolve(
@@ -1277,7 +1371,8 @@ def standard_population(
     Raises
     ------
     InvalidOptionError
-        An unknown name or an ``open_age`` that starts no band.
+        An unknown name, a name that is not a string, or an ``open_age``
+        that is not an int starting a band.
 
     Examples
     --------
@@ -1286,7 +1381,15 @@ def standard_population(
     (21, (8860.0, 8690.0, 8600.0))
     >>> len(standard_population(open_age=85).bands)
     18
+    >>> standard_population(["who_world_2000"])
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.InvalidOptionError: the name of a standard population must be a string, \
+got ['who_world_2000']
     """
+    if not isinstance(name, str):
+        # Checked before the cached lookup, which would fail on a list.
+        raise InvalidOptionError(f"the name of a standard population must be a string, got {_shown(name)}")
     population = _load_standard(name)
     return population if open_age is None else population.collapse(open_age)
 
@@ -1302,14 +1405,21 @@ def _weights(standard: StandardPopulation | str | ArrayLike, size: int) -> np.nd
             else ""
         )
     else:
-        weights = np.asarray(standard, dtype=np.float64)
+        try:
+            weights = np.asarray(standard, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError):
+            raise InvalidOptionError(
+                "the standard must be a StandardPopulation, the name of one or the weight of each band, "
+                f"got {_shown(standard)}"
+            ) from None
         hint = ""
     if weights.shape != (size,):
         raise InvalidOptionError(
             f"the standard population has {weights.size} bands but the data has {size}{hint}"
         )
-    if not (np.all(weights >= 0) and weights.sum() > 0):
-        raise InvalidOptionError("standard population weights must be >= 0 and not all zero")
+    # Below 2**53 as counts are, so that the weights' sum is finite (NaN fails).
+    if not (np.all((weights >= 0) & (weights < MAX_EXACT_COUNT)) and weights.sum() > 0):
+        raise InvalidOptionError("standard population weights must be >= 0, below 2**53 and not all zero")
     return weights
 
 
@@ -1337,7 +1447,15 @@ def dobson_interval(
     axis : int
         The axis of the strata.
     multiplier : float
-        Scale of value and limits.
+        Scale of value and limits (finite, > 0, at most :data:`MAX_MULTIPLIER`).
+
+    Raises
+    ------
+    InvalidCountsError
+        Counts or weights that are negative, not finite or 2**53 or more;
+        counts that are fractions below :data:`SMALLEST_COUNT`.
+    InvalidOptionError
+        A scalar count, a confidence level out of range or a bad multiplier.
 
     Examples
     --------
@@ -1350,7 +1468,10 @@ def dobson_interval(
     6.1057
     """
     levels = confidence_levels(confidence)
-    counts, weights = _counts("dobson_interval", {"counts": counts, "weights": weights})
+    multiplier = _multiplier(multiplier)
+    counts, weights = _counts(
+        "dobson_interval", {"counts": counts, "weights": weights}, per_unit=("weights",)
+    )
     counts, weights = np.asarray(counts), np.asarray(weights)
     if counts.ndim == 0:
         raise InvalidOptionError("dobson_interval needs counts along an axis, got a scalar")
@@ -1416,9 +1537,11 @@ def dsr(
     Raises
     ------
     InvalidCountsError
-        Negative counts or populations, or events in a band of population 0.
+        Negative counts or populations, or events in a band of population 0
+        (and as :func:`dobson_interval`).
     InvalidOptionError
-        A standard with a different number of bands than the data.
+        A standard with a different number of bands than the data, or
+        weights that are not finite numbers >= 0 below 2**53.
 
     Examples
     --------
@@ -1578,7 +1701,18 @@ def trend_test(
     -------
     Trend
         ``statistic`` is NaN where the pooled variance is 0 (no events, or
-        every unit an event): the trend cannot be calculated there.
+        every unit an event, or all times equal): the trend cannot be
+        calculated there.
+
+    Raises
+    ------
+    InvalidCountsError
+        Counts as :func:`proportion_interval` (proportions) or
+        :func:`poisson_interval` (rates) refuses them.
+    InvalidOptionError
+        Fewer than 2 periods, an unknown kind, or times that are not one
+        finite number per period (or so close together that the slope per
+        unit of time overflows).
 
     Examples
     --------
@@ -1598,24 +1732,44 @@ def trend_test(
     if x.ndim == 0 or x.shape[axis] < 2:
         raise InvalidOptionError("trend_test needs at least 2 periods along the axis")
     x, n = np.moveaxis(x, axis, -1), np.moveaxis(n, axis, -1)
-    t = np.arange(x.shape[-1], dtype=np.float64) if times is None else np.asarray(times, np.float64)
-    if t.shape != (x.shape[-1],) or not np.all(np.isfinite(t)):
-        raise InvalidOptionError(
-            f"times must be {x.shape[-1]} finite numbers, one per period, got shape {t.shape}"
-        )
+    t, size = _times(times, x.shape[-1])
     total_n = n.sum(axis=-1)
     pooled = x.sum(axis=-1) / total_n
     centred = t - ((n * t).sum(axis=-1) / total_n)[..., np.newaxis]
     score = (centred * x).sum(axis=-1)
     spread = (n * centred * centred).sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         null_variance = variance(pooled) * spread
         statistic = np.where(null_variance > 0, score / np.sqrt(null_variance), np.nan)
-        slope = score / spread
+        slope = score / spread / size
+    if np.isinf(slope).any():
+        raise InvalidOptionError(
+            f"times are too close together for a slope per unit of time (they span {size:g} at most)"
+        )
     z = _plain(statistic)
     with np.errstate(invalid="ignore"):
         p_value = _p_two_sided(z)
     return Trend(z, p_value, _TREND_METHODS[kind], _plain(slope))
+
+
+def _times(times: ArrayLike | None, periods: int) -> tuple[np.ndarray, float]:
+    """The times of ``periods`` periods divided by their largest size, and
+    that size. The test statistic does not change when times are scaled; on
+    times within [-1, 1] no sum of squares overflows or underflows, whether
+    the times are years or fractions of a second."""
+    if times is None:
+        return np.arange(periods, dtype=np.float64), 1.0
+    try:
+        array = np.asarray(times)
+    except ValueError:  # nested sequences of unequal lengths
+        array = np.asarray(None)
+    if array.dtype.kind not in "iuf" or array.shape != (periods,) or not np.isfinite(array).all():
+        raise InvalidOptionError(
+            f"times must be {periods} finite numbers, one per period, got {_shown(times)}"
+        )
+    t = array.astype(np.float64)
+    size = float(np.abs(t).max()) or 1.0  # all times 0: nothing to scale
+    return t / size, size
 
 
 def _funnel_proportion(
@@ -1632,6 +1786,13 @@ def _funnel_proportion(
     return np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0)
 
 
+#: Beyond this many expected events the rate funnel is solved from Byar's
+#: approximation (:func:`_count_at_byar_limit`): scipy's chi-squared
+#: inversion stops converging (NaN from about 5e10), and from 1e9 events
+#: Byar's limits agree with the exact ones to 1e-14 (relative).
+LARGE_EXPECTED = 1e9
+
+
 def _funnel_rate(
     n: np.ndarray, average: np.ndarray, z: float, tail: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -1642,10 +1803,45 @@ def _funnel_rate(
     # With X ~ Poisson(E) and a continuous count O, P(X >= O) = P(χ²(2O) <= 2E)
     # and P(X <= O) = 1 - P(χ²(2O + 2) <= 2E): solve both for the degrees of
     # freedom. The lower limit is 0 where even no events would not be low.
-    expected2 = 2 * average * n
-    low = special.chdtriv(1 - tail, expected2) / 2 - 1
-    high = special.chdtriv(tail, expected2) / 2
+    # Around an average of 0 both limits are 0, the limit of the solutions
+    # as E -> 0: with none expected, any event at all is significantly high.
+    expected = np.asarray(average * n)
+    low, high = np.zeros_like(expected), np.zeros_like(expected)
+    exact = (expected > 0) & (expected <= LARGE_EXPECTED)
+    if exact.any():
+        expected2 = 2 * expected[exact]
+        low[exact] = special.chdtriv(1 - tail, expected2) / 2 - 1
+        high[exact] = special.chdtriv(tail, expected2) / 2
+    large = expected > LARGE_EXPECTED
+    if large.any():
+        low[large] = _count_at_byar_limit(expected[large], z, -1.0) - 1
+        high[large] = _count_at_byar_limit(expected[large], z, 1.0)
     return np.maximum(low, 0.0) / n, high / n
+
+
+def _count_at_byar_limit(expected: np.ndarray, z: float, sign: float) -> np.ndarray:
+    """The count ``u`` whose Byar limit ``u(1 − 1/(9u) − sign·z/(3√u))³`` is
+    ``expected``: sign +1 solves the lower limit of ``u`` events, -1 the upper
+    limit of ``u − 1`` events.
+
+    Newton's method on the cube roots, for the offset ``d = u − expected``
+    (from the normal approximation ``sign·z·√expected``), so that the offset
+    keeps its precision however large the count; for the counts it serves
+    (> 1e6) four steps reach the rounding of float64.
+    """
+    target = np.cbrt(expected)
+    offset = sign * z * np.sqrt(expected)
+    for _ in range(4):
+        u = expected + offset
+        root = np.sqrt(u)
+        # cbrt(u)·(1 − 1/(9u) − sign·z/(3√u)) − cbrt(expected), with
+        # cbrt(u) − cbrt(expected) computed without cancellation.
+        gap = target * np.expm1(np.log1p(offset / expected) / 3) - np.cbrt(u) * (
+            1 / (9 * u) + sign * z / (3 * root)
+        )
+        slope = (1 / 3 + 2 / (27 * u) + sign * z / (18 * root)) / np.cbrt(u * u)
+        offset = offset - gap / slope
+    return expected + offset
 
 
 #: Control-limit solvers by kind: (denominator, average, z, tail) -> (lower,
@@ -1675,9 +1871,13 @@ def funnel_limits(
     kind : {"proportion", "rate"}
         Proportions: the proportions whose Wilson interval touches the
         average (PHE's funnels for proportions). Rates: the rates whose exact
-        Poisson interval touches the average.
+        Poisson interval touches the average; beyond :data:`LARGE_EXPECTED`
+        expected events, whose Byar interval does (the same to 1e-14). Around
+        an average of 0 both limits of a rate are 0: with no events
+        expected, any event is significantly high.
     multiplier : float
-        Scale of the limits (100 for percent).
+        Scale of the limits (100 for percent): finite, > 0, at most
+        :data:`MAX_MULTIPLIER`.
 
     Returns
     -------
@@ -1685,6 +1885,16 @@ def funnel_limits(
         ``value`` is the average; ``lower``/``upper`` the limits at each
         denominator. An area outside the limits is significantly different
         from the average at that level.
+
+    Raises
+    ------
+    InvalidCountsError
+        Denominators that are not finite numbers > 0 below 2**53 (or are
+        fractions below :data:`SMALLEST_COUNT`); an average that is
+        negative, not finite or 2**53 or more.
+    InvalidOptionError
+        An unknown kind, an average of a proportion above 1, a confidence
+        level out of range or a bad multiplier.
 
     Examples
     --------
@@ -1694,16 +1904,31 @@ def funnel_limits(
     >>> inner, outer = funnel_limits(102, 0.80642448, multiplier=100)
     >>> round(inner.lower, 2), round(inner.upper, 2), round(outer.lower, 2)
     (72.97, 88.31, 68.55)
+
+    A rate funnel around no events, and one beyond :data:`LARGE_EXPECTED`
+    expected events, against the exact limit from scipy's chi-squared
+    inversion (which still converges at 2e9 events):
+
+    >>> funnel_limits([10, 100], 0.0, 0.95, kind="rate").upper.tolist()
+    [0.0, 0.0]
+    >>> from scipy import special
+    >>> limits = funnel_limits(2e9, 1.0, 0.95, kind="rate")
+    >>> bool(abs(limits.upper / (special.chdtriv(0.025, 4e9) / 2 / 2e9) - 1) < 1e-14)
+    True
     """
     solve = _FUNNELS[_choice("kind", kind, tuple(_FUNNELS))]
     levels = confidence_levels(confidence)
+    multiplier = _multiplier(multiplier)
     (n,) = _counts("funnel_limits", {"denominator": denominator}, positive=("denominator",))
-    (centre,) = _counts("funnel_limits", {"average": average})
+    (centre,) = _counts("funnel_limits", {"average": average}, per_unit=("average",))
     if kind == "proportion" and np.any(np.asarray(centre) > 1):
         raise InvalidOptionError(f"the average of a proportion must be <= 1, got {average!r}")
     intervals = []
     for level in levels:
         lower, upper = solve(np.asarray(n), np.asarray(centre), z_value(level), (1 - level) / 2)
+        # The limits enclose the average exactly, whatever the rounding (or
+        # the underflow of an expected count too small for a float).
+        lower, upper = np.minimum(lower, centre), np.maximum(upper, centre)
         value = np.zeros_like(lower) + np.multiply(centre, multiplier)
         intervals.append(
             Interval(
