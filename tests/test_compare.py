@@ -317,3 +317,13 @@ def test_funnel_for_rates_with_a_given_average() -> None:
         funnel(COUNT.compute(np.array([1, 2])))
     with pytest.raises(InvalidOptionError, match="funnel plot"):
         funnel(MEAN.compute(np.array([1.0, 2.0]), np.array([1, 2])))
+
+
+def test_funnel_and_trend_speak_the_unit_of_the_result() -> None:
+    deaths, births = np.array([2, 5, 9, 14, 20]), np.array([2000, 2100, 2200, 2300, 2400])
+    result = DEATHS.compute(deaths, births)  # per 100 000
+    permille = result.to("permille")  # 1 ‰ = 100 per 100 000
+    plain, converted = funnel(result), funnel(permille)
+    assert converted.average == pytest.approx(plain.average / 100)
+    assert converted.positions.tolist() == plain.positions.tolist()
+    assert compare_trend(permille).slope == pytest.approx(compare_trend(result).slope / 100)

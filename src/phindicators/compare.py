@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import attrs
 import numpy as np
 
-from .compute import KIND_INTERVALS, Result, value_scale
+from .compute import KIND_INTERVALS, Result
 from .errors import InvalidOptionError
 from .model import Kind, Polarity
 from .stats import (
@@ -583,7 +583,7 @@ def compare_trend(
         )
     denominator = np.ones_like(value) if result.denominator is None else result.denominator
     test = trend_test(result.numerator, denominator, kind=model, times=times, axis=axis)
-    scale = value_scale(result.indicator) * (result.annualisation or 1.0)
+    scale = result.scale
     statistic = np.asarray(test.statistic)
     direction = np.sign(np.nan_to_num(statistic)).astype(np.int8)
     significant = np.asarray(test.significant(confidence), np.int8)
@@ -698,7 +698,7 @@ def funnel(result: Result, *, average: float | None = None) -> Funnel:
     kind = _model(result, "placed on a funnel plot")
     if result.denominator is None:
         raise InvalidOptionError(f"{result.indicator.id}: a funnel plot needs denominators")
-    scale = value_scale(result.indicator) * (result.annualisation or 1.0)
+    scale = result.scale
     numerator = np.asarray(result.numerator, dtype=np.float64)
     denominator = np.asarray(result.denominator, dtype=np.float64)
     centre = numerator.sum() / denominator.sum() if average is None else _average(result, average) / scale

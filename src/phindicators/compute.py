@@ -266,6 +266,21 @@ class Result:
             denominator.name_en if denominator is not None else "",
         )
 
+    @property
+    def scale(self) -> float:
+        """The factor from numerator / denominator (each in its term's unit)
+        to :attr:`value`: the indicator's scale, converted to :attr:`unit`,
+        times the annualisation factor if any.
+
+        Examples
+        --------
+        >>> from phindicators import get
+        >>> get("infant_mortality_rate").compute(23, 2158).to("percent").scale
+        100.0
+        """
+        factor = value_scale(self.indicator) * conversion_factor(self.indicator.unit, self.unit)
+        return factor * (self.annualisation or 1.0)
+
     def to(self, unit: str) -> Result:
         """The same result expressed in another unit of the same dimension,
         with its intervals converted too.
