@@ -307,13 +307,7 @@ class Catalog:
         sources: dict[str, tuple[str, Source]] = {}
         terms: dict[str, tuple[str, Term]] = {}
         for doc in documents:
-            for key in doc.data:
-                if key not in _TOP_LEVEL:
-                    raise CatalogError(
-                        doc.path,
-                        f"unknown top-level key {key!r} (expected {sorted(_TOP_LEVEL)})",
-                        line=line_of(doc.text, (key,)),
-                    )
+            check_top_level(doc, _TOP_LEVEL)
             with located(doc, "sources"):
                 for sid, table in _table(doc, "sources").items():
                     fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
@@ -462,6 +456,17 @@ def _parse(path: str, text: str) -> _Document:
         raise CatalogError(path, f"not valid TOML: {error}") from None
     except RecursionError:  # arrays or inline tables nested thousands deep
         raise CatalogError(path, "not valid TOML: values are nested too deeply") from None
+
+
+def check_top_level(doc: _Document, allowed: Iterable[str]) -> None:
+    """Refuse a top-level key of ``doc`` outside ``allowed``, naming its line."""
+    for key in doc.data:
+        if key not in allowed:
+            raise CatalogError(
+                doc.path,
+                f"unknown top-level key {key!r} (expected {sorted(allowed)})",
+                line=line_of(doc.text, (key,)),
+            )
 
 
 def _table(doc: _Document, key: str) -> Mapping[str, Any]:

@@ -55,6 +55,7 @@ from .catalog import (
     _table,
     bundled_catalog,
     bundled_documents,
+    check_top_level,
     line_of,
     located,
     read_documents,
@@ -392,13 +393,7 @@ def _load(documents: list[_Document], catalog: Catalog) -> list[Rule]:
     owner: dict[str, str] = {}
     rules = []
     for doc in documents:
-        for key in doc.data:
-            if key != "rules":
-                raise CatalogError(
-                    doc.path,
-                    f"unknown top-level key {key!r} (expected ['rules'])",
-                    line=line_of(doc.text, (key,)),
-                )
+        check_top_level(doc, ("rules",))
         with located(doc, "rules"):
             for rid, table in _table(doc, "rules").items():
                 if rid in owner:

@@ -82,6 +82,7 @@ from .catalog import (
     _table,
     bundled_catalog,
     bundled_documents,
+    check_top_level,
     line_of,
     located,
     read_documents,
@@ -922,13 +923,7 @@ def _load(documents: list[_Document], catalog: Catalog) -> list[TargetSet]:
         sid: ("the indicator catalog", source) for sid, source in catalog.sources.items()
     }
     for doc in documents:
-        for key in doc.data:
-            if key not in _TOP_LEVEL:
-                raise CatalogError(
-                    doc.path,
-                    f"unknown top-level key {key!r} (expected {sorted(_TOP_LEVEL)})",
-                    line=line_of(doc.text, (key,)),
-                )
+        check_top_level(doc, _TOP_LEVEL)
         with located(doc, "sources"):
             for sid, table in _table(doc, "sources").items():
                 fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
