@@ -56,7 +56,6 @@ from .catalog import (
     bundled_catalog,
     bundled_documents,
     check_top_level,
-    line_of,
     located,
     read_documents,
 )
