@@ -28,10 +28,6 @@ from phindicators.cli import main
 from phindicators.scorecard import scorecard
 from tests.conftest import TINY
 
-#: Inputs that reach open bugs in modules owned elsewhere, not generated yet
-#: (see tests/test_fuzz_compute.py).
-OPEN_BUGS: dict[str, str] = {}
-
 CATALOG = Catalog.from_toml(TINY)
 
 COMMANDS = ["list", "show", "compute", "scorecard", "export", "demo", "audit"]
@@ -90,8 +86,6 @@ def arguments(draw: st.DrawFn, files: list[str]) -> list[str]:
         argv.insert(draw(st.integers(0, len(argv))), draw(NOISE))
     # Random text must not name a file outside the scratch folder (--output x).
     assume(all(os.sep not in token and not token.startswith("~") for token in argv if token not in files))
-    if "nul_path" in OPEN_BUGS:
-        assume(all("\x00" not in token for token in argv))
     return argv
 
 
@@ -117,7 +111,7 @@ FILE_CONTENTS = st.one_of(
             "area,period,live_births,maternal_deaths\n甲县,2023,2158,2\n乙县,2023,-5,x\n".encode(),
             "婴儿死亡率10.66".encode("gb18030"),
             b"\xef\xbb\xbfindicator,area,period,numerator,denominator\n",
-            *([] if "huge_inferred_range" in OPEN_BUGS else ["婚前医学检查1000000000000000000000000000人,婚检率0.0000000001%。".encode()]),
+            "婚前医学检查1000000000000000000000000000人,婚检率0.0000000001%。".encode(),
         ]
     ),
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import phindicators as ph
@@ -28,19 +28,6 @@ from phindicators.stats import standard_population
 from phindicators.targets import Target
 from phindicators.units import UNITS, conversion_factor, quantity, unit_spec
 from tests.conftest import TINY
-
-#: Options that reach open bugs in modules owned elsewhere, not generated yet
-#: (see tests/test_fuzz_compute.py).
-OPEN_BUGS: dict[str, str] = {
-}
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 CATALOG = Catalog.from_toml(TINY)
 RATE = CATALOG.get("death_ratio")
@@ -101,15 +88,11 @@ def test_confidence_levels_of_results(confidence: Any) -> None:
     if again is not None:
         for interval in again.intervals:
             assert (interval.lower <= interval.value).all() and (interval.value <= interval.upper).all()
-    if "interval_levels" in OPEN_BUGS:
-        assume(not isinstance(confidence, tuple | list))
     _allowed(lambda: RESULT.interval(confidence))
 
 
 @given(options("days", "months"))
 def test_annualisation_bases(basis: Any) -> None:
-    if "unhashable_basis" in OPEN_BUGS:
-        assume(_hashable(basis))
     counts = CATALOG.get("death_count").compute(np.array([3, 4]), period="2023年1-6月")
     annual = _allowed(lambda: annualise(counts, basis=basis))
     if annual is not None:
@@ -119,8 +102,6 @@ def test_annualisation_bases(basis: Any) -> None:
 
 @given(st.one_of(st.integers(), ODD), st.one_of(st.integers(), ODD), st.one_of(st.integers(), ODD))
 def test_periods(year: Any, first: Any, last: Any) -> None:
-    if "year_zero" in OPEN_BUGS:
-        assume(not isinstance(year, int) or 1 <= year <= 9999)
     for call in (lambda: Period.year(year), lambda: Period.months(year, first, last)):
         try:
             period = call()
@@ -147,8 +128,6 @@ def test_exchange_formats(base_url: Any, annualized: bool) -> None:
 
 @given(options("who_world_2000", "european_2013", "china_2020"), st.one_of(st.none(), st.integers(-5, 120), ODD))
 def test_standard_populations(name: Any, open_age: Any) -> None:
-    if "unhashable_standard" in OPEN_BUGS:
-        assume(_hashable(name))
     standard = _allowed(lambda: standard_population(name, open_age=open_age))
     if standard is not None:
         assert len(standard.bands) == len(standard.weights) and all(w >= 0 for w in standard.weights)
@@ -169,8 +148,6 @@ def test_catalog_names(name: Any) -> None:
 
 @given(options("sdg_2030", "women_outline_2011"), st.one_of(st.none(), st.lists(st.sampled_from(ph.target_sets()), max_size=2), ODD))
 def test_target_set_lookup(id: Any, sets: Any) -> None:
-    if "target_set_sets" in OPEN_BUGS:
-        assume(sets is None or (isinstance(sets, list) and all(isinstance(s, ph.TargetSet) for s in sets)))
     found = _allowed(lambda: ph.target_set(id, sets))
     assert found is None or found.id == id
 
@@ -179,8 +156,6 @@ def test_target_set_lookup(id: Any, sets: Any) -> None:
 def test_targets_judge_values(unit: Any, value: Any) -> None:
     target = Target(id="t", indicator="death_ratio", comparator="<=", threshold=20,
                     unit="per_hundred_thousand", source=Source(id="p", title="P"), plan="p")
-    if "unhashable_target_unit" in OPEN_BUGS:
-        assume(_hashable(unit))
     thresholds = _allowed(lambda: target.thresholds(unit))
     if thresholds is not None:
         assert np.isfinite(thresholds).all()

@@ -12,7 +12,6 @@ searches harder).
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -40,11 +39,6 @@ from phindicators.figures import (
 from phindicators.pooling import Period
 from phindicators.units import UNITS
 from tests.conftest import TINY
-
-#: Inputs that reach open bugs in modules owned elsewhere, not generated yet
-#: (see tests/test_fuzz_compute.py).
-OPEN_BUGS: dict[str, str] = {
-}
 
 CATALOG = Catalog.from_toml(TINY)
 INDICATORS = CATALOG.indicators()
@@ -131,16 +125,10 @@ def test_parse_figure_for_an_indicator(indicator: Any, text: str) -> None:
     assert UNITS[figure.unit].dimension == UNITS[indicator.unit].dimension  # type: ignore[index]
 
 
-def _year_zero(text: str) -> bool:
-    return any(int(year) == 0 for year in re.findall(r"(?<!\d)\d{4}(?!\d)", text))
-
-
 @given(st.one_of(st.text(), st.from_regex(r"\A\s*(\d{4}\s*年)?\s*\d{1,2}\s*([-~至]\s*\d{1,2})?\s*月?\s*\Z"),
                  st.from_regex(r"\A\d{4}-\d{1,2}/\d{4}-\d{1,2}\Z"), st.from_regex(r"\A\d{4}年(度|全年)?\Z")),
        st.one_of(st.none(), st.integers(1, 9999)))
 def test_period_parse(text: str, year: int | None) -> None:
-    if "year_zero" in OPEN_BUGS:
-        assume(not _year_zero(text))
     try:
         period = Period.parse(text, year=year)
     except PhindicatorsError:

@@ -1,11 +1,10 @@
 """Robustness: one error hierarchy, no silent wrong numbers, safe and
 thread-safe loading, and a command line that never loses work.
 
-Each test here would fail without the behaviour it names. Tests marked
-``xfail(strict=True)`` expose bugs still open in modules this suite does not
-own (the reason names the owner and the fix); they fail as soon as the bug
-is fixed, as a reminder to remove the marker and the matching entry of
-``OPEN_BUGS`` in the fuzz suites (``tests/test_fuzz_*.py``).
+Each test here would fail without the behaviour it names. The
+``test_bug_*`` tests are regression tests for bugs the fuzz suites
+(``tests/test_fuzz_*.py``) found in modules this suite does not own; all
+are fixed.
 """
 
 from __future__ import annotations
@@ -603,7 +602,7 @@ def test_bad_rows_are_reported_and_good_ones_kept(tmp_path: pathlib.Path) -> Non
     assert _leftovers(tmp_path) == []
 
 
-# -- open bugs in modules owned elsewhere (strict xfail: remove the marker when fixed) -----
+# -- regression tests for fixed bugs found by the fuzzers in modules owned elsewhere -----
 
 
 @pytest.mark.parametrize("call", [
