@@ -45,6 +45,7 @@ from .model import Kind, Polarity
 from .stats import (
     Interval,
     Significance,
+    _axis,
     _shown,
     confidence_levels,
     funnel_limits,
@@ -455,8 +456,9 @@ def compare_results(a: Result, b: Result, *, confidence: float = 0.95) -> Differ
     Raises
     ------
     InvalidOptionError
-        Results of different indicators, or of a kind with no test (means),
-        or a confidence that is not one level.
+        Results of different indicators, or of shapes that do not broadcast
+        together, or of a kind with no test (means), or a confidence that is
+        not one level.
 
     Examples
     --------
@@ -470,6 +472,13 @@ def compare_results(a: Result, b: Result, *, confidence: float = 0.95) -> Differ
     if a.indicator.id != b.indicator.id:
         raise InvalidOptionError(f"cannot compare {a.indicator.id} with {b.indicator.id}")
     model = _model(a, "compared")
+    try:
+        np.broadcast_shapes(np.shape(a.value), np.shape(b.value))
+    except ValueError:
+        raise InvalidOptionError(
+            f"{a.indicator.id}: cannot compare results of shapes {np.shape(a.value)} and {np.shape(b.value)}, "
+            "which do not broadcast together"
+        ) from None
     level = _one_level(confidence, "compare two results")
     (ia,) = _intervals(a, (level,), "compared")
     (ib,) = _intervals(b, (level,), "compared")
@@ -562,7 +571,8 @@ def compare_trend(
     Raises
     ------
     InvalidOptionError
-        Fewer than five periods, or a kind with no test (means).
+        Fewer than five periods, an axis out of range, or a kind with no test
+        (means).
 
     Examples
     --------
@@ -576,6 +586,8 @@ def compare_trend(
     """
     model = _model(result, "tested for a trend")
     value = np.asarray(result.value)
+    if value.ndim != 0:
+        axis = _axis(f"{result.indicator.id}: compare_trend", axis, value.ndim)
     if value.ndim == 0 or value.shape[axis] < MIN_TREND_PERIODS:
         periods = 0 if value.ndim == 0 else value.shape[axis]
         raise InvalidOptionError(

@@ -286,6 +286,35 @@ def _choice(option: str, value: object, allowed: Sequence[str]) -> str:
     return value
 
 
+def _axis(where: str, axis: object, ndim: int) -> int:
+    """``axis`` of an array of ``ndim`` dimensions, made non-negative.
+
+    Raises
+    ------
+    InvalidOptionError
+        An axis that is not an integer, or not in ``[-ndim, ndim)``: numpy
+        would raise its own AxisError, or an IndexError from a shape lookup.
+
+    Examples
+    --------
+    >>> _axis("trend_test", -1, 2)
+    1
+    >>> _axis("trend_test", 2, 2)
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.InvalidOptionError: trend_test: axis 2 is out of range for an array of 2 dimensions \
+(an axis must be in [-2, 2))
+    """
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise InvalidOptionError(f"{where}: axis must be an integer, got {_shown(axis)}")
+    if not -ndim <= axis < ndim:
+        raise InvalidOptionError(
+            f"{where}: axis {int(axis)} is out of range for an array of {ndim} dimension{'s' * (ndim != 1)} "
+            f"(an axis must be in [{-ndim}, {ndim}))"
+        )
+    return int(axis) % ndim
+
+
 # ------------------------------------------------------------------ results
 
 
@@ -1455,7 +1484,8 @@ def dobson_interval(
         Counts or weights that are negative, not finite or 2**53 or more;
         counts that are fractions below :data:`SMALLEST_COUNT`.
     InvalidOptionError
-        A scalar count, a confidence level out of range or a bad multiplier.
+        A scalar count, an axis out of range, a confidence level out of range
+        or a bad multiplier.
 
     Examples
     --------
@@ -1475,6 +1505,7 @@ def dobson_interval(
     counts, weights = np.asarray(counts), np.asarray(weights)
     if counts.ndim == 0:
         raise InvalidOptionError("dobson_interval needs counts along an axis, got a scalar")
+    axis = _axis("dobson_interval", axis, counts.ndim)
     total = counts.sum(axis=axis)
     weighted = (weights * counts).sum(axis=axis)
     variance = (weights * weights * counts).sum(axis=axis)
@@ -1540,8 +1571,8 @@ def dsr(
         Negative counts or populations, or events in a band of population 0
         (and as :func:`dobson_interval`).
     InvalidOptionError
-        A standard with a different number of bands than the data, or
-        weights that are not finite numbers >= 0 below 2**53.
+        A standard with a different number of bands than the data, weights
+        that are not finite numbers >= 0 below 2**53, or an axis out of range.
 
     Examples
     --------
@@ -1560,6 +1591,7 @@ def dsr(
     counts, populations = np.asarray(counts), np.asarray(populations)
     if counts.ndim == 0:
         raise InvalidOptionError("dsr needs counts by age band along an axis, got a scalar")
+    axis = _axis("dsr", axis, counts.ndim)
     _raise_if_any(
         "dsr",
         "counts",
@@ -1710,9 +1742,9 @@ def trend_test(
         Counts as :func:`proportion_interval` (proportions) or
         :func:`poisson_interval` (rates) refuses them.
     InvalidOptionError
-        Fewer than 2 periods, an unknown kind, or times that are not one
-        finite number per period (or so close together that the slope per
-        unit of time overflows).
+        Fewer than 2 periods, an axis out of range, an unknown kind, or
+        times that are not one finite number per period (or so close together
+        that the slope per unit of time overflows).
 
     Examples
     --------
@@ -1729,7 +1761,10 @@ def trend_test(
     within = [("x", "n")] if kind == "proportion" else []
     x, n = _counts("trend_test", {"x": x, "n": n}, positive=("n",), within=within)
     x, n = np.asarray(x), np.asarray(n)
-    if x.ndim == 0 or x.shape[axis] < 2:
+    if x.ndim == 0:
+        raise InvalidOptionError("trend_test needs at least 2 periods along the axis, got a scalar")
+    axis = _axis("trend_test", axis, x.ndim)
+    if x.shape[axis] < 2:
         raise InvalidOptionError("trend_test needs at least 2 periods along the axis")
     x, n = np.moveaxis(x, axis, -1), np.moveaxis(n, axis, -1)
     t, size = _times(times, x.shape[-1])

@@ -15,7 +15,9 @@ finds a problem does the table run, to name it.
 
 Whatever numpy would convert wrongly is refused before any of this by
 :func:`counts_array`: nested sequences of unequal lengths, and masked arrays,
-whose mask ``np.asarray`` would silently drop.
+whose mask ``np.asarray`` would silently drop. Numbers that ``float()`` would
+round (``Fraction(1, 3)``, ``Decimal("0.1")`` in an object array, or alone)
+are refused too, so that an amount of money keeps its exact value.
 """
 
 from __future__ import annotations
@@ -107,8 +109,11 @@ def counts_array(indicator_id: str, field: str, values: ArrayLike) -> np.ndarray
         raise InvalidCountsError(indicator_id, field, "is not a rectangular array", detail=f"numpy: {error}") from None
 
 
-def _as_float_array(indicator_id: str, field: str, values: ArrayLike) -> tuple[np.ndarray, bool]:
-    """The values as float64, and whether they may hold fractions."""
+def _as_float_array(indicator_id: str, field: str, values: ArrayLike, *, whole: bool) -> tuple[np.ndarray, bool]:
+    """The values as float64, and whether they may hold fractions.
+
+    ``whole`` says whether the field must hold whole numbers: those of its
+    elements that convert to a fraction are left for the table to name."""
     # Plain Python numbers skip numpy's array machinery.
     if type(values) is int:
         try:
@@ -141,9 +146,57 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike) -> tuple[n
             "must be real numbers",
             detail=f"got {_preview(array)} of dtype {array.dtype}",
         ) from None
-    if array.dtype.kind == "O" and any(isinstance(v, bool | np.bool_) for v in array.flat):
-        raise InvalidCountsError(indicator_id, field, "must be numbers, got booleans")
+    if array.dtype.kind == "O":
+        if any(isinstance(v, bool | np.bool_) for v in array.flat):
+            raise InvalidCountsError(indicator_id, field, "must be numbers, got booleans")
+        _refuse_inexact(indicator_id, field, array, converted, whole=whole)
     return converted, True
+
+
+def _refuse_inexact(indicator_id: str, field: str, array: np.ndarray, converted: np.ndarray, *, whole: bool) -> None:
+    """Refuse elements of an object array that ``float()`` would round
+    (``Fraction(1, 3)``, ``Decimal("0.1")``): an amount of money would
+    silently lose its exact value.
+
+    Only elements the table would accept are compared, so that NaN,
+    negatives, counts too large and (for ``whole`` fields) fractions keep
+    their own messages; Python ints and floats are skipped, since below
+    2**53 they convert exactly.
+    """
+    flat, flat_converted = array.ravel(), converted.ravel()
+    # One cheap pass over the elements' types; most object arrays hold only ints.
+    candidates = np.fromiter((type(v) not in _NUMBERS for v in flat), dtype=bool, count=flat.size)
+    if not candidates.any():
+        return
+    with np.errstate(invalid="ignore"):
+        candidates &= np.isfinite(flat_converted) & (flat_converted >= 0) & (flat_converted < MAX_EXACT_COUNT)
+        if whole:
+            candidates &= flat_converted == np.floor(flat_converted)
+    inexact = np.zeros(flat.size, dtype=bool)
+    for i in np.flatnonzero(candidates):
+        # == between a float and a Fraction, a Decimal or a numpy scalar is exact.
+        inexact[i] = flat[i] != float(flat_converted[i])
+    inexact = inexact.reshape(array.shape)
+    if not inexact.any():
+        return
+    problem = "is not representable exactly as a float"
+    advice = "convert it to float yourself if rounding is intended"
+    if array.ndim == 0:
+        raise InvalidCountsError(
+            indicator_id, field, problem, detail=f"got {field}={_shown(array.item())}; {advice}"
+        )
+    positions = [tuple(int(i) for i in p) for p in np.argwhere(inexact)[:SHOWN_POSITIONS]]
+    n_bad = int(np.count_nonzero(inexact))
+    listed = "; ".join(f"{p}: {field}={_shown(array[p])}" for p in positions)
+    more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
+    raise InvalidCountsError(
+        indicator_id,
+        field,
+        problem,
+        positions=positions,
+        n_bad=n_bad,
+        detail=f"at {n_bad} of {array.size} positions: {listed}{more}; {advice}",
+    )
 
 
 def _negative(value: object) -> bool:
@@ -361,7 +414,9 @@ numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denom
     fields = {"numerator": (numerator, indicator.numerator.unit)}
     if denominator is not None and indicator.denominator is not None:
         fields["denominator"] = (denominator, indicator.denominator.unit)
-    converted = {name: _as_float_array(iid, name, values) for name, (values, _) in fields.items()}
+    converted = {
+        name: _as_float_array(iid, name, values, whole=UNITS[unit].whole) for name, (values, unit) in fields.items()
+    }
     arrays = {name: array for name, (array, _) in converted.items()}
     # Which fields must hold whole numbers and are not whole by their dtype.
     whole = {name: UNITS[unit].whole and converted[name][1] for name, (_, unit) in fields.items()}
