@@ -47,6 +47,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 __all__ = [
     "CatalogError",
     "DefinitionError",
@@ -64,6 +66,16 @@ __all__ = [
     "UnknownTargetSetError",
     "UnknownTermError",
 ]
+
+
+#: How many offending positions an :class:`InvalidCountsError` lists.
+SHOWN_POSITIONS = 5
+
+
+def _number(value: object) -> str:
+    """A count as a message shows it: whole numbers without ".0"."""
+    number = float(value)  # type: ignore[arg-type]
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 class PhindicatorsError(Exception):
@@ -161,6 +173,48 @@ class InvalidCountsError(PhindicatorsError, ValueError):
         if detail:
             message += f" ({detail})"
         super().__init__(message)
+
+    @classmethod
+    def at(
+        cls,
+        indicator_id: str,
+        field: str,
+        problem: str,
+        mask: np.ndarray,
+        values: dict[str, np.ndarray],
+        origin: tuple[int, ...] = (),
+    ) -> InvalidCountsError:
+        """The error for the elements where ``mask`` is true, listing the
+        first few positions (offset by ``origin``, for a chunk of a larger
+        array) with their ``values``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> x = np.array([3, -1, -2])
+        >>> print(InvalidCountsError.at("imr", "numerator", "is negative", x < 0, {"numerator": x}))
+        imr: numerator is negative (at 2 of 3 positions: (1,): numerator=-1; (2,): numerator=-2)
+        """
+        if mask.ndim == 0:
+            shown = ", ".join(f"{name}={_number(array)}" for name, array in values.items())
+            return cls(indicator_id, field, problem, detail=f"got {shown}")
+        local = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:SHOWN_POSITIONS]]
+        positions = [tuple(i + o for i, o in zip(p, origin, strict=True)) for p in local] if origin else local
+        n_bad = int(np.count_nonzero(mask))
+        listed = "; ".join(
+            f"{p}: " + ", ".join(f"{name}={_number(array[q])}" for name, array in values.items())
+            for p, q in zip(positions, local, strict=True)
+        )
+        more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
+        where = f"positions of the chunk at {origin}" if origin else "positions"
+        return cls(
+            indicator_id,
+            field,
+            problem,
+            positions=positions,
+            n_bad=n_bad,
+            detail=f"at {n_bad} of {mask.size} {where}: {listed}{more}",
+        )
 
 
 class UnitError(PhindicatorsError, ValueError):

@@ -61,6 +61,7 @@ from .catalog import (
 )
 from ._once import Once
 from .errors import (
+    SHOWN_POSITIONS,
     CatalogError,
     DefinitionError,
     InvalidCountsError,
@@ -83,8 +84,6 @@ __all__ = [
     "validation_rules",
 ]
 
-#: How many violated positions :meth:`Violation.__str__` lists.
-SHOWN_POSITIONS = 5
 
 # Sides within this relative distance count as equal, so that amounts of
 # money summed in floating point (0.1 + 0.2 万元) equal their printed total.

@@ -714,7 +714,7 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = True) -> 
         The attrs class to rebuild.
     data : mapping
         Its JSON form.
-    verify : bool, default True
+    verify : bool, optional
         Recompute every :class:`~phindicators.compute.Result` inside from
         its counts: its value and limits must agree (to 1e-9), so that an
         edited figure is refused rather than passed on as computed. False

@@ -133,7 +133,7 @@ SMALLEST_COUNT = 1e-6
 
 #: The largest ``multiplier`` (scale of values and limits). Multipliers are
 #: powers of ten such as 100 or 100 000; bounding them as counts are bounded
-#: (below 2**53, :data:`phindicators.validation.MAX_EXACT_COUNT`) keeps every
+#: (below 2**53, ``phindicators.validation.MAX_EXACT_COUNT``) keeps every
 #: value and limit of counts in range a finite float.
 MAX_MULTIPLIER = MAX_EXACT_COUNT
 
@@ -564,28 +564,8 @@ def _raise_if_any(
     shown: dict[str, np.ndarray],
     origin: tuple[int, ...] = (),
 ) -> None:
-    if not mask.any():
-        return
-    if mask.ndim == 0:
-        values = ", ".join(f"{name}={float(a)!r}" for name, a in shown.items())
-        raise InvalidCountsError(where, field, problem, detail=f"got {values}")
-    local = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:5]]
-    positions = [tuple(i + o for i, o in zip(p, origin, strict=True)) for p in local] if origin else local
-    n_bad = int(np.count_nonzero(mask))
-    listed = "; ".join(
-        f"{p}: " + ", ".join(f"{name}={float(a[q])!r}" for name, a in shown.items())
-        for p, q in zip(positions, local, strict=True)
-    )
-    more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
-    where_in = f"positions of the chunk at {origin}" if origin else "positions"
-    raise InvalidCountsError(
-        where,
-        field,
-        problem,
-        positions=positions,
-        n_bad=n_bad,
-        detail=f"at {n_bad} of {mask.size} {where_in}: {listed}{more}",
-    )
+    if mask.any():
+        raise InvalidCountsError.at(where, field, problem, mask, shown, origin)
 
 
 def _blockwise(
@@ -1822,7 +1802,7 @@ def _funnel_proportion(
 
 
 #: Beyond this many expected events the rate funnel is solved from Byar's
-#: approximation (:func:`_count_at_byar_limit`): scipy's chi-squared
+#: approximation (``_count_at_byar_limit``): scipy's chi-squared
 #: inversion stops converging (NaN from about 5e10), and from 1e9 events
 #: Byar's limits agree with the exact ones to 1e-14 (relative).
 LARGE_EXPECTED = 1e9

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import InvalidCountsError
+from .errors import SHOWN_POSITIONS, InvalidCountsError
+from .errors import _number as _plain
 from .model import KINDS
 from .units import UNITS
 
@@ -43,8 +44,6 @@ __all__ = ["BlockCheck", "block_check", "check_denominator", "counts_array", "sc
 #: lose its last digits.
 MAX_EXACT_COUNT = 2.0**53
 
-#: How many offending positions an error message lists.
-SHOWN_POSITIONS = 5
 
 #: Python ints from this size on are shown by their order of magnitude:
 #: their digits would flood the message, and beyond 4 300 digits Python
@@ -232,33 +231,8 @@ def _raise_if_any(
     shown: dict[str, np.ndarray],
     origin: tuple[int, ...] = (),
 ) -> None:
-    if not (mask if mask.ndim == 0 else mask.any()):
-        return
-    if mask.ndim == 0:
-        values = ", ".join(f"{name}={_plain(arr)}" for name, arr in shown.items())
-        raise InvalidCountsError(indicator_id, field, problem, detail=f"got {values}")
-    local = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:SHOWN_POSITIONS]]
-    positions = [tuple(i + o for i, o in zip(p, origin, strict=True)) for p in local] if origin else local
-    n_bad = int(np.count_nonzero(mask))
-    listed = "; ".join(
-        f"{p}: " + ", ".join(f"{name}={_plain(arr[q])}" for name, arr in shown.items())
-        for p, q in zip(positions, local, strict=True)
-    )
-    more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
-    where = f"positions of the chunk at {origin}" if origin else "positions"
-    raise InvalidCountsError(
-        indicator_id,
-        field,
-        problem,
-        positions=positions,
-        n_bad=n_bad,
-        detail=f"at {n_bad} of {mask.size} {where}: {listed}{more}",
-    )
-
-
-def _plain(value: np.ndarray | np.floating | float) -> str:
-    number = float(value)
-    return str(int(number)) if number.is_integer() else repr(number)
+    if mask if mask.ndim == 0 else mask.any():
+        raise InvalidCountsError.at(indicator_id, field, problem, mask, shown, origin)
 
 
 def _scalar_problem(indicator_id: str, field: str, value: float, unit: str, *, positive: bool) -> None:
