@@ -291,3 +291,57 @@ def test_import_reads_nothing_optional() -> None:
     code = "import sys, phindicators; print(sorted({'scipy', 'pint', 'dask', 'statsmodels'} & set(sys.modules)))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "[]"
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.lists(st.integers(-40, 40), min_size=1, max_size=20),
+    st.lists(st.floats(allow_subnormal=True), max_size=10),
+)
+def test_one_comparison_with_the_cutoff_equals_subtracting(threshold: float, strict: bool, steps: list[int], others: list[float]) -> None:
+    from phindicators.targets import _RELATIVE_TOLERANCE, _up_cutoff
+
+    cutoff = _up_cutoff(threshold, strict)
+    assert cutoff is not None
+    # Values a few ulps either side of the cutoff, and anywhere else.
+    near = []
+    for step in steps:
+        value = cutoff
+        for _ in range(abs(step)):
+            value = math.nextafter(value, math.copysign(math.inf, step))
+        near.append(value)
+    values = np.array([*near, *others, math.nan, math.inf, -math.inf, 0.0, -0.0])
+    limit = _RELATIVE_TOLERANCE * abs(threshold)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gap = values - threshold
+    expected = gap > limit if strict else gap >= -limit
+    assert np.array_equal(values >= cutoff, expected)
+
+
+@st.composite
+def whole_proportion_counts(draw: st.DrawFn) -> tuple[int, int]:
+    """Whole counts up to the unclipped bound, often within 20 of 0 or of n."""
+    n = draw(st.one_of(st.integers(1, 100), st.integers(1, int(stats.WILSON_UNCLIPPED_MAX))))
+    edge = st.integers(0, min(n, 20))
+    return draw(st.one_of(edge, edge.map(lambda k: n - k), st.integers(0, n))), n
+
+
+@given(st.lists(whole_proportion_counts(), min_size=1, max_size=20), st.sampled_from([0.9, 0.95, 0.998, 0.999999]), st.sampled_from([1.0, 100.0]))
+def test_wilson_needs_no_clipping_for_whole_counts(pairs: list[tuple[int, int]], level: float, scale: float) -> None:
+    x = np.array([float(a) for a, _ in pairs])
+    n = np.array([float(b) for _, b in pairs])
+    limits = {}
+    for whole in (True, False):
+        lower, upper = np.empty_like(x), np.empty_like(x)
+        stats.interval_kernel("wilson", level, scale, whole=whole)(x, n, lower, upper)
+        limits[whole] = lower, upper
+    # Unclipped limits are the clipped ones, bit for bit ...
+    assert all(np.array_equal(a, b) for a, b in zip(limits[True], limits[False], strict=True))
+    lower, upper = limits[True]
+    p = x / n * scale
+    assert np.all((0 <= lower) & (lower <= p) & (p <= upper) & (upper <= scale))
+    assert np.all(upper[x == n] == scale)  # exactly 100 % when every one counts
+    # ... and those of the scalar path.
+    for i, (a, b) in enumerate(pairs):
+        assert stats.interval_bounds("wilson", float(a), float(b), level, scale)[:2] == (lower[i], upper[i])

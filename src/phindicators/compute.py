@@ -24,10 +24,7 @@ events, Byar's from 10) for the kinds that count events, none for means.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
-from contextvars import ContextVar
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -35,6 +32,7 @@ import attrs
 import numpy as np
 
 from . import stats
+from ._threads import for_blocks, one_thread
 from .display import format_value
 from .errors import InvalidCountsError, InvalidOptionError
 from .model import Kind
@@ -56,6 +54,7 @@ from .validation import (
     counts_array,
     scalar_counts,
     validate_counts,
+    whole_counts,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -430,7 +429,8 @@ def compute(
     num_array = counts_array(indicator.id, "numerator", numerator)
     den_array = None if denominator is None else counts_array(indicator.id, "denominator", denominator)
     if _by_blocks(num_array, den_array):
-        kernels = [(level, interval_kernel(chosen, level, scale)) for level in levels]  # type: ignore[arg-type]
+        whole = whole_counts(indicator, num_array.dtype, None if den_array is None else den_array.dtype)
+        kernels = [(level, interval_kernel(chosen, level, scale, whole=whole)) for level in levels]  # type: ignore[arg-type]
         num_f, den_f, value_array, limits = _compute_blocks(
             indicator, numerator, denominator, num_array, den_array, kernels, scale
         )
@@ -490,13 +490,6 @@ def _bounds(
 ) -> tuple[Values, Values, float, str]:
     lower, upper, used = interval_bounds(method, num, den, level, scale)
     return lower, upper, level, used
-
-
-#: Threads for large arrays, and the fewest blocks worth a thread.
-_THREADS = os.cpu_count() or 1
-_MIN_BLOCKS_PER_THREAD = 8
-#: Off inside dask's tasks, which already run one per core.
-_parallel: ContextVar[bool] = ContextVar("phindicators_parallel", default=True)
 
 
 def _by_blocks(num: np.ndarray, den: np.ndarray | None) -> bool:
@@ -580,17 +573,7 @@ def _compute_blocks(
                 if scale != 1.0:
                     ratio *= scale
 
-    # numpy releases the GIL inside its loops, so threads working on
-    # interleaved blocks use every core; small inputs stay on one thread.
-    workers = min(_THREADS, size // (_MIN_BLOCKS_PER_THREAD * block_rows)) if _parallel.get() else 1
-    stride = block_rows * max(workers, 1)
-    if workers <= 1:
-        run(range(0, size, block_rows))
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            futures = [pool.submit(run, range(k * block_rows, size, stride)) for k in range(workers)]
-            for future in futures:
-                future.result()  # re-raises a worker's InvalidCountsError
+    for_blocks(size, block_rows, run)
     return (
         num if num_f is None else num_f.reshape(shape),
         None if den is None else den if den_f is None else den_f.reshape(shape),
@@ -618,14 +601,12 @@ def _compute_lazy(
 
     def chunk(*blocks: np.ndarray, origin: tuple[int, ...]) -> list[np.ndarray]:
         num, den = blocks[0], blocks[1] if len(blocks) > 1 else None
-        token = _parallel.set(False)
         try:
-            result = compute(indicator, num, den, confidence=levels or None, method=method)
+            with one_thread():
+                result = compute(indicator, num, den, confidence=levels or None, method=method)
         except InvalidCountsError:
             validate_counts(indicator, num, den, origin=origin)
             raise
-        finally:
-            _parallel.reset(token)
         fields = [result.numerator, result.value]
         if result.denominator is not None:
             fields.append(result.denominator)

@@ -656,34 +656,66 @@ def map_lazily(
 # --------------------------------------------------------------- proportions
 
 
-def _wilson_kernel(z: float, scale: float) -> Kernel:
+#: Ones to clip against: numpy's minimum of an array with an array of ones
+#: runs about twice as fast as with the scalar 1.0 (no vectorised loop for
+#: a broadcast scalar).
+_ONES = np.ones(BLOCK_ROWS)
+_ONES.flags.writeable = False
+
+
+def _ones_like(block: np.ndarray) -> np.ndarray | float:
+    size = block.size
+    if block.ndim == 1 and size <= _ONES.size:
+        return _ONES[:size]
+    return 1.0
+
+
+#: Whole counts with denominators up to this need no clipping of Wilson's
+#: upper limit (see :func:`_wilson_kernel`): 2**40 is over a hundred times
+#: the world's population.
+WILSON_UNCLIPPED_MAX = float(2**40)
+
+
+def _wilson_constants(z: float) -> tuple[float, float, float]:
+    """z²/4, z²/2 and the sum ``(z·sqrt(z²/4)) + z²/2`` (z² to an ulp or
+    two): the value the kernel's ``s + z²/2`` takes at x = n."""
     z2 = z * z
-    half, quarter = z2 / 2, z2 / 4
+    quarter, half = z2 / 4, z2 / 2
+    return quarter, half, math.sqrt(quarter) * z + half
+
+
+def _wilson_kernel(z: float, scale: float, whole: bool = False) -> Kernel:
+    quarter, half, z2 = _wilson_constants(z)
 
     def kernel(
         x: np.ndarray, n: np.ndarray, lower: np.ndarray, upper: np.ndarray, ratio: np.ndarray | None = None
     ) -> None:
         # The same steps, in the same order, as _wilson_scalar: a scalar and
-        # an array element give the same bits.
+        # an array element give the same bits. Each step is one pass over
+        # the block, so the order minimises passes: x·p serves both the
+        # square root's x(1 - p) = x - x·p and the lower limit.
         p = x / n if ratio is None else ratio
-        s = np.subtract(1.0, p)
-        s *= x
+        s = np.empty_like(upper)
+        np.multiply(x, p, out=lower)
+        np.subtract(x, lower, out=s)
         s += quarter
         np.sqrt(s, out=s)
         s *= z
-        np.add(x, half, out=upper)
-        upper += s
+        s += half
+        np.add(x, s, out=upper)
         # The lower limit (x + z²/2 - s) / (n + z²) equals x·p / (x + z²/2 + s):
         # that form has no cancellation near x = 0, and since x <= x + z²/2 + s
         # it keeps 0 <= lower <= p exactly without clipping.
-        np.divide(x, upper, out=lower)
-        lower *= p
+        lower /= upper
+        # With z² taken as the constant s + z²/2 has at x = n, the upper
+        # limit at x = n is (n + z²) / (n + z²) = 1 exactly. For whole counts
+        # with n <= WILSON_UNCLIPPED_MAX, p <= upper <= 1 then holds with a
+        # margin of at least 1e-13 over rounding; otherwise clip.
         np.add(n, z2, out=s)
         upper /= s
-        # Near x = n the upper limit rounds to within an ulp of p or 1:
-        # clipping keeps p <= upper <= 1 exactly.
-        np.maximum(upper, p, out=upper)
-        np.minimum(upper, 1.0, out=upper)
+        if not (whole and (np.size(n) == 0 or np.max(n) <= WILSON_UNCLIPPED_MAX)):
+            np.maximum(upper, p, out=upper)
+            np.minimum(upper, _ones_like(upper), out=upper)
         if scale != 1.0:
             lower *= scale
             upper *= scale
@@ -692,11 +724,11 @@ def _wilson_kernel(z: float, scale: float) -> Kernel:
 
 
 def _wilson_scalar(x: float, n: float, z: float, scale: float) -> tuple[float, float]:
-    z2 = z * z
+    quarter, half, z2 = _wilson_constants(z)
     p = x / n
-    s = math.sqrt((1.0 - p) * x + z2 / 4) * z
-    total = (x + z2 / 2) + s
-    lower = x / total * p
+    xp = x * p
+    total = x + (math.sqrt((x - xp) + quarter) * z + half)
+    lower = xp / total
     upper = min(max(total / (n + z2), p), 1.0)
     if scale != 1.0:
         return lower * scale, upper * scale
@@ -1085,14 +1117,17 @@ def interval_bounds(
 
 
 #: Block kernels by method: (level, multiplier) -> kernel.
-_KERNELS: dict[str, Callable[[float, float], Kernel]] = {
-    "wilson": lambda level, scale: _wilson_kernel(z_value(level), scale),
-    "clopper_pearson": _clopper_pearson_kernel,
-    **{method: functools.partial(_poisson_kernel, method) for method in POISSON_METHODS},
+_KERNELS: dict[str, Callable[[float, float, bool], Kernel]] = {
+    "wilson": lambda level, scale, whole: _wilson_kernel(z_value(level), scale, whole),
+    "clopper_pearson": lambda level, scale, whole: _clopper_pearson_kernel(level, scale),
+    **{
+        method: lambda level, scale, whole, method=method: _poisson_kernel(method, level, scale)
+        for method in POISSON_METHODS
+    },
 }
 
 
-def interval_kernel(method: str, level: float, multiplier: float = 1.0) -> Kernel:
+def interval_kernel(method: str, level: float, multiplier: float = 1.0, *, whole: bool = False) -> Kernel:
     """The block kernel of an interval method, for callers that run their own
     loop over blocks of checked counts (as :func:`phindicators.compute` does).
 
@@ -1101,6 +1136,8 @@ def interval_kernel(method: str, level: float, multiplier: float = 1.0) -> Kerne
     float64 counts into ``lower`` and ``upper``; ``ratio``, if given, is
     ``numerator / denominator`` already computed (Wilson's method uses it).
     The results are those of :func:`interval_bounds`, whatever the blocks.
+    ``whole=True`` promises that every count is a whole number, which
+    spares Wilson's method a clipping step.
 
     Examples
     --------
@@ -1114,7 +1151,7 @@ def interval_kernel(method: str, level: float, multiplier: float = 1.0) -> Kerne
         raise InvalidOptionError(
             f"method must be one of {', '.join(map(repr, _KERNELS))}, got {method!r}"
         )
-    return _KERNELS[method](level, multiplier)
+    return _KERNELS[method](level, multiplier, whole)
 
 def poisson_interval(
     count: ArrayLike,

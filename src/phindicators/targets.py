@@ -261,12 +261,46 @@ def _gap_of(values: np.ndarray, spec: ComparatorSpec, thresholds: Thresholds) ->
 def _met_up(values: np.ndarray, threshold: float, strict: bool, out: np.ndarray, work: np.ndarray) -> None:
     # The gap is v - t, 0 where |v - t| <= r·|t|: it is >= 0 exactly where
     # v - t >= -r·|t|, and > 0 where v - t > r·|t| (r the tolerance; NaN fails).
+    cutoff = _up_cutoff(threshold, strict)
+    if cutoff is not None:
+        np.greater_equal(values, cutoff, out=out)
+        return
     np.subtract(values, threshold, out=work[0])
     limit = _RELATIVE_TOLERANCE * abs(threshold)
     if strict:
         np.greater(work[0], limit, out=out)
     else:
         np.greater_equal(work[0], -limit, out=out)
+
+
+@functools.lru_cache(maxsize=256)
+def _up_cutoff(threshold: float, strict: bool) -> float | None:
+    """The least float ``v`` that meets an upward target at ``threshold``,
+    or None if the threshold is not finite.
+
+    Rounded subtraction is monotone, so the values ``v`` whose rounded
+    ``v - t`` passes :func:`_met_up`'s test are exactly those ``>=`` some
+    float: one comparison per value then gives the same answer, bit for bit,
+    as subtracting and comparing. It lies within a few ulps of ``t - r·|t|``
+    (``t + r·|t|`` if strict); a step at a time finds it.
+    """
+    if not math.isfinite(threshold):
+        return None
+    limit = _RELATIVE_TOLERANCE * abs(threshold)
+
+    def meets(v: float) -> bool:
+        return v - threshold > limit if strict else v - threshold >= -limit
+
+    cutoff = threshold + limit if strict else threshold - limit
+    for _ in range(64):
+        if meets(cutoff):
+            below = math.nextafter(cutoff, -math.inf)
+            if not meets(below):
+                return cutoff
+            cutoff = below
+        else:
+            cutoff = math.nextafter(cutoff, math.inf)
+    return None  # not reached for finite thresholds; the general path stays right
 
 
 def _met_down(values: np.ndarray, threshold: float, strict: bool, out: np.ndarray, work: np.ndarray) -> None:
@@ -299,6 +333,11 @@ def _met(values: np.ndarray, spec: ComparatorSpec, thresholds: Thresholds) -> np
     sides: tuple[tuple[str, float], ...] = ((spec.direction, thresholds[0]),)
     if spec.direction == "range":
         sides = (("up", thresholds[0]), ("down", thresholds[1]))
+    if len(sides) == 1 and sides[0][0] == "up" and (cutoff := _up_cutoff(sides[0][1], spec.strict)) is not None:
+        # One comparison, nothing to keep in cache: no blocks (nor threads,
+        # which only add their start-up to a pass bound by memory).
+        np.greater_equal(flat, cutoff, out=met)
+        return met.reshape(values.shape)
     rows = stats.BLOCK_ROWS
     work = np.empty((2, min(flat.size, rows)))
     part = np.empty(min(flat.size, rows), dtype=bool)

@@ -38,7 +38,15 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from .model import Indicator
 
-__all__ = ["BlockCheck", "block_check", "check_denominator", "counts_array", "scalar_counts", "validate_counts"]
+__all__ = [
+    "BlockCheck",
+    "block_check",
+    "check_denominator",
+    "counts_array",
+    "scalar_counts",
+    "validate_counts",
+    "whole_counts",
+]
 
 #: Largest count a float64 holds exactly; above it, a count would silently
 #: lose its last digits.
@@ -330,6 +338,24 @@ def _whole_values(unit: str, dtype: np.dtype | None) -> bool:
     return dtype is not None and (dtype.kind in "iu" or UNITS[unit].whole)
 
 
+def whole_counts(indicator: Indicator, numerator_dtype: np.dtype, denominator_dtype: np.dtype | None = None) -> bool:
+    """Whether counts of these dtypes that pass validation are whole numbers:
+    integer arrays, or float arrays of counts in a whole unit (people,
+    events), which validation requires to be whole.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> mmr = get("maternal_systematic_management_rate")
+    >>> whole_counts(mmr, np.dtype(np.int64), np.dtype(np.float64))
+    True
+    """
+    numerator = _whole_values(indicator.numerator.unit, numerator_dtype)
+    if indicator.denominator is None:
+        return numerator
+    return numerator and _whole_values(indicator.denominator.unit, denominator_dtype)
+
+
 def _whole(array: np.ndarray) -> bool:
     return bool(np.array_equal(np.floor(array), array))
 
@@ -445,7 +471,8 @@ def block_check(
     A handful of reductions replace the table's passes: the minimum and
     maximum of each field catch NaN, infinities, negatives, zeros and counts
     too large; for proportions of whole counts below 2**53, numerator <=
-    denominator exactly when the ratio is <= 1.
+    denominator exactly when the ratio is <= 1 (which also bounds the
+    numerator, so its maximum is not taken).
 
     Examples
     --------
@@ -468,14 +495,16 @@ def block_check(
     within = spec.numerator_within_denominator
     # Whole counts below 2**53 differ by at least 1, so n > d >= 1 gives
     # n / d >= 1 + 1/d > 1 + 2**-53, which rounds above 1: the ratio decides.
-    ratio_decides = (
-        within
-        and _whole_values(indicator.numerator.unit, numerator_dtype)
-        and _whole_values(indicator.denominator.unit, denominator_dtype)  # type: ignore[union-attr]
-    )
+    ratio_decides = within and whole_counts(indicator, numerator_dtype, denominator_dtype)
 
     def check(numerator: np.ndarray, denominator: np.ndarray | None, ratio: np.ndarray | None) -> bool:
-        if not _in_range(numerator, positive=False) or (numerator_whole and not _whole(numerator)):
+        if ratio_decides and denominator is not None and numerator.size:
+            # A minimum >= 0 rules out NaN and negatives; the ratio <= 1 test
+            # below bounds the numerator by the checked denominator, so the
+            # numerator's maximum is not needed.
+            if not numerator.min() >= 0 or (numerator_whole and not _whole(numerator)):
+                return False
+        elif not _in_range(numerator, positive=False) or (numerator_whole and not _whole(numerator)):
             return False
         if denominator is None:
             return True

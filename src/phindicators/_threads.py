@@ -1,0 +1,107 @@
+"""Long arrays worked through in blocks, spread over the CPU's cores.
+
+numpy releases the GIL inside its loops, so threads each working through
+their own blocks use every core. Threads take the next few blocks whenever
+they finish theirs (a core slowed by a neighbouring process does not hold
+the others up), and the calling thread works too rather than wait idle.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+#: Threads for large arrays (tests raise it to exercise the threaded path).
+THREADS = os.cpu_count() or 1
+#: The fewest blocks worth a thread of their own.
+MIN_BLOCKS_PER_THREAD = 8
+#: Blocks a thread takes at a time: 4 blocks of 2**16 float64 values are
+#: one 2 MB huge page of each output, faulted in by one thread.
+GRAIN = 4
+
+#: Off inside dask's tasks, which already run one per core.
+_enabled: ContextVar[bool] = ContextVar("phindicators_threads", default=True)
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Work through blocks on the calling thread only, within the block.
+
+    Examples
+    --------
+    >>> with one_thread():
+    ...     workers(10**9, 1)
+    1
+    """
+    token = _enabled.set(False)
+    try:
+        yield
+    finally:
+        _enabled.reset(token)
+
+
+def workers(size: int, block_rows: int) -> int:
+    """How many threads :func:`for_blocks` uses for ``size`` rows.
+
+    Examples
+    --------
+    >>> workers(10, 4)
+    1
+    """
+    if not _enabled.get():
+        return 1
+    return max(1, min(THREADS, size // (MIN_BLOCKS_PER_THREAD * block_rows)))
+
+
+def for_blocks(size: int, block_rows: int, work: Callable[[Iterable[int]], None]) -> None:
+    """Call ``work(starts)`` on iterables of block starts that together cover
+    ``size`` rows, ``block_rows`` at a time, each block once.
+
+    With :func:`workers` > 1, ``work`` runs on that many threads at once,
+    the calling thread included, each call drawing blocks from a shared
+    supply until none is left. An exception in any call stops the supply
+    and is re-raised here (the calling thread's first).
+
+    Examples
+    --------
+    >>> seen = []
+    >>> for_blocks(10, 4, lambda starts: seen.extend(starts))
+    >>> seen
+    [0, 4, 8]
+    """
+    count = workers(size, block_rows)
+    if count <= 1:
+        work(range(0, size, block_rows))
+        return
+    step = GRAIN * block_rows
+    chunks = iter(range(0, size, step))
+    lock, failed = threading.Lock(), threading.Event()
+
+    def starts() -> Iterator[int]:
+        while not failed.is_set():
+            with lock:
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield from range(chunk, min(chunk + step, size), block_rows)
+
+    def run() -> None:
+        try:
+            work(starts())
+        except BaseException:
+            failed.set()
+            raise
+
+    with ThreadPoolExecutor(count - 1) as pool:
+        futures = [pool.submit(run) for _ in range(count - 1)]
+        try:
+            run()
+        finally:
+            errors = [future.exception() for future in futures]
+    for error in errors:
+        if error is not None:
+            raise error

@@ -1,0 +1,75 @@
+"""Blocks spread over threads: every block once, errors re-raised."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from phindicators import _threads
+
+
+@contextmanager
+def threads(count: int) -> Iterator[None]:
+    saved = _threads.THREADS
+    _threads.THREADS = count
+    try:
+        yield
+    finally:
+        _threads.THREADS = saved
+
+
+@given(st.integers(0, 5_000), st.integers(1, 50), st.integers(1, 6))
+def test_every_block_is_worked_once(size: int, block_rows: int, count: int) -> None:
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def work(starts: Iterable[int]) -> None:
+        for start in starts:
+            with lock:
+                seen.append(start)
+
+    with threads(count):
+        _threads.for_blocks(size, block_rows, work)
+        used = _threads.workers(size, block_rows)
+    assert sorted(seen) == list(range(0, size, block_rows))
+    assert 1 <= used <= count
+
+
+def test_a_worker_error_reaches_the_caller_and_stops_the_others() -> None:
+    seen: list[int] = []
+
+    def work(starts: Iterable[int]) -> None:
+        for start in starts:
+            seen.append(start)
+            if start == 40:
+                raise ValueError(f"bad block at {start}")
+
+    with threads(2):
+        assert _threads.workers(10**6, 1) == 2
+        with pytest.raises(ValueError, match="bad block at 40"):
+            _threads.for_blocks(10**6, 1, work)
+    assert len(seen) < 10**6 // 2  # the supply stopped long before the end
+
+
+def test_work_runs_on_the_caller_and_on_other_threads() -> None:
+    callers: set[int] = set()
+    barrier = threading.Barrier(2, timeout=10)
+
+    def work(starts: Iterable[int]) -> None:
+        callers.add(threading.get_ident())
+        barrier.wait()  # both calls run at once
+        for _ in starts:
+            pass
+
+    with threads(2):
+        _threads.for_blocks(1_000, 1, work)
+        assert threading.get_ident() in callers and len(callers) == 2
+        callers.clear()
+        with _threads.one_thread():
+            _threads.for_blocks(1_000, 1, lambda starts: callers.add(threading.get_ident()))
+    assert callers == {threading.get_ident()}
