@@ -161,3 +161,13 @@ def test_lazy_loader_reads_once_across_threads(monkeypatch: pytest.MonkeyPatch) 
         thread.join()
     assert len(calls) == 1
     assert len(seen) == 16 and all(c is seen[0] for c in seen)
+
+
+def test_bundled_data_reads_the_same_without_the_folder_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A zipped package has no data folder on disk: importlib.resources reads it.
+    names = ("sources.toml", "terms.toml", "indicators/")
+    on_disk = catalog_module.bundled_documents(*names)
+    monkeypatch.setattr(catalog_module, "_DATA_FOLDER", "/no/such/folder")
+    assert type(catalog_module._data_root()).__name__ != "_Folder"
+    assert catalog_module.bundled_documents(*names) == on_disk
+    assert len(on_disk) > 8

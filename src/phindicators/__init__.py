@@ -12,10 +12,11 @@ Examples
 >>> ph.find("孕产妇死亡率").compute(2, 2158).format("en")
 '92.68 per 100,000 live births'
 
-Importing the package reads no data and does not import pint: the catalog is
-read and the unit registry built on first use, and the modules beyond the
-core (targets, statistics, comparisons, auditing, scorecards, export) are
-imported the first time one of their names is used.
+Importing the package costs little more than importing numpy: it loads the
+error classes only. Every other public name is imported the first time it is
+used (the scientific-Python lazy-loading convention, SPEC 1), the catalog is
+read on the first lookup and the pint registry built on the first
+``Result.quantity``; ``python benchmarks/run.py --cases D`` measures both.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from .catalog import Catalog, bundled_catalog, find, get, indicators, load_catalog, lookup
-from .compute import Result, compute
 from .errors import (
     CatalogError,
     DefinitionError,
@@ -44,8 +43,6 @@ from .errors import (
     UnknownTargetSetError,
     UnknownTermError,
 )
-from .model import Example, Indicator, Kind, Polarity, Source, Term, Text
-from .units import registry
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .audit import (
@@ -59,6 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         infer_count,
     )
     from .audit import Status as AuditStatus
+    from .catalog import Catalog, bundled_catalog, find, get, indicators, load_catalog, lookup
     from .compare import (
         BenchmarkStatus,
         Difference,
@@ -74,9 +72,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         compare_trend,
         funnel,
     )
+    from .compute import Result, compute
     from .display import format_count, format_interval, format_result, format_status
     from .extract import Mention, extract
     from .figures import Bound, Figure, parse_figure
+    from .model import Example, Indicator, Kind, Polarity, Source, Term, Text
     from .pooling import Period, Pooled, annualise, pool, pool_periods
     from .rules import (
         Importance,
@@ -118,13 +118,31 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         target_set,
         target_sets,
     )
+    from .units import registry
 
 __version__ = "0.1.0"
 
 #: Public names imported on first use: name -> (module, attribute). Keeping
 #: them out of the import makes ``import phindicators`` cost little more than
-#: numpy and attrs.
+#: numpy (attrs alone would add a third).
 _LAZY: dict[str, tuple[str, str]] = {
+    "Catalog": ("catalog", "Catalog"),
+    "bundled_catalog": ("catalog", "bundled_catalog"),
+    "find": ("catalog", "find"),
+    "get": ("catalog", "get"),
+    "indicators": ("catalog", "indicators"),
+    "load_catalog": ("catalog", "load_catalog"),
+    "lookup": ("catalog", "lookup"),
+    "Result": ("compute", "Result"),
+    "compute": ("compute", "compute"),
+    "Example": ("model", "Example"),
+    "Indicator": ("model", "Indicator"),
+    "Kind": ("model", "Kind"),
+    "Polarity": ("model", "Polarity"),
+    "Source": ("model", "Source"),
+    "Term": ("model", "Term"),
+    "Text": ("model", "Text"),
+    "registry": ("units", "registry"),
     "AuditStatus": ("audit", "Status"),
     "Cause": ("audit", "Cause"),
     "PartsCheck": ("audit", "PartsCheck"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -77,6 +76,8 @@ def for_blocks(size: int, block_rows: int, work: Callable[[Iterable[int]], None]
     if count <= 1:
         work(range(0, size, block_rows))
         return
+    from concurrent.futures import ThreadPoolExecutor  # only for arrays worth threads
+
     step = GRAIN * block_rows
     chunks = iter(range(0, size, step))
     lock, failed = threading.Lock(), threading.Event()

@@ -25,12 +25,13 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from .errors import InvalidOptionError
 from .units import unit_spec
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from numpy.typing import ArrayLike
+
     from .compute import Result
 
 __all__ = [
