@@ -1116,7 +1116,7 @@ def interval_bounds(
     )
 
 
-#: Block kernels by method: (level, multiplier) -> kernel.
+#: Block kernels by method: (level, multiplier, whole counts) -> kernel.
 _KERNELS: dict[str, Callable[[float, float, bool], Kernel]] = {
     "wilson": lambda level, scale, whole: _wilson_kernel(z_value(level), scale, whole),
     "clopper_pearson": lambda level, scale, whole: _clopper_pearson_kernel(level, scale),
