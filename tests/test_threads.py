@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -73,3 +74,17 @@ def test_work_runs_on_the_caller_and_on_other_threads() -> None:
         with _threads.one_thread():
             _threads.for_blocks(1_000, 1, lambda starts: callers.add(threading.get_ident()))
     assert callers == {threading.get_ident()}
+
+
+def test_scratch_buffers_are_kept_per_thread_and_name() -> None:
+    first = _threads.scratch("test-a", 10, 2)
+    assert first.shape == (2, 10)
+    assert np.shares_memory(_threads.scratch("test-a", 5, 2), first)  # kept
+    assert not np.shares_memory(_threads.scratch("test-b", 10, 2), first)  # another name
+    elsewhere: list[np.ndarray] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(_threads.scratch("test-a", 10, 2)))
+    thread.start()
+    thread.join()
+    assert not np.shares_memory(elsewhere[0], first)  # another thread
+    big = _threads.KEPT_ROWS + 1
+    assert not np.shares_memory(_threads.scratch("test-a", big), _threads.scratch("test-a", big))

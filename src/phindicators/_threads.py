@@ -4,6 +4,11 @@ numpy releases the GIL inside its loops, so threads each working through
 their own blocks use every core. Threads take the next few blocks whenever
 they finish theirs (a core slowed by a neighbouring process does not hold
 the others up), and the calling thread works too rather than wait idle.
+
+Each thread also keeps its block-sized scratch buffers between calls: a
+buffer allocated afresh for every call is, at a few hundred thousand rows,
+mostly page faults (the allocator hands megabyte buffers back to the system
+when they are freed).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+import numpy as np
 
 #: Threads for large arrays (tests raise it to exercise the threaded path).
 THREADS = os.cpu_count() or 1
@@ -24,6 +31,34 @@ GRAIN = 4
 
 #: Off inside dask's tasks, which already run one per core.
 _enabled: ContextVar[bool] = ContextVar("phindicators_threads", default=True)
+
+#: Buffers kept per thread, and the most rows kept (larger ones are not kept).
+_kept = threading.local()
+KEPT_ROWS = 1 << 16
+
+
+def scratch(name: str, rows: int, count: int = 1) -> np.ndarray:
+    """A float64 work buffer of shape ``(count, rows)`` for the calling
+    thread, kept for its next call under the same ``name``.
+
+    Callers in one thread must use different names for buffers in use at
+    the same time. Buffers of more than :data:`KEPT_ROWS` rows are new
+    each time.
+
+    Examples
+    --------
+    >>> scratch("example", 4, 2).shape
+    (2, 4)
+    >>> scratch("example", 3, 2).base is scratch("example", 4, 2).base
+    True
+    """
+    if rows > KEPT_ROWS:
+        return np.empty((count, rows))
+    buffers: dict[str, np.ndarray] = _kept.__dict__.setdefault("buffers", {})
+    buffer = buffers.get(name)
+    if buffer is None or buffer.shape[0] < count or buffer.shape[1] < rows:
+        buffer = buffers[name] = np.empty((count, KEPT_ROWS))
+    return buffer[:count, :rows]
 
 
 @contextmanager

@@ -33,6 +33,7 @@ import numpy as np
 
 from . import stats
 from ._threads import for_blocks, one_thread
+from ._threads import scratch as threads_scratch
 from .display import format_value
 from .errors import InvalidCountsError, InvalidOptionError
 from .model import Kind
@@ -523,6 +524,23 @@ def _float_block(source: np.ndarray, target: np.ndarray | None, scratch: np.ndar
     return block
 
 
+#: numpy asks the system for huge pages (2 MB) for arrays from 4 MiB on;
+#: below that, fresh memory arrives in 4 KiB pages, one page fault each.
+_HUGE_PAGE_BYTES = 4 << 20
+
+
+def _output_arrays(count: int, size: int) -> list[np.ndarray]:
+    """``count`` new float64 arrays of ``size`` elements. Arrays too small
+    for huge pages on their own are rows of one allocation that may get
+    them: at a few hundred thousand rows, page faults would otherwise take
+    most of the time."""
+    if size * 8 >= _HUGE_PAGE_BYTES:
+        return [np.empty(size) for _ in range(count)]
+    # Rows of one array: a result kept only for its values keeps the limits'
+    # memory too, at most a few MiB.
+    return list(np.empty((count, size)))
+
+
 def _compute_blocks(
     indicator: Indicator,
     numerator: ArrayLike,
@@ -548,12 +566,12 @@ def _compute_blocks(
     num_f = None if _kept(num) else np.empty(size)
     den_f = None if den is None or _kept(den) else np.empty(size)
     block_rows = stats.BLOCK_ROWS
-    value = np.empty(size)
-    limits = [(np.empty(size), np.empty(size)) for _ in kernels]
+    value, *bounds = _output_arrays(1 + 2 * len(kernels), size)
+    limits = list(zip(bounds[::2], bounds[1::2], strict=True))
     check = block_check(indicator, num.dtype, None if den is None else den.dtype)
 
     def run(starts: range) -> None:
-        scratch = np.empty((2, min(size, block_rows)))  # one per thread
+        scratch = threads_scratch("counts", min(size, block_rows), 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             for start in starts:
                 stop = min(start + block_rows, size)

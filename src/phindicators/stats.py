@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from ._threads import scratch
 from .errors import InvalidCountsError, InvalidOptionError
 from .validation import MAX_EXACT_COUNT
 
@@ -695,7 +696,7 @@ def _wilson_kernel(z: float, scale: float, whole: bool = False) -> Kernel:
         # the block, so the order minimises passes: x·p serves both the
         # square root's x(1 - p) = x - x·p and the lower limit.
         p = x / n if ratio is None else ratio
-        s = np.empty_like(upper)
+        s = scratch("wilson", upper.size).reshape(upper.shape)
         np.multiply(x, p, out=lower)
         np.subtract(x, lower, out=s)
         s += quarter
