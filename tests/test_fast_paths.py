@@ -345,3 +345,18 @@ def test_wilson_needs_no_clipping_for_whole_counts(pairs: list[tuple[int, int]],
     # ... and those of the scalar path.
     for i, (a, b) in enumerate(pairs):
         assert stats.interval_bounds("wilson", float(a), float(b), level, scale)[:2] == (lower[i], upper[i])
+
+
+@pytest.mark.parametrize("count, size", [(3, 10), (3, 100_000), (3, 200_000), (1, 600_000), (5, 1_000_000)])
+def test_output_arrays_are_separate_writable_float_rows(count: int, size: int) -> None:
+    import importlib
+
+    compute_module = importlib.import_module("phindicators.compute")  # not the function
+    arrays = compute_module._output_arrays(count, size)
+    assert [a.shape for a in arrays] == [(size,)] * count
+    assert all(a.dtype == np.float64 and a.flags.c_contiguous and a.flags.writeable for a in arrays)
+    for i, a in enumerate(arrays):
+        a[...] = i
+    assert [float(a[0]) for a in arrays] == list(range(count)) == [float(a[-1]) for a in arrays]
+    if size * 8 >= 4 << 20 or count * size * 8 >= 2 << 20:  # large enough for huge pages
+        assert arrays[0].ctypes.data % (2 << 20) == 0

@@ -524,21 +524,37 @@ def _float_block(source: np.ndarray, target: np.ndarray | None, scratch: np.ndar
     return block
 
 
-#: numpy asks the system for huge pages (2 MB) for arrays from 4 MiB on;
-#: below that, fresh memory arrives in 4 KiB pages, one page fault each.
-_HUGE_PAGE_BYTES = 4 << 20
+#: numpy asks the system for huge pages (2 MiB) for arrays from 4 MiB on.
+_HUGE_PAGE_ARRAY = 4 << 20
+_HUGE_PAGE = 2 << 20
 
 
 def _output_arrays(count: int, size: int) -> list[np.ndarray]:
-    """``count`` new float64 arrays of ``size`` elements. Arrays too small
-    for huge pages on their own are rows of one allocation that may get
-    them: at a few hundred thousand rows, page faults would otherwise take
-    most of the time."""
-    if size * 8 >= _HUGE_PAGE_BYTES:
-        return [np.empty(size) for _ in range(count)]
-    # Rows of one array: a result kept only for its values keeps the limits'
-    # memory too, at most a few MiB.
-    return list(np.empty((count, size)))
+    """``count`` new float64 arrays of ``size`` elements, laid out for few
+    page faults: fresh memory costs one fault per 4 KiB page, or per 2 MiB
+    page where the system grants huge pages, which it does only for whole,
+    aligned 2 MiB spans. At a few hundred thousand rows the faults would
+    otherwise take most of the time.
+
+    Arrays too small for huge pages on their own are rows of one allocation
+    (a result kept only for its values then keeps its limits' memory too,
+    a few MiB at most); every allocation of huge-page size starts on a
+    2 MiB boundary.
+    """
+    if size * 8 >= _HUGE_PAGE_ARRAY:
+        return [_huge_page_aligned(1, size)[0] for _ in range(count)]
+    return list(_huge_page_aligned(count, size))
+
+
+def _huge_page_aligned(count: int, size: int) -> np.ndarray:
+    """An uninitialised float64 array of shape ``(count, size)``, starting on
+    a 2 MiB boundary if it is large enough for numpy to ask for huge pages."""
+    nbytes = count * size * 8
+    if nbytes < _HUGE_PAGE_ARRAY - _HUGE_PAGE:
+        return np.empty((count, size))
+    raw = np.empty(nbytes + _HUGE_PAGE, dtype=np.uint8)  # >= 4 MiB: numpy advises huge pages
+    start = -raw.ctypes.data % _HUGE_PAGE
+    return raw[start : start + nbytes].view(np.float64).reshape(count, size)
 
 
 def _compute_blocks(
