@@ -781,3 +781,23 @@ def test_bug_target_file_errors_point_at_the_line(tmp_path: pathlib.Path) -> Non
     with pytest.raises(CatalogError) as caught:
         ph.load_target_sets(plan, include_bundled=False, catalog=CATALOG)
     assert (caught.value.field, caught.value.line) == ("comparator", 10)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [np.ma.masked_array([1, 2], mask=[False, True])],
+        ([1, 2], np.ma.masked_array([1, 2], mask=[True, False])),
+        [[1, 2], [3, np.ma.masked]],
+    ],
+    ids=["list of one", "tuple, second row", "a masked element"],
+)
+def test_masked_arrays_nested_in_lists_are_refused(counts: Any) -> None:
+    # np.asarray would drop the mask and count the masked elements.
+    with pytest.raises(InvalidCountsError, match="numerator holds a masked array"):
+        CATALOG.get("managed_rate").compute(counts, np.full((len(counts), 2), 5))
+
+
+def test_lists_of_plain_counts_still_compute() -> None:
+    result = CATALOG.get("managed_rate").compute([[1, 2], (3, 4)], [[5, 5], [5, 5]])
+    assert result.value.tolist() == [[20.0, 40.0], [60.0, 80.0]]

@@ -91,8 +91,9 @@ def counts_array(indicator_id: str, field: str, values: ArrayLike) -> np.ndarray
     Raises
     ------
     InvalidCountsError
-        For a masked array (``np.asarray`` would drop its mask and count the
-        masked elements), and for nested sequences of unequal lengths.
+        For a masked array, or a list or tuple holding one (``np.asarray``
+        would drop the mask and count the masked elements), and for nested
+        sequences of unequal lengths.
 
     Examples
     --------
@@ -102,11 +103,14 @@ def counts_array(indicator_id: str, field: str, values: ArrayLike) -> np.ndarray
     phindicators.errors.InvalidCountsError: infant_mortality_rate: numerator is not a rectangular array \
 (numpy: setting an array element with a sequence. ...)
     """
-    if isinstance(values, np.ma.MaskedArray):
+    masked = "is a masked array" if isinstance(values, np.ma.MaskedArray) else None
+    if masked is None and isinstance(values, list | tuple) and _holds_masked(values):
+        masked = "holds a masked array"
+    if masked is not None:
         raise InvalidCountsError(
             indicator_id,
             field,
-            "is a masked array",
+            masked,
             detail="its masked elements would be counted: fill them with .filled() or drop them with "
             ".compressed() first",
         )
@@ -114,6 +118,18 @@ def counts_array(indicator_id: str, field: str, values: ArrayLike) -> np.ndarray
         return np.asarray(values)
     except ValueError as error:  # nested sequences of unequal lengths
         raise InvalidCountsError(indicator_id, field, "is not a rectangular array", detail=f"numpy: {error}") from None
+
+
+_NESTED = (list, tuple, np.ma.MaskedArray)
+
+
+def _holds_masked(values: list[object] | tuple[object, ...]) -> bool:
+    """Whether a masked array is nested anywhere in lists and tuples (one
+    type test per element: numbers pass straight through)."""
+    for value in values:
+        if isinstance(value, _NESTED) and (isinstance(value, np.ma.MaskedArray) or _holds_masked(value)):  # type: ignore[arg-type]
+            return True
+    return False
 
 
 def _as_float_array(indicator_id: str, field: str, values: ArrayLike, *, whole: bool) -> tuple[np.ndarray, bool]:
