@@ -9,7 +9,6 @@ Build (warnings are errors, every reference must resolve)::
 from __future__ import annotations
 
 import doctest
-import importlib
 import re
 import sys
 from pathlib import Path
@@ -24,6 +23,8 @@ from sphinx.util.nodes import make_refnode
 import phindicators
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+from dotted_names import dotted_objects  # noqa: E402 (after the path is set)
 
 project = "phindicators"
 author = "phindicators developers"
@@ -100,36 +101,6 @@ html_sidebars = {"**": []}
 exclude_patterns = ["_build"]
 
 
-def _objects(path: str) -> list[object]:
-    """The Python objects a dotted name can mean.
-
-    ``phindicators.compute`` is both a function (the package attribute) and
-    a module; try the attribute path and the longest importable module.
-    """
-    found = []
-    parts = path.split(".")
-    try:
-        obj: object = importlib.import_module(parts[0])
-        for part in parts[1:]:
-            obj = getattr(obj, part)
-        found.append(obj)
-    except (ImportError, AttributeError):
-        pass
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        try:
-            for part in parts[cut:]:
-                obj = getattr(obj, part)
-        except AttributeError:
-            break
-        found.append(obj)
-        break
-    return found
-
-
 def _same(a: object, b: object) -> bool:
     # A class's method is a new bound object on every access: compare functions.
     return getattr(a, "__func__", a) is getattr(b, "__func__", b)
@@ -156,13 +127,13 @@ def resolve_other_name(
     candidates = {name: entry for name, entry in domain.objects.items() if name.rpartition(".")[2] == last}
     if not candidates:
         return None
-    wanted = _objects(target)
+    wanted = dotted_objects(target)
     if not wanted and "." not in target:
         module = node.get("py:module")
-        wanted = _objects(f"{module}.{target}") if module else []
+        wanted = dotted_objects(f"{module}.{target}") if module else []
     if wanted:
         chosen = [
-            name for name in candidates if any(_same(obj, want) for obj in _objects(name) for want in wanted)
+            name for name in candidates if any(_same(obj, want) for obj in dotted_objects(name) for want in wanted)
         ]
     else:
         chosen = list(candidates) if "." not in target else []

@@ -130,31 +130,8 @@ def test_compare_example_judges_each_township_as_fingertips_does() -> None:
 # -- docs/api.rst covers the public API -------------------------------------------------
 
 
-def _objects(path: str) -> list[object]:
-    """What a dotted name documents: an attribute path from the package, or
-    the longest importable module and attributes of it."""
-    found = []
-    parts = path.split(".")
-    try:
-        obj: object = importlib.import_module(parts[0])
-        for part in parts[1:]:
-            obj = getattr(obj, part)
-        found.append(obj)
-    except (ImportError, AttributeError):
-        pass
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        try:
-            for part in parts[cut:]:
-                obj = getattr(obj, part)
-        except AttributeError:
-            break
-        found.append(obj)
-        break
-    return found
+def _dotted_names() -> ModuleType:
+    return _load(DOCS / "_ext" / "dotted_names.py", "dotted_names")
 
 
 def documented_objects(text: str) -> list[object]:
@@ -164,7 +141,7 @@ def documented_objects(text: str) -> list[object]:
     for found in re.finditer(r"^\.\. auto(\w+):: (\S+)\n((?:   :.*\n)*)", text, flags=re.MULTILINE):
         kind, target, options = found.groups()
         if kind != "module":
-            documented += _objects(target)
+            documented += _dotted_names().dotted_objects(target, whole_path_module=True)
             continue
         if ":no-members:" in options:
             continue
