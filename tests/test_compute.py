@@ -282,19 +282,15 @@ def test_results_carry_their_period(tiny: Catalog) -> None:
 @given(st.integers(0, 400), st.data())
 def test_threaded_blocks_equal_one_thread(size: int, data: st.DataObject) -> None:
     from phindicators import _threads, stats
-    from tests.conftest import TINY
+    from tests.conftest import TINY, patched
 
     indicator = Catalog.from_toml(TINY).get("managed_rate")
     den = np.array(data.draw(st.lists(st.integers(1, 10**6), min_size=size, max_size=size)), dtype=np.int64)
     num = (den * data.draw(st.floats(0, 1))).astype(np.int64)
-    saved = stats.BLOCK_ROWS, _threads.THREADS
-    try:
-        stats.BLOCK_ROWS, _threads.THREADS = 3, 4  # many small blocks, several threads
+    with patched(stats, BLOCK_ROWS=3), patched(_threads, THREADS=4):  # many small blocks, several threads
         threaded = indicator.compute(num, den)
         with _threads.one_thread():
             single = indicator.compute(num, den)
-    finally:
-        stats.BLOCK_ROWS, _threads.THREADS = saved
     assert threaded == single
     if size:
         bad = num.copy()

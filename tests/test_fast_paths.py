@@ -15,7 +15,6 @@ import contextlib
 import math
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -30,22 +29,16 @@ from phindicators.compute import KIND_INTERVALS
 from phindicators.stats import wilson_interval, z_value
 from phindicators.targets import Target
 from phindicators.validation import block_check, validate_counts
-from tests.conftest import TINY
+from tests.conftest import TINY, patched
 
 CATALOG = Catalog.from_toml(TINY)
 INDICATORS = ("managed_rate", "death_ratio", "places_per_1000", "mean_amount", "death_count")
 DTYPES = (np.int64, np.int32, np.uint16, np.float64, np.float32)
 
 
-@contextlib.contextmanager
-def block_rows(rows: int) -> Iterator[None]:
+def block_rows(rows: int) -> contextlib.AbstractContextManager[None]:
     """Run the vectorised paths ``rows`` rows at a time."""
-    saved = stats.BLOCK_ROWS
-    stats.BLOCK_ROWS = rows
-    try:
-        yield
-    finally:
-        stats.BLOCK_ROWS = saved
+    return patched(stats, BLOCK_ROWS=rows)
 
 
 def outcome(call: Any) -> tuple[str, Any]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 
 import numpy as np
 import pytest
@@ -12,16 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phindicators import _threads
+from tests.conftest import patched
 
 
-@contextmanager
-def threads(count: int) -> Iterator[None]:
-    saved = _threads.THREADS
-    _threads.THREADS = count
-    try:
-        yield
-    finally:
-        _threads.THREADS = saved
+def threads(count: int) -> AbstractContextManager[None]:
+    return patched(_threads, THREADS=count)
 
 
 @given(st.integers(0, 5_000), st.integers(1, 50), st.integers(1, 6))
