@@ -83,3 +83,34 @@ def test_scratch_buffers_are_kept_per_thread_and_name() -> None:
     assert not np.shares_memory(elsewhere[0], first)  # another thread
     big = _threads.KEPT_ROWS + 1
     assert not np.shares_memory(_threads.scratch("test-a", big), _threads.scratch("test-a", big))
+
+
+def test_thread_limit_caps_the_threads_within_its_block() -> None:
+    import phindicators as ph
+
+    with threads(4):
+        assert _threads.workers(10**9, 1) == 4
+        with ph.thread_limit(2):
+            assert _threads.workers(10**9, 1) == 2
+            with ph.thread_limit(None):
+                assert _threads.workers(10**9, 1) == 4
+            with ph.thread_limit(1):
+                assert _threads.workers(10**9, 1) == 1
+            assert _threads.workers(10**9, 1) == 2
+        assert _threads.workers(10**9, 1) == 4
+        # Other threads keep their own setting.
+        seen: list[int] = []
+        with ph.thread_limit(1):
+            worker = threading.Thread(target=lambda: seen.append(_threads.workers(10**9, 1)))
+            worker.start()
+            worker.join()
+        assert seen == [4]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_thread_limit_refuses_what_is_not_a_count_of_threads(bad: object) -> None:
+    import phindicators as ph
+
+    with pytest.raises(ph.InvalidOptionError, match="threads must be a positive integer"):
+        with ph.thread_limit(bad):  # type: ignore[arg-type]
+            pass

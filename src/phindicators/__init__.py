@@ -45,6 +45,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from ._threads import thread_limit
     from .audit import (
         Cause,
         PartsCheck,
@@ -143,6 +144,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Term": ("model", "Term"),
     "Text": ("model", "Text"),
     "registry": ("units", "registry"),
+    "thread_limit": ("_threads", "thread_limit"),
     "AuditStatus": ("audit", "Status"),
     "Cause": ("audit", "Cause"),
     "PartsCheck": ("audit", "PartsCheck"),
@@ -351,6 +353,7 @@ __all__ = [
     "standard_population",
     "target_set",
     "target_sets",
+    "thread_limit",
     "trend_test",
     "two_proportion_test",
     "validation_rules",

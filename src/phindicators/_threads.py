@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 
 import numpy as np
@@ -29,8 +29,9 @@ MIN_BLOCKS_PER_THREAD = 8
 #: one 2 MB huge page of each output, faulted in by one thread.
 GRAIN = 4
 
-#: Off inside dask's tasks, which already run one per core.
-_enabled: ContextVar[bool] = ContextVar("phindicators_threads", default=True)
+#: The limit set by thread_limit (None: THREADS); 1 inside dask's tasks,
+#: which already run one per core.
+_limit: ContextVar[int | None] = ContextVar("phindicators_thread_limit", default=None)
 
 #: Buffers kept per thread, and the most rows kept (larger ones are not kept).
 _kept = threading.local()
@@ -62,7 +63,44 @@ def scratch(name: str, rows: int, count: int = 1) -> np.ndarray:
 
 
 @contextmanager
-def one_thread() -> Iterator[None]:
+def thread_limit(threads: int | None) -> Iterator[None]:
+    """Use at most ``threads`` threads for long arrays, within the block.
+
+    Array computations of half a million rows or more (``compute``,
+    ``Indicator.compute``) spread their blocks over every core by default;
+    the results do not depend on the number of threads. Limit them where
+    the cores are already busy: in the workers of a process pool, or beside
+    other multi-threaded work. ``None`` lifts the limit. The limit holds for
+    calls made in this thread (or asyncio task) inside the ``with`` block;
+    threads started inside it are not limited.
+
+    Raises
+    ------
+    InvalidOptionError
+        If ``threads`` is not a positive integer or None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import phindicators as ph
+    >>> births = np.full(1_000_000, 2164)
+    >>> with ph.thread_limit(1):
+    ...     result = ph.get("maternal_systematic_management_rate").compute(births - 97, births)
+    >>> result.format()[:2].tolist()
+    ['95.52%', '95.52%']
+    """
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        from .errors import InvalidOptionError
+
+        raise InvalidOptionError(f"threads must be a positive integer or None, got {threads!r}")
+    token = _limit.set(threads)
+    try:
+        yield
+    finally:
+        _limit.reset(token)
+
+
+def one_thread() -> AbstractContextManager[None]:
     """Work through blocks on the calling thread only, within the block.
 
     Examples
@@ -71,11 +109,7 @@ def one_thread() -> Iterator[None]:
     ...     workers(10**9, 1)
     1
     """
-    token = _enabled.set(False)
-    try:
-        yield
-    finally:
-        _enabled.reset(token)
+    return thread_limit(1)
 
 
 def workers(size: int, block_rows: int) -> int:
@@ -86,9 +120,9 @@ def workers(size: int, block_rows: int) -> int:
     >>> workers(10, 4)
     1
     """
-    if not _enabled.get():
-        return 1
-    return max(1, min(THREADS, size // (MIN_BLOCKS_PER_THREAD * block_rows)))
+    limit = _limit.get()
+    threads = THREADS if limit is None else min(THREADS, limit)
+    return max(1, min(threads, size // (MIN_BLOCKS_PER_THREAD * block_rows)))
 
 
 def for_blocks(size: int, block_rows: int, work: Callable[[Iterable[int]], None]) -> None:
