@@ -23,7 +23,7 @@ from phindicators.compare import (
     compare_trend,
     funnel,
 )
-from phindicators.model import Kind, Polarity, Source
+from phindicators.model import Kind, Polarity, Source, Term
 from phindicators.pooling import annualise
 from phindicators.stats import wilson_interval
 from phindicators.targets import Target
@@ -274,7 +274,8 @@ def test_trend_over_areas_rates_and_failures() -> None:
 
 
 def test_trend_of_annualised_rates_is_in_their_unit() -> None:
-    incidence = attrs.evolve(DEATHS, id="incidence", kind=Kind.RATE)
+    residents = Term(id="residents", name_en="residents", name_zh="常住人口", population=True)
+    incidence = attrs.evolve(DEATHS, id="incidence", kind=Kind.RATE, denominator=residents)
     half_years = incidence.compute(np.array([10, 20, 30, 40, 50]), np.full(5, 100_000), period="2023年1-6月")
     trend = compare_trend(annualise(half_years, basis="months"))
     assert trend.slope == pytest.approx(20.0)

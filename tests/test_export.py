@@ -98,7 +98,8 @@ def test_indicator_dict_is_self_contained_and_plain(tiny):
     data = to_dict(tiny.get("death_ratio"))
     assert data["kind"] == "ratio" and type(data["kind"]) is str  # the enum's value, not the enum
     assert data["numerator"] == {"id": "deaths", "name_en": "maternal deaths",
-                                 "name_zh": "孕产妇死亡数", "description": "", "unit": "count"}
+                                 "name_zh": "孕产妇死亡数", "description": "", "unit": "count",
+                                 "population": False}
     assert data["source"]["id"] == "spec" and data["source"]["year"] == 2017
     assert data["aliases"] == [] and data["examples"] == []
     assert data["valid_range"] == [0.0, "Infinity"]

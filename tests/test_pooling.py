@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import phindicators as ph
 from phindicators import Catalog, InvalidOptionError, ParseError
-from phindicators.model import Kind
+from phindicators.model import Kind, Term
 from phindicators.pooling import Period, Pooled, annualise, pool, pool_periods
 from tests.conftest import TINY
 
@@ -21,7 +22,9 @@ MANAGED = _TINY.get("managed_rate")  # proportion, percent
 DEATHS = _TINY.get("death_ratio")  # ratio, per 10万
 COUNT = _TINY.get("death_count")  # count
 MEAN = _TINY.get("mean_amount")  # mean, yuan from 万元
-INCIDENCE = attrs.evolve(DEATHS, id="incidence", kind=Kind.RATE)
+#: Deaths per 10万 residents: a rate per a population, which annualises.
+RESIDENTS = Term(id="residents", name_en="residents", name_zh="常住人口", population=True)
+INCIDENCE = attrs.evolve(DEATHS, id="incidence", kind=Kind.RATE, denominator=RESIDENTS)
 
 
 @st.composite
@@ -160,6 +163,28 @@ def test_annualising_is_explicit_and_recorded() -> None:
         with pytest.raises(InvalidOptionError, match="is not annualised"):
             annualise(indicator.compute(5, 100, period="2023年1-6月"))
     assert annualise(COUNT.compute(7, period="2023年1-6月"), basis="months").value == 14.0
+
+
+def test_rates_per_events_of_the_period_are_not_annualised() -> None:
+    # Deaths per live births of the same half year are already that half
+    # year's rate: doubling them would double the infant mortality rate.
+    per_events = [i for i in ph.indicators() if i.kind is Kind.RATE and not i.denominator.population]
+    assert {i.id for i in per_events} >= {"infant_mortality_rate", "neonatal_mortality_rate"}
+    for indicator in per_events:
+        with pytest.raises(InvalidOptionError, match=rf"{indicator.id}: a rate per .* is not annualised"):
+            annualise(indicator.compute(5, 1000, period="2023年1-6月"))
+    per_births = attrs.evolve(INCIDENCE, denominator=attrs.evolve(RESIDENTS, population=False))
+    with pytest.raises(InvalidOptionError, match="only rates per a population"):
+        annualise(per_births.compute(5, 1000, period="2023年1-6月"))
+
+
+def test_population_terms_are_marked_in_catalog_files() -> None:
+    text = TINY + '\n[terms.people]\nname_en = "residents"\nname_zh = "常住人口"\npopulation = true\n'
+    assert Catalog.from_toml(text).terms["people"].population is True
+    assert ph.get("infant_mortality_rate").denominator.population is False
+    bad = TINY + '\n[terms.people]\nname_en = "residents"\nname_zh = "常住人口"\npopulation = "yes"\n'
+    with pytest.raises(ph.CatalogError, match="people.*population.* must be true or false"):
+        Catalog.from_toml(bad)
 
 
 def test_annualised_results_keep_their_factor_when_pooled_or_recomputed() -> None:

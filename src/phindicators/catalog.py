@@ -70,7 +70,7 @@ __all__ = [
 # keys are errors: a misspelled field must not be silently ignored.
 _TOP_LEVEL = {"domain", "sources", "terms", "indicators"}
 _SOURCE_FIELDS = ({"title"}, {"title_en", "publisher", "year", "url", "note"})
-_TERM_FIELDS = ({"name_en", "name_zh"}, {"description", "unit"})
+_TERM_FIELDS = ({"name_en", "name_zh"}, {"description", "unit", "population"})
 _INDICATOR_FIELDS = (
     {"name_en", "name_zh", "definition", "numerator", "kind", "unit", "decimals", "polarity", "source"},
     {"denominator", "aliases", "domain", "valid_range", "source_section", "variant_of", "examples"},

@@ -138,6 +138,10 @@ def _optional_text(instance: object, attribute: attrs.Attribute, value: object) 
     _check(attribute.name, isinstance(value, str), f"must be a string, got {value!r}")
 
 
+def _flag(instance: object, attribute: attrs.Attribute, value: object) -> None:
+    _check(attribute.name, isinstance(value, bool), f"must be true or false, got {value!r}")
+
+
 def _known_unit(instance: object, attribute: attrs.Attribute, value: object) -> None:
     try:
         unit_spec(value)  # type: ignore[arg-type]
@@ -248,6 +252,12 @@ class Term:
     ``live_births`` is the denominator of a dozen indicators; each of them
     refers to the same :class:`Term`.
 
+    ``population`` marks a count of the people present (a population at a
+    date, or its average over the period) rather than of events or people
+    counted over the period (births, deaths, patients managed): a rate per
+    a population grows with the length of the period and can be annualised,
+    a rate per events of the same period cannot.
+
     Examples
     --------
     >>> Term(id="live_births", name_en="live births", name_zh="活产数").unit
@@ -259,6 +269,7 @@ class Term:
     name_zh: str = attrs.field(validator=_nonempty_text)
     description: str = attrs.field(default="", validator=_optional_text)
     unit: str = attrs.field(default="count", validator=_known_unit)
+    population: bool = attrs.field(default=False, validator=_flag)
 
 
 def _is_count(value: object) -> bool:

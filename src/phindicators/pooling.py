@@ -286,24 +286,26 @@ def annualise(result: Result, *, basis: str = "days") -> Result:
 
     Value and limits are multiplied by ``result.period``'s
     :meth:`~Period.annualisation_factor`, which the returned result records
-    in ``annualisation``. Only rates per population at risk should be
-    annualised: a rate whose denominator is itself counted over the period
-    (infant deaths per live births) must not be, and the caller is the one
-    who knows which it is.
+    in ``annualisation``. Counts over the period are annualised, and rates
+    per a population (a denominator term marked ``population``): half a
+    year's cases per 100 000 residents are about half a year's incidence. A
+    rate per events of the same period is not: infant deaths and live births
+    both grow with the period, so their ratio is already a rate for it.
 
     Raises
     ------
     InvalidOptionError
-        No period on the result, a kind that is not annualised, a result
-        already annualised, or an unknown basis.
+        No period on the result, a kind that is not annualised, a rate whose
+        denominator is not a population, a result already annualised, or an
+        unknown basis.
 
     Examples
     --------
     >>> from phindicators import get
-    >>> annualise(get("maternal_mortality_ratio").compute(1, 1000, period="2023年1-6月"))
+    >>> annualise(get("infant_mortality_rate").compute(5, 1000, period="2023年1-6月"))
     Traceback (most recent call last):
     ...
-    phindicators.errors.InvalidOptionError: maternal_mortality_ratio: a ratio is not annualised ...
+    phindicators.errors.InvalidOptionError: infant_mortality_rate: a rate per live births (counted over the same period as the numerator) is not annualised: ...
     """
     indicator = result.indicator
     if result.period is None:
@@ -312,6 +314,12 @@ def annualise(result: Result, *, basis: str = "days") -> Result:
         raise InvalidOptionError(
             f"{indicator.id}: a {indicator.kind} is not annualised "
             f"(only {', '.join(ANNUALISABLE_KINDS)}: totals over the period)"
+        )
+    denominator = indicator.denominator
+    if denominator is not None and not denominator.population:
+        raise InvalidOptionError(
+            f"{indicator.id}: a rate per {denominator.name_en} (counted over the same period as the "
+            "numerator) is not annualised: only rates per a population, a term marked population = true"
         )
     if result.annualisation is not None:
         raise InvalidOptionError(f"{indicator.id}: the result is already annualised")

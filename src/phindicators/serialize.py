@@ -414,7 +414,7 @@ def to_dict(obj: Any) -> dict[str, Any]:
     >>> from phindicators import Term
     >>> to_dict(Term(id="live_births", name_en="live births", name_zh="活产数"))
     {'id': 'live_births', 'name_en': 'live births', 'name_zh': '活产数', 'description': '', \
-'unit': 'count'}
+'unit': 'count', 'population': False}
     """
     if not attrs.has(type(obj)):
         raise SerializationError(f"to_dict takes an attrs object, got {obj!r}")
@@ -733,7 +733,7 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = True) -> 
     --------
     >>> from phindicators import Term
     >>> from_dict(Term, {"id": "live_births", "name_en": "live births", "name_zh": "活产数"})
-    Term(id='live_births', name_en='live births', name_zh='活产数', description='', unit='count')
+    Term(id='live_births', name_en='live births', name_zh='活产数', description='', unit='count', population=False)
     >>> from_dict(Term, {"id": "live_births", "name_en": "live births", "name_zh": "活产数",
     ...                  "units": "count"})
     Traceback (most recent call last):
