@@ -50,7 +50,7 @@ import numpy as np
 
 from ._threads import scratch
 from .errors import InvalidCountsError, InvalidOptionError
-from .validation import MAX_EXACT_COUNT
+from .validation import MAX_EXACT_COUNT, raise_if_any
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
@@ -536,7 +536,7 @@ def _counts(
         for part, whole in within:
             checks.append((part, f"exceeds {whole}", shaped[part] > shaped[whole]))
         for name, problem, mask in checks:
-            _raise_if_any(where, name, problem, mask, shaped, origin)
+            raise_if_any(where, name, problem, mask, shaped, origin)
     if all(a.ndim == 0 for a in shaped.values()):
         return [float(a) for a in shaped.values()]
     return list(shaped.values())
@@ -555,18 +555,6 @@ def _in_range(array: np.ndarray, *, positive: bool, fractional: bool) -> bool:
     if not fractional or low >= SMALLEST_COUNT:
         return True
     return not np.any((array > 0) & (array < SMALLEST_COUNT))
-
-
-def _raise_if_any(
-    where: str,
-    field: str,
-    problem: str,
-    mask: np.ndarray,
-    shown: dict[str, np.ndarray],
-    origin: tuple[int, ...] = (),
-) -> None:
-    if mask.any():
-        raise InvalidCountsError.at(where, field, problem, mask, shown, origin)
 
 
 def _blockwise(
@@ -1610,7 +1598,7 @@ def dsr(
     if counts.ndim == 0:
         raise InvalidOptionError("dsr needs counts by age band along an axis, got a scalar")
     axis = _axis("dsr", axis, counts.ndim)
-    _raise_if_any(
+    raise_if_any(
         "dsr",
         "counts",
         "has events in a band of population 0",

@@ -247,7 +247,7 @@ def _preview(array: np.ndarray) -> str:
     return text if array.ndim == 0 else f"[{text}{', ...' if array.size > SHOWN_POSITIONS else ''}]"
 
 
-def _raise_if_any(
+def raise_if_any(
     indicator_id: str,
     field: str,
     problem: str,
@@ -255,7 +255,10 @@ def _raise_if_any(
     shown: dict[str, np.ndarray],
     origin: tuple[int, ...] = (),
 ) -> None:
-    if mask if mask.ndim == 0 else mask.any():
+    """Raise :meth:`InvalidCountsError.at <phindicators.errors.InvalidCountsError.at>`
+    if ``mask`` is true anywhere (the count checks here and in
+    :mod:`phindicators.stats` share it)."""
+    if np.any(mask):
         raise InvalidCountsError.at(indicator_id, field, problem, mask, shown, origin)
 
 
@@ -460,10 +463,10 @@ numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denom
         if name == "denominator":
             checks.append(_ZERO_CHECK)
         for problem, test in checks:
-            _raise_if_any(iid, name, problem, test(array), {name: array}, origin)
+            raise_if_any(iid, name, problem, test(array), {name: array}, origin)
     if within:
         num, den = arrays["numerator"], arrays["denominator"]
-        _raise_if_any(iid, "numerator", _WITHIN, num > den, arrays, origin)
+        raise_if_any(iid, "numerator", _WITHIN, num > den, arrays, origin)
     return arrays["numerator"], arrays.get("denominator")
 
 
