@@ -553,6 +553,14 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the output (default zh)")
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", metavar="PATH", help="write here instead of to stdout")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phindicators",
@@ -575,7 +583,7 @@ def _parser() -> argparse.ArgumentParser:
         "unit, valid range, polarity, source, and its targets in every bundled target set.",
     )
     show.add_argument("indicator", help="id or name (Chinese, English or alias)")
-    show.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the output (default zh)")
+    _add_lang(show)
     show.set_defaults(run=_show)
 
     compute = commands.add_parser(
@@ -592,9 +600,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LEVEL",
         help="also show the confidence interval at LEVEL (e.g. 0.95 or 99.8)",
     )
-    compute.add_argument(
-        "--lang", choices=LANGUAGES, default="zh", help="language of the output (default zh)"
-    )
+    _add_lang(compute)
     compute.add_argument(
         "--format",
         choices=("text", "json"),
@@ -630,14 +636,14 @@ def _parser() -> argparse.ArgumentParser:
         help="confidence level of the intervals (default 0.95)",
     )
     card.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    card.add_argument("--output", metavar="PATH", help="write here instead of to stdout")
+    _add_output(card)
     card.add_argument(
         "--plot",
         metavar="OUT.png",
         help="also draw values and intervals against the target line (needs matplotlib: "
         "pip install 'phindicators[plot]')",
     )
-    card.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the output (default zh)")
+    _add_lang(card)
     card.set_defaults(run=_scorecard)
 
     export = commands.add_parser(
@@ -647,7 +653,7 @@ def _parser() -> argparse.ArgumentParser:
         "JSON Schema of that document), fhir (an R4 Bundle of Measures), dhis2 (a metadata package).",
     )
     export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="json")
-    export.add_argument("--output", metavar="PATH", help="write here instead of to stdout")
+    _add_output(export)
     export.set_defaults(run=_export)
 
     demo = commands.add_parser(
