@@ -33,7 +33,9 @@ GRAIN = 4
 #: which already run one per core.
 _limit: ContextVar[int | None] = ContextVar("phindicators_thread_limit", default=None)
 
-#: Buffers kept per thread, and the most rows kept (larger ones are not kept).
+#: Buffers kept per thread, and the most rows kept (larger ones are not
+#: kept): the default of phindicators.stats.BLOCK_ROWS, which cannot be
+#: read here (stats imports this module).
 _kept = threading.local()
 KEPT_ROWS = 1 << 16
 
