@@ -165,9 +165,16 @@ def test_lazy_loader_reads_once_across_threads(monkeypatch: pytest.MonkeyPatch) 
 
 def test_bundled_data_reads_the_same_without_the_folder_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     # A zipped package has no data folder on disk: importlib.resources reads it.
+    from phindicators import _data, stats
+
     names = ("sources.toml", "terms.toml", "indicators/")
     on_disk = catalog_module.bundled_documents(*names)
-    monkeypatch.setattr(catalog_module, "_DATA_FOLDER", "/no/such/folder")
-    assert type(catalog_module._data_root()).__name__ != "_Folder"
+    files = [("reports", "example_report.txt"), ("schema", "catalog.schema.json"), ("labels.toml",)]
+    texts = [_data.bundled_text(*parts) for parts in files]
+    populations = stats.standard_populations()
+    monkeypatch.setattr(_data, "_DATA_FOLDER", "/no/such/folder")
+    assert type(_data.data_root()).__name__ != "_Folder"
     assert catalog_module.bundled_documents(*names) == on_disk
     assert len(on_disk) > 8
+    assert [_data.bundled_text(*parts) for parts in files] == texts
+    assert stats.standard_populations() == populations == ["who_world_2000"]

@@ -499,7 +499,7 @@ def test_the_lazy_loaders_load_once_from_many_threads(monkeypatch: pytest.Monkey
     monkeypatch.setattr(catalog_module, "_bundled", Once(_slow_counting(load_catalog, counts["catalog"])))
     monkeypatch.setattr(targets_module, "_bundled", Once(_slow_counting(targets_module.load_target_sets, counts["targets"])))
     monkeypatch.setattr(rules_module, "_bundled", Once(_slow_counting(rules_module.load_validation_rules, counts["rules"])))
-    monkeypatch.setattr(extract_module, "_labels", None)
+    monkeypatch.setattr(extract_module, "_labels", Once(extract_module._load_bundled_labels))
     monkeypatch.setattr(extract_module, "_read_labels", _slow_counting(extract_module._read_labels, counts["labels"]))
 
     def everything() -> tuple[Any, ...]:
@@ -518,7 +518,7 @@ def test_the_unit_registry_is_built_once_from_many_threads(monkeypatch: pytest.M
     import pint
 
     calls: list[int] = []
-    monkeypatch.setattr(units_module, "_registry", None)
+    monkeypatch.setattr(units_module, "_registry", Once(units_module._build_registry))
     monkeypatch.setattr(pint, "UnitRegistry", _slow_counting(pint.UnitRegistry, calls))
     registries = _hammer(units_module.registry)
     assert len(calls) == 1 and all(registry is registries[0] for registry in registries)

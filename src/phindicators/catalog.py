@@ -43,6 +43,7 @@ from typing import Any
 
 import attrs
 
+from ._data import data_root
 from ._once import Once
 from .errors import (
     CatalogError,
@@ -551,48 +552,9 @@ def _indicator(
     return _build(path, iid, Indicator, id=iid, **fields)
 
 
-#: The bundled data folder, read directly when the package is a folder on
-#: disk (as installed from a wheel or in development): importlib.resources,
-#: needed only for a zipped package, would add a sixth to the first lookup.
-_DATA_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-
-
-def _data_root() -> Any:
-    """The bundled data folder as a traversable (``iterdir``, ``/``,
-    ``read_text``): a :class:`pathlib.Path`-like view of the folder on disk,
-    else importlib.resources' view of the package."""
-    if os.path.isdir(_DATA_FOLDER):
-        return _Folder(_DATA_FOLDER)
-    from importlib import resources
-
-    return resources.files("phindicators") / "data"
-
-
-@attrs.frozen
-class _Folder:
-    """The few operations of :class:`importlib.resources.abc.Traversable`
-    the loaders use, on a plain folder (no pathlib import)."""
-
-    path: str
-
-    @property
-    def name(self) -> str:
-        return os.path.basename(self.path)
-
-    def __truediv__(self, child: str) -> _Folder:
-        return _Folder(os.path.join(self.path, child))
-
-    def iterdir(self) -> Iterator[_Folder]:
-        return (self / name for name in os.listdir(self.path))
-
-    def read_text(self, encoding: str = "utf-8") -> str:
-        with open(self.path, encoding=encoding) as file:
-            return file.read()
-
-
 def bundled_documents(*names: str) -> list[_Document]:
     """Parse bundled data files: a name ending in ``/`` is a folder of TOML files."""
-    data = _data_root()
+    data = data_root()
     documents = []
     for name in names:
         if name.endswith("/"):

@@ -31,10 +31,10 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from importlib import resources
 from typing import IO, Any
 
 import phindicators as ph
+from phindicators._data import bundled_text
 from phindicators.audit import Status, TargetCheck, check_target
 from phindicators.compute import value_scale
 from phindicators.display import (
@@ -67,7 +67,7 @@ __all__ = ["LARGE_INPUT", "main"]
 LARGE_INPUT = 200_000
 
 #: The table ``scorecard`` reads when given no file (package data).
-EXAMPLE_TABLE = ("data", "examples", "scorecard_example.csv")
+EXAMPLE_TABLE = ("examples", "scorecard_example.csv")
 
 
 class _UsageError(Exception):
@@ -341,7 +341,7 @@ def _count_lines(path: str) -> int:
 def _read_scorecard(args: argparse.Namespace) -> Scorecard:
     options = {"benchmark": args.benchmark, "confidence": args.confidence}
     if args.file is None:
-        text = resources.files("phindicators").joinpath(*EXAMPLE_TABLE).read_text(encoding="utf-8")
+        text = bundled_text(*EXAMPLE_TABLE)
         return scorecard(io.StringIO(text), args.targets, **options)
     _file_name(args.file, "read")
     try:

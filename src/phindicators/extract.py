@@ -35,14 +35,14 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import threading
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from importlib import resources
 from itertools import permutations
 
 import attrs
 
+from ._data import bundled_text
+from ._once import Once
 from .audit import Status, Verdict, audit
 from .catalog import Catalog, _fields, bundled_catalog
 from .errors import CatalogError, InvalidTypeError, PhindicatorsError
@@ -161,18 +161,15 @@ def _read_labels(text: str, path: str) -> tuple[tuple[LabelRule, ...], _Vocabula
     return tuple(rules), _Vocabulary(**words)
 
 
-_labels: tuple[tuple[LabelRule, ...], _Vocabulary] | None = None
-_labels_lock = threading.Lock()
+def _load_bundled_labels() -> tuple[tuple[LabelRule, ...], _Vocabulary]:
+    return _read_labels(bundled_text("labels.toml"), _LABELS_PATH)
+
+
+_labels = Once(_load_bundled_labels)
 
 
 def _bundled_labels() -> tuple[tuple[LabelRule, ...], _Vocabulary]:
-    global _labels
-    if _labels is None:
-        with _labels_lock:
-            if _labels is None:
-                text = (resources.files("phindicators") / "data" / "labels.toml").read_text("utf-8")
-                _labels = _read_labels(text, _LABELS_PATH)
-    return _labels
+    return _labels.get()
 
 
 def label_rules() -> tuple[LabelRule, ...]:
@@ -194,7 +191,7 @@ def example_report() -> str:
     >>> example_report().splitlines()[0].startswith("#")
     True
     """
-    return (resources.files("phindicators") / "data" / "reports" / "example_report.txt").read_text("utf-8")
+    return bundled_text("reports", "example_report.txt")
 
 
 # -- what the extractor finds --------------------------------------------------

@@ -31,11 +31,11 @@ import json
 import os
 import typing
 from collections.abc import Callable, Iterable
-from importlib import resources
 from typing import Any
 
 import attrs
 
+from ._data import bundled_text
 from .serialize import (
     CATALOG_COLLECTIONS,
     CATALOG_FORMAT,
@@ -240,7 +240,8 @@ def catalog_schema() -> dict[str, Any]:
     )
 
 
-_SHIPPED = ("data", "schema", "catalog.schema.json")
+#: The shipped schema, under the package's data folder.
+_SHIPPED = ("schema", "catalog.schema.json")
 
 
 def shipped_catalog_schema() -> dict[str, Any]:
@@ -251,8 +252,7 @@ def shipped_catalog_schema() -> dict[str, Any]:
     >>> shipped_catalog_schema()["$schema"]
     'https://json-schema.org/draft/2020-12/schema'
     """
-    path = resources.files("phindicators").joinpath(*_SHIPPED)
-    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+    return json.loads(bundled_text(*_SHIPPED))  # type: ignore[no-any-return]
 
 
 def write_catalog_schema(path: str | os.PathLike[str] | None = None) -> None:
@@ -268,6 +268,6 @@ def write_catalog_schema(path: str | os.PathLike[str] | None = None) -> None:
     True
     """
     if path is None:
-        path = os.path.join(os.path.dirname(__file__), *_SHIPPED)
+        path = os.path.join(os.path.dirname(__file__), "data", *_SHIPPED)
         os.makedirs(os.path.dirname(path), exist_ok=True)
     write_json(catalog_schema(), path)

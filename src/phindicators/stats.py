@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from ._data import data_root
 from ._threads import scratch
 from .errors import InvalidCountsError, InvalidOptionError
 from .validation import MAX_EXACT_COUNT, raise_if_any
@@ -1349,10 +1350,7 @@ class StandardPopulation:
 
 
 def _standard_files() -> dict[str, Any]:
-    # Imported here, not at import time: only standard populations read files.
-    from importlib import resources
-
-    folder = resources.files("phindicators") / "data" / "standard_populations"
+    folder = data_root() / "standard_populations"
     return {f.name.removesuffix(".toml"): f for f in folder.iterdir() if f.name.endswith(".toml")}
 
 

@@ -19,12 +19,12 @@ Examples
 from __future__ import annotations
 
 import difflib
-import threading
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import attrs
 
+from ._once import Once
 from .errors import InvalidTypeError, UnitError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -180,8 +180,17 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     return float(Fraction(repr(source.multiplier)) / Fraction(repr(target.multiplier)))
 
 
-_registry: pint.UnitRegistry | None = None
-_registry_lock = threading.Lock()
+def _build_registry() -> pint.UnitRegistry:
+    import pint
+
+    ureg = pint.UnitRegistry()
+    for spec in UNITS.values():
+        if spec.pint_definition is not None:
+            ureg.define(spec.pint_definition)
+    return ureg
+
+
+_registry: Once[pint.UnitRegistry] = Once(_build_registry)
 
 
 def registry() -> pint.UnitRegistry:
@@ -196,18 +205,7 @@ def registry() -> pint.UnitRegistry:
     >>> ureg.Quantity(10.66, "permille").to("per_hundred_thousand").magnitude
     1066.0...
     """
-    global _registry
-    if _registry is None:
-        with _registry_lock:
-            if _registry is None:
-                import pint
-
-                ureg = pint.UnitRegistry()
-                for spec in UNITS.values():
-                    if spec.pint_definition is not None:
-                        ureg.define(spec.pint_definition)
-                _registry = ureg
-    return _registry
+    return _registry.get()
 
 
 def quantity(value: object, unit: str) -> pint.Quantity:
