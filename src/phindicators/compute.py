@@ -455,14 +455,7 @@ def compute(
             num = np.broadcast_to(num_array, value_array.shape)
         if den_array is not None and den_array.dtype.kind in _KEPT_KINDS:
             den = np.broadcast_to(den_array, value_array.shape)
-    exposure = 1.0 if den is None else den
-    # The limits are those of the count scaled like the value: numerator
-    # and denominator stay in their terms' units, the scale converts.
-    intervals = tuple(
-        Interval(value, *_bounds(chosen, num, exposure, level, scale))  # type: ignore[arg-type]
-        for level in levels
-    )
-    return Result(indicator, num, den, value, indicator.unit, intervals, period)
+    return _with_intervals(indicator, num, den, value, levels, chosen, scale, period)
 
 
 def _compute_numbers(
@@ -478,6 +471,23 @@ def _compute_numbers(
     no numpy."""
     num, den = scalar_counts(indicator, numerator, denominator)
     value = num * scale if den is None else num / den * scale
+    return _with_intervals(indicator, num, den, value, levels, method, scale, period)
+
+
+def _with_intervals(
+    indicator: Indicator,
+    num: Values,
+    den: Values | None,
+    value: Values,
+    levels: tuple[float, ...],
+    method: str | None,
+    scale: float,
+    period: Period | None,
+) -> Result:
+    """The result of checked counts and their value, with an interval per
+    level. The limits are those of the count scaled like the value:
+    numerator and denominator stay in their terms' units, the scale
+    converts."""
     exposure = 1.0 if den is None else den
     intervals = tuple(
         Interval(value, *_bounds(method, num, exposure, level, scale))  # type: ignore[arg-type]
