@@ -53,11 +53,12 @@ from .errors import (
     UnknownDomainError,
     UnknownIndicatorError,
 )
-from .model import Example, Indicator, Source, Term, Text
+from .model import Evidence, Example, Indicator, Source, Term, Text
 
 __all__ = [
     "Catalog",
     "bundled_catalog",
+    "evidence_list",
     "find",
     "get",
     "indicators",
@@ -74,8 +75,10 @@ _SOURCE_FIELDS = ({"title"}, {"title_en", "publisher", "year", "url", "note"})
 _TERM_FIELDS = ({"name_en", "name_zh"}, {"description", "unit", "population"})
 _INDICATOR_FIELDS = (
     {"name_en", "name_zh", "definition", "numerator", "kind", "unit", "decimals", "polarity", "source"},
-    {"denominator", "aliases", "domain", "valid_range", "source_section", "variant_of", "examples"},
+    {"denominator", "aliases", "domain", "valid_range", "source_section", "variant_of", "examples",
+     "confidence", "evidence", "standard_sets", "needs"},
 )
+EVIDENCE_FIELDS = ({"quote", "address"}, {"note"})
 _TEXT_FIELDS = ({"en", "zh"}, set())
 _EXAMPLE_FIELDS = ({"numerator"}, {"denominator", "published", "reference", "consistent", "note"})
 
@@ -545,11 +548,23 @@ def _indicator(
         _build(path, iid, Example, **_fields(path, iid, example, _EXAMPLE_FIELDS, "an example"))
         for example in examples
     ]
+    fields["evidence"] = evidence_list(path, iid, fields.get("evidence", []))
     if "valid_range" in fields and not (
         isinstance(fields["valid_range"], list) and len(fields["valid_range"]) == 2
     ):
         raise CatalogError(path, "must be [low, high]", item=iid, field="valid_range")
     return _build(path, iid, Indicator, id=iid, **fields)
+
+
+def evidence_list(path: str, item: str, evidence: object) -> list[Evidence]:
+    """The ``[[...evidence]]`` tables of a definition (an indicator or a
+    target) as :class:`~phindicators.model.Evidence` objects."""
+    if not isinstance(evidence, list):
+        raise CatalogError(path, "must be an array of tables", item=item, field="evidence")
+    return [
+        _build(path, item, Evidence, **_fields(path, item, entry, EVIDENCE_FIELDS, "evidence"))
+        for entry in evidence
+    ]
 
 
 def bundled_documents(*names: str) -> list[_Document]:

@@ -47,6 +47,9 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "KINDS",
+    "NEEDS",
+    "Confidence",
+    "Evidence",
     "Example",
     "Indicator",
     "Kind",
@@ -79,6 +82,28 @@ class Polarity(enum.StrEnum):
     LOW_IS_GOOD = "low_is_good"
     IN_RANGE_IS_GOOD = "in_range_is_good"
     NO_JUDGEMENT = "no_judgement"
+
+
+class Confidence(enum.StrEnum):
+    """How far a definition or a target was checked against a source.
+
+    ``confirmed``: its wording was seen in the official text; ``secondary``:
+    seen in a secondary copy (a reprint, an exam page, a report form in a
+    public information system) or taken from the official text without its
+    wording having been seen again; ``unverified``: written from standard
+    usage or recall, no source quoted.
+    """
+
+    CONFIRMED = "confirmed"
+    SECONDARY = "secondary"
+    UNVERIFIED = "unverified"
+
+
+#: What an indicator may need beyond dividing two counts: ``life_table``
+#: marks life expectancy, probabilities of dying (45q15) and premature NCD
+#: mortality, which the life-table routines of :mod:`phindicators.stats`
+#: compute from age-specific deaths and populations.
+NEEDS: frozenset[str] = frozenset({"life_table"})
 
 
 @attrs.frozen
@@ -191,6 +216,73 @@ def _instance_of(cls: type, *, optional: bool = False) -> Callable[[object, attr
         )
 
     return validate
+
+
+def _evidence_tuple(value: object) -> tuple[object, ...]:
+    # Each element is checked by the field's validator.
+    _check("evidence", isinstance(value, list | tuple), f"must be a list of evidence, got {value!r}")
+    return tuple(value)  # type: ignore[arg-type]
+
+
+def _evidence_items(instance: object, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
+    for item in value:
+        _check(
+            attribute.name,
+            isinstance(item, Evidence),
+            f"must be Evidence objects, got {item!r}",
+        )
+
+
+def _field_tuple(field: str, value: object) -> tuple[str, ...]:
+    # Like _str_tuple, for a list field other than aliases: the message names it.
+    if isinstance(value, str):
+        return (value,)
+    _check(field, isinstance(value, list | tuple), f"must be a list of strings, got {value!r}")
+    return tuple(value)  # type: ignore[arg-type]
+
+
+def _standard_sets_tuple(value: object) -> tuple[str, ...]:
+    return _field_tuple("standard_sets", value)
+
+
+def _needs_tuple(value: object) -> tuple[str, ...]:
+    return _field_tuple("needs", value)
+
+
+def to_confidence(value: object) -> Any:
+    """Read a confidence grade; an unknown spelling is left for the field's
+    validator to report, naming the field."""
+    return _enum_converter(Confidence)(value)
+
+
+def _identifiers(instance: object, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
+    for item in value:
+        _identifier(instance, attribute, item)
+
+
+def _needs(instance: object, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
+    for need in value:
+        _check(
+            attribute.name,
+            need in NEEDS,
+            f"must name what the indicator needs ({', '.join(sorted(NEEDS))}), got {need!r}",
+        )
+
+
+@attrs.frozen
+class Evidence:
+    """A sentence seen in a source, and where: what a confidence grade rests on.
+
+    Examples
+    --------
+    >>> Evidence(quote="病床使用率=期内实际占用总床日数÷期内实际开放总床日数",
+    ...          address="http://ajahip.com/zhishiku/90446.html").address
+    'http://ajahip.com/zhishiku/90446.html'
+    """
+
+    quote: str = attrs.field(validator=_nonempty_text)
+    address: str = attrs.field(validator=_nonempty_text)
+    note: str = attrs.field(default="", validator=_optional_text)
 
 
 @attrs.frozen
@@ -352,6 +444,13 @@ class Indicator:
     in ``unit``) and which direction is good (``polarity``). It cites the
     ``source`` that defines it.
 
+    ``confidence`` says how far the definition was checked (a
+    :class:`Confidence`), and ``evidence`` quotes what it rests on.
+    ``standard_sets`` names the national or international indicator sets
+    the indicator belongs to (ids of sources, such as ``nbphs_2017``), and
+    ``needs`` what it needs beyond two counts (``life_table``: computed by
+    the life-table routines, not by :meth:`compute`).
+
     Use :meth:`compute` to turn counts into a :class:`~phindicators.Result`.
     """
 
@@ -376,6 +475,20 @@ class Indicator:
     source_section: str = attrs.field(default="", validator=_optional_text)
     variant_of: str | None = attrs.field(default=None)
     examples: tuple[Example, ...] = attrs.field(default=(), converter=_example_tuple)
+    confidence: Confidence = attrs.field(
+        default=Confidence.UNVERIFIED,
+        converter=to_confidence,
+        validator=_member_of(Confidence),
+    )
+    evidence: tuple[Evidence, ...] = attrs.field(
+        default=(), converter=_evidence_tuple, validator=_evidence_items
+    )
+    standard_sets: tuple[str, ...] = attrs.field(
+        default=(), converter=_standard_sets_tuple, validator=_identifiers
+    )
+    needs: tuple[str, ...] = attrs.field(
+        default=(), converter=_needs_tuple, validator=_needs
+    )
 
     @decimals.validator
     def _decimals(self, attribute: attrs.Attribute, value: object) -> None:

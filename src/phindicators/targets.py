@@ -83,6 +83,7 @@ from .catalog import (
     bundled_catalog,
     bundled_documents,
     check_top_level,
+    evidence_list,
     line_of,
     located,
     read_documents,
@@ -96,16 +97,21 @@ from .errors import (
     UnknownTargetSetError,
 )
 from .model import (
+    Confidence,
+    Evidence,
     Indicator,
     Polarity,
     Source,
     _check,
     _enum_converter,
+    _evidence_items,
+    _evidence_tuple,
     _identifier,
     _known_unit,
     _member_of,
     _nonempty_text,
     _optional_text,
+    to_confidence,
 )
 from .stats import is_lazy
 from .units import conversion_factor
@@ -469,6 +475,11 @@ class Target:
         Set when a plan really holds an indicator to a threshold in the
         direction its polarity calls bad; otherwise loaders reject such a
         target as a likely error.
+    confidence : Confidence
+        How far the value was checked against a source (see
+        :class:`~phindicators.model.Confidence`).
+    evidence : tuple of Evidence
+        The sentences the value was read from, with their addresses.
 
     Examples
     --------
@@ -501,6 +512,14 @@ class Target:
     note: str = attrs.field(default="", validator=_optional_text)
     wording: str = attrs.field(default="", validator=_optional_text)
     against_polarity: bool = attrs.field(default=False)
+    confidence: Confidence = attrs.field(
+        default=Confidence.UNVERIFIED,
+        converter=to_confidence,
+        validator=_member_of(Confidence),
+    )
+    evidence: tuple[Evidence, ...] = attrs.field(
+        default=(), converter=_evidence_tuple, validator=_evidence_items
+    )
 
     def __attrs_post_init__(self) -> None:
         spec = COMPARATORS[self.comparator]
@@ -851,7 +870,7 @@ _TARGET_FIELDS = (
     {"indicator", "comparator"},
     {
         "threshold", "unit", "change", "baseline", "baseline_year", "scope", "period",
-        "source", "note", "wording", "against_polarity",
+        "source", "note", "wording", "against_polarity", "confidence", "evidence",
     },
 )
 
@@ -908,6 +927,7 @@ def _target(
     else:
         fields["source"] = set_fields["source"]
     fields.setdefault("period", set_fields.get("period"))
+    fields["evidence"] = evidence_list(path, tid, fields.get("evidence", []))
     target = _build(path, tid, Target, id=tid, plan=set_fields["id"], **fields)
     _check_against_indicator(path, target, indicator)
     return target
