@@ -1,0 +1,20 @@
+"""The one place the frame adapters import narwhals, with the extra to install."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+def narwhals() -> ModuleType:
+    """The ``narwhals`` module, or an ImportError that names the extra.
+
+    narwhals is the compatibility layer that lets one code path take pandas,
+    polars, pyarrow, modin and dask frames and hand back the caller's kind.
+    """
+    try:
+        import narwhals
+    except ModuleNotFoundError as error:  # pragma: no cover - the test extra installs it
+        raise ModuleNotFoundError(
+            "DataFrames need narwhals: pip install 'phindicators[frames]'", name=error.name
+        ) from None
+    return narwhals
