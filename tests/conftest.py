@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import inspect
+import types
 import os
 from collections.abc import Iterator
 
@@ -20,10 +23,32 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def _assigned_names(module: types.ModuleType) -> set[str]:
+    """Names a module assigns or defines at its top level (not imports)."""
+    tree = ast.parse(inspect.getsource(module))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+    return names
+
+
 @contextlib.contextmanager
 def patched(owner: object, **values: object) -> Iterator[None]:
     """Set attributes of a module (or object) for the block, then restore
-    them; unlike pytest's monkeypatch, usable inside hypothesis tests."""
+    them; unlike pytest's monkeypatch, usable inside hypothesis tests.
+
+    A module attribute must be patched in its home, the module that assigns
+    it: patching a re-exported name changes nothing that reads the home,
+    and would leave the test vacuous.
+    """
+    if isinstance(owner, types.ModuleType):
+        foreign = sorted(set(values) - _assigned_names(owner))
+        assert not foreign, f"{owner.__name__} does not define {foreign}: patch the module that does"
     saved = {name: getattr(owner, name) for name in values}
     for name, value in values.items():
         setattr(owner, name, value)
@@ -32,6 +57,7 @@ def patched(owner: object, **values: object) -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(owner, name, value)
+
 
 TINY = """
 [sources.spec]

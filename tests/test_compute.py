@@ -287,7 +287,7 @@ def test_threaded_blocks_equal_one_thread(size: int, data: st.DataObject) -> Non
     indicator = Catalog.from_toml(TINY).get("managed_rate")
     den = np.array(data.draw(st.lists(st.integers(1, 10**6), min_size=size, max_size=size)), dtype=np.int64)
     num = (den * data.draw(st.floats(0, 1))).astype(np.int64)
-    with patched(stats, BLOCK_ROWS=3), patched(_threads, THREADS=4):  # many small blocks, several threads
+    with patched(_threads, BLOCK_ROWS=3), patched(_threads, THREADS=4):  # many small blocks, several threads
         threaded = indicator.compute(num, den)
         with _threads.one_thread():
             single = indicator.compute(num, den)

@@ -1,6 +1,6 @@
 """The fast paths give the answers of the general ones.
 
-Long arrays are computed block by block (:data:`phindicators.stats.BLOCK_ROWS`
+Long arrays are computed block by block (:data:`phindicators._threads.BLOCK_ROWS`
 rows at a time), valid counts are recognised by a few reductions before the
 table of checks runs, Python numbers skip numpy, and target checks on arrays
 skip building the gap. Each of these must change speed only: the tests run
@@ -24,7 +24,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from phindicators import Catalog, InvalidCountsError, Result, Source, compare_to_target, stats
+from phindicators import Catalog, InvalidCountsError, Result, Source, _threads, compare_to_target, stats
 from phindicators.compute import KIND_INTERVALS
 from phindicators.stats import wilson_interval, z_value
 from phindicators.targets import Target
@@ -38,7 +38,7 @@ DTYPES = (np.int64, np.int32, np.uint16, np.float64, np.float32)
 
 def block_rows(rows: int) -> contextlib.AbstractContextManager[None]:
     """Run the vectorised paths ``rows`` rows at a time."""
-    return patched(stats, BLOCK_ROWS=rows)
+    return patched(_threads, BLOCK_ROWS=rows)
 
 
 def outcome(call: Any) -> tuple[str, Any]:

@@ -39,14 +39,14 @@ from typing import TYPE_CHECKING
 import attrs
 import numpy as np
 
+from ._options import check_axis
+from ._text import shown
 from .compute import KIND_INTERVALS, Result
 from .errors import InvalidOptionError
 from .model import Kind, Polarity
 from .stats import (
     Interval,
     Significance,
-    _axis,
-    _shown,
     confidence_levels,
     funnel_limits,
     interval_bounds,
@@ -244,7 +244,7 @@ def _in_unit(result: Result, other: Result | ArrayLike, what: str) -> np.ndarray
         except (TypeError, ValueError, OverflowError):  # text, ragged lists, ints beyond float
             raise InvalidOptionError(
                 f"{result.indicator.id}: the {what} must be numbers in {result.unit} or a result, "
-                f"got {_shown(other)}"
+                f"got {shown(other)}"
             ) from None
     try:
         np.broadcast_shapes(np.shape(result.value), values.shape)
@@ -587,7 +587,7 @@ def compare_trend(
     model = _model(result, "tested for a trend")
     value = np.asarray(result.value)
     if value.ndim != 0:
-        axis = _axis(f"{result.indicator.id}: compare_trend", axis, value.ndim)
+        axis = check_axis(f"{result.indicator.id}: compare_trend", axis, value.ndim)
     if value.ndim == 0 or value.shape[axis] < MIN_TREND_PERIODS:
         periods = 0 if value.ndim == 0 else value.shape[axis]
         raise InvalidOptionError(
@@ -670,7 +670,7 @@ def _average(result: Result, average: object) -> float:
         allowed = f"from {low:g} to {high:g}" if math.isfinite(high) else f">= {low:g}"
         raise InvalidOptionError(
             f"{indicator.id}: the average of a funnel plot must be a finite number {allowed} "
-            f"({result.unit}), got {_shown(average)}"
+            f"({result.unit}), got {shown(average)}"
         )
     return value
 

@@ -8,7 +8,7 @@ when asked for. Three routes share the arithmetic:
 
 * Python numbers (an app's request) are checked and divided as plain floats;
 * numeric arrays of one shape are converted, checked, divided and given
-  their limits :data:`phindicators.stats.BLOCK_ROWS` rows at a time, while
+  their limits :data:`phindicators._threads.BLOCK_ROWS` rows at a time, while
   each block is in the CPU cache: a few passes over memory in all, and no
   temporary as large as the input (any other input is broadcast and
   converted by :func:`~phindicators.validation.validate_counts` first);
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import attrs
 import numpy as np
 
-from . import stats
+from . import _threads
 from ._threads import for_blocks, one_thread
 from ._threads import scratch as threads_scratch
 from .display import format_value
@@ -577,7 +577,7 @@ def _compute_blocks(
     scale: float,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
     """The counts, values and limits of numeric arrays of one shape,
-    computed :data:`phindicators.stats.BLOCK_ROWS` rows at a time.
+    computed :data:`phindicators._threads.BLOCK_ROWS` rows at a time.
 
     Each block is converted, checked by
     :func:`~phindicators.validation.block_check`, divided and given its
@@ -591,7 +591,7 @@ def _compute_blocks(
     # Integer and float64 counts are kept as given; others get a float64 copy.
     num_f = None if _kept(num) else np.empty(size)
     den_f = None if den is None or _kept(den) else np.empty(size)
-    block_rows = stats.BLOCK_ROWS
+    block_rows = _threads.BLOCK_ROWS
     value, *bounds = _output_arrays(1 + 2 * len(kernels), size)
     limits = list(zip(bounds[::2], bounds[1::2], strict=True))
     check = block_check(indicator, num.dtype, None if den is None else den.dtype)

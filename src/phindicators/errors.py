@@ -49,6 +49,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._text import number
+
 __all__ = [
     "CatalogError",
     "DefinitionError",
@@ -70,12 +72,6 @@ __all__ = [
 
 #: How many offending positions an :class:`InvalidCountsError` lists.
 SHOWN_POSITIONS = 5
-
-
-def _number(value: object) -> str:
-    """A count as a message shows it: whole numbers without ".0"."""
-    number = float(value)  # type: ignore[arg-type]
-    return str(int(number)) if number.is_integer() else repr(number)
 
 
 class PhindicatorsError(Exception):
@@ -196,13 +192,13 @@ class InvalidCountsError(PhindicatorsError, ValueError):
         imr: numerator is negative (at 2 of 3 positions: (1,): numerator=-1; (2,): numerator=-2)
         """
         if mask.ndim == 0:
-            shown = ", ".join(f"{name}={_number(array)}" for name, array in values.items())
+            shown = ", ".join(f"{name}={number(array)}" for name, array in values.items())
             return cls(indicator_id, field, problem, detail=f"got {shown}")
         local = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:SHOWN_POSITIONS]]
         positions = [tuple(i + o for i, o in zip(p, origin, strict=True)) for p in local] if origin else local
         n_bad = int(np.count_nonzero(mask))
         listed = "; ".join(
-            f"{p}: " + ", ".join(f"{name}={_number(array[q])}" for name, array in values.items())
+            f"{p}: " + ", ".join(f"{name}={number(array[q])}" for name, array in values.items())
             for p, q in zip(positions, local, strict=True)
         )
         more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""

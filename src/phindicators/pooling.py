@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 import attrs
 import numpy as np
 
+from ._text import shown
 from .compute import Result, compute
 from .errors import InvalidOptionError, ParseError
 from .model import Kind
 from .stats import is_lazy
-from .validation import _shown
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
@@ -79,7 +79,7 @@ def _year(value: object) -> int:
     year = _int(value)
     if year is None or not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         raise InvalidOptionError(
-            f"year must be a whole number from {datetime.MINYEAR} to {datetime.MAXYEAR}, got {_shown(value)}"
+            f"year must be a whole number from {datetime.MINYEAR} to {datetime.MAXYEAR}, got {shown(value)}"
         )
     return year
 
@@ -155,7 +155,7 @@ class Period:
         first_month, last_month = _int(first), _int(last)
         if first_month is None or last_month is None or not 1 <= first_month <= last_month <= 12:
             raise InvalidOptionError(
-                f"months must satisfy 1 <= first <= last <= 12, got {_shown(first)} and {_shown(last)}"
+                f"months must satisfy 1 <= first <= last <= 12, got {shown(first)} and {shown(last)}"
             )
         end = _month_end(year, last_month)
         label = f"{year}年{first_month}月" if first_month == last_month else f"{year}年{first_month}-{last_month}月"
@@ -412,14 +412,14 @@ def _check_axes(indicator_id: str, axis: object, ndim: int) -> None:
     out of range for ``ndim`` dimensions, or repeated."""
     axes = axis if isinstance(axis, tuple) else (axis,)
     if not all(isinstance(a, int | np.integer) and not isinstance(a, bool) for a in axes):
-        raise InvalidOptionError(f"{indicator_id}: axis must be an int or a tuple of ints, got {_shown(axis)}")
+        raise InvalidOptionError(f"{indicator_id}: axis must be an int or a tuple of ints, got {shown(axis)}")
     positive = [int(a) % ndim if -ndim <= a < ndim else None for a in axes]
     if None in positive:
         raise InvalidOptionError(
-            f"{indicator_id}: axis {_shown(axis)} is out of range for a result of {ndim} dimension(s)"
+            f"{indicator_id}: axis {shown(axis)} is out of range for a result of {ndim} dimension(s)"
         )
     if len(set(positive)) < len(positive):
-        raise InvalidOptionError(f"{indicator_id}: axis {_shown(axis)} names an axis twice")
+        raise InvalidOptionError(f"{indicator_id}: axis {shown(axis)} names an axis twice")
 
 
 def pool(

@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from . import stats
+from . import _threads
 from ._once import Once
 from .catalog import (
     _SOURCE_FIELDS,
@@ -344,7 +344,7 @@ def _met(values: np.ndarray, spec: ComparatorSpec, thresholds: Thresholds) -> np
         # which only add their start-up to a pass bound by memory).
         np.greater_equal(flat, cutoff, out=met)
         return met.reshape(values.shape)
-    rows = stats.BLOCK_ROWS
+    rows = _threads.BLOCK_ROWS
     work = np.empty((2, min(flat.size, rows)))
     part = np.empty(min(flat.size, rows), dtype=bool)
     for start in range(0, flat.size, rows):

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._counts import MAX_EXACT_COUNT, TOO_LARGE, in_range, raise_if_any
+from ._text import number, shown
 from .errors import SHOWN_POSITIONS, InvalidCountsError
-from .errors import _number as _plain
 from .model import KINDS
 from .units import UNITS
 
@@ -48,17 +49,6 @@ __all__ = [
     "whole_counts",
 ]
 
-#: Largest count a float64 holds exactly; above it, a count would silently
-#: lose its last digits.
-MAX_EXACT_COUNT = 2.0**53
-
-
-#: Python ints from this size on are shown by their order of magnitude:
-#: their digits would flood the message, and beyond 4 300 digits Python
-#: refuses to print them at all.
-_SHOWN_BELOW = 10**30
-
-_TOO_LARGE = "is too large to count exactly (>= 2**53)"
 
 _Test = Callable[[np.ndarray], np.ndarray]
 
@@ -67,7 +57,7 @@ _Test = Callable[[np.ndarray], np.ndarray]
 _VALUE_CHECKS: tuple[tuple[str, _Test], ...] = (
     ("is NaN or infinite", lambda x: ~np.isfinite(x)),
     ("is negative", lambda x: x < 0),
-    (_TOO_LARGE, lambda x: x >= MAX_EXACT_COUNT),
+    (TOO_LARGE, lambda x: x >= MAX_EXACT_COUNT),
 )
 _WHOLE_CHECK: tuple[str, _Test] = ("is not a whole number", lambda x: x != np.floor(x))
 _ZERO_CHECK: tuple[str, _Test] = ("is zero", lambda x: x == 0)
@@ -81,7 +71,7 @@ _NUMBERS_OR_NONE = (int, float, type(None))
 _SCALAR_CHECKS: tuple[tuple[str, Callable[[float], bool]], ...] = (
     ("is NaN or infinite", lambda x: not math.isfinite(x)),
     ("is negative", lambda x: x < 0),
-    (_TOO_LARGE, lambda x: x >= MAX_EXACT_COUNT),
+    (TOO_LARGE, lambda x: x >= MAX_EXACT_COUNT),
 )
 
 
@@ -142,8 +132,8 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike, *, whole: 
         try:
             return np.float64(values), False
         except OverflowError:  # beyond float64: its first problem is its size
-            problem = "is negative" if values < 0 else _TOO_LARGE
-            raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={_shown(values)}") from None
+            problem = "is negative" if values < 0 else TOO_LARGE
+            raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={shown(values)}") from None
     if type(values) is float:
         return np.float64(values), True
     array = counts_array(indicator_id, field, values)
@@ -160,7 +150,7 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike, *, whole: 
             raise TypeError(array.dtype)
         converted = array.astype(np.float64)
     except OverflowError:  # a Python int or Fraction beyond float64's range
-        problem = "is negative" if any(_negative(v) for v in array.flat) else _TOO_LARGE
+        problem = "is negative" if any(_negative(v) for v in array.flat) else TOO_LARGE
         raise InvalidCountsError(indicator_id, field, problem, detail=f"got {_preview(array)}") from None
     except (TypeError, ValueError):
         raise InvalidCountsError(
@@ -206,11 +196,11 @@ def _refuse_inexact(indicator_id: str, field: str, array: np.ndarray, converted:
     advice = "convert it to float yourself if rounding is intended"
     if array.ndim == 0:
         raise InvalidCountsError(
-            indicator_id, field, problem, detail=f"got {field}={_shown(array.item())}; {advice}"
+            indicator_id, field, problem, detail=f"got {field}={shown(array.item())}; {advice}"
         )
     positions = [tuple(int(i) for i in p) for p in np.argwhere(inexact)[:SHOWN_POSITIONS]]
     n_bad = int(np.count_nonzero(inexact))
-    listed = "; ".join(f"{p}: {field}={_shown(array[p])}" for p in positions)
+    listed = "; ".join(f"{p}: {field}={shown(array[p])}" for p in positions)
     more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
     raise InvalidCountsError(
         indicator_id,
@@ -231,35 +221,10 @@ def _negative(value: object) -> bool:
         return False
 
 
-def _shown(value: object) -> str:
-    """``repr(value)``, with a huge int shown by its order of magnitude."""
-    if isinstance(value, int) and not -_SHOWN_BELOW < value < _SHOWN_BELOW:
-        return f"about {'-' if value < 0 else ''}10**{int(math.log10(abs(value)))}"
-    try:
-        return repr(value)
-    except ValueError:  # e.g. a Fraction of ints too long for Python to print
-        return f"a {type(value).__name__} too large to print"
-
-
 def _preview(array: np.ndarray) -> str:
     flat = array.ravel()[:SHOWN_POSITIONS]
-    text = ", ".join(_shown(v.item() if hasattr(v, "item") else v) for v in flat)
+    text = ", ".join(shown(v.item() if hasattr(v, "item") else v) for v in flat)
     return text if array.ndim == 0 else f"[{text}{', ...' if array.size > SHOWN_POSITIONS else ''}]"
-
-
-def raise_if_any(
-    indicator_id: str,
-    field: str,
-    problem: str,
-    mask: np.ndarray,
-    shown: dict[str, np.ndarray],
-    origin: tuple[int, ...] = (),
-) -> None:
-    """Raise :meth:`InvalidCountsError.at <phindicators.errors.InvalidCountsError.at>`
-    if ``mask`` is true anywhere (the count checks here and in
-    :mod:`phindicators.stats` share it)."""
-    if np.any(mask):
-        raise InvalidCountsError.at(indicator_id, field, problem, mask, shown, origin)
 
 
 def _scalar_problem(indicator_id: str, field: str, value: float, unit: str, *, positive: bool) -> None:
@@ -267,18 +232,18 @@ def _scalar_problem(indicator_id: str, field: str, value: float, unit: str, *, p
     problems: list[tuple[str, bool]]
     if isinstance(value, int):
         # Python ints are exact: compare them as ints (they may exceed float64).
-        problems = [("is negative", value < 0), (_TOO_LARGE, value >= 2**53)]
-        shown = _shown(value)
+        problems = [("is negative", value < 0), (TOO_LARGE, value >= 2**53)]
+        given = shown(value)
     else:
         problems = [(problem, test(value)) for problem, test in _SCALAR_CHECKS]
         if UNITS[unit].whole:
             problems.append((_WHOLE_CHECK[0], not value.is_integer()))
-        shown = _plain(value)
+        given = number(value)
     if positive:
         problems.append((_ZERO_CHECK[0], value == 0))
     for problem, bad in problems:
         if bad:
-            raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={shown}")
+            raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={given}")
 
 
 def scalar_counts(
@@ -314,7 +279,7 @@ def scalar_counts(
     den = float(denominator)
     if spec.numerator_within_denominator and numerator > denominator:
         raise InvalidCountsError(
-            indicator.id, "numerator", _WITHIN, detail=f"got numerator={_plain(num)}, denominator={_plain(den)}"
+            indicator.id, "numerator", _WITHIN, detail=f"got numerator={number(num)}, denominator={number(den)}"
         )
     return num, den
 
@@ -341,15 +306,6 @@ def check_denominator(indicator: Indicator, denominator: object) -> None:
         raise InvalidCountsError(indicator.id, "denominator", "is required for a " + indicator.kind)
     if not has_denominator and denominator is not None:
         raise InvalidCountsError(indicator.id, "denominator", f"must be None for a {indicator.kind}")
-
-
-def _in_range(array: np.ndarray, *, positive: bool) -> bool:
-    """Whether every element is finite, >= 0 (> 0 if ``positive``) and below
-    2**53: two reductions, NaN and infinities failing the comparisons."""
-    if array.size == 0:
-        return True
-    low = array.min()
-    return bool((low > 0 if positive else low >= 0) and array.max() < MAX_EXACT_COUNT)
 
 
 def _whole_values(unit: str, dtype: np.dtype | None) -> bool:
@@ -450,7 +406,7 @@ numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denom
 
     within = spec.numerator_within_denominator
     valid = all(
-        _in_range(array, positive=name == "denominator") and (not whole[name] or _whole(array))
+        in_range(array, positive=name == "denominator") and (not whole[name] or _whole(array))
         for name, array in arrays.items()
     ) and not (within and np.greater(arrays["numerator"], arrays["denominator"]).any())
     if valid:
@@ -523,11 +479,11 @@ def block_check(
             # numerator's maximum is not needed.
             if not numerator.min() >= 0 or (numerator_whole and not _whole(numerator)):
                 return False
-        elif not _in_range(numerator, positive=False) or (numerator_whole and not _whole(numerator)):
+        elif not in_range(numerator, positive=False) or (numerator_whole and not _whole(numerator)):
             return False
         if denominator is None:
             return True
-        if not _in_range(denominator, positive=True) or (denominator_whole and not _whole(denominator)):
+        if not in_range(denominator, positive=True) or (denominator_whole and not _whole(denominator)):
             return False
         if not within or numerator.size == 0:
             return True

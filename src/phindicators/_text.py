@@ -1,0 +1,56 @@
+"""Values as error messages show them: one copy, shared by every module.
+
+Messages quote what the caller gave (``repr``), shortened when long, and
+huge integers by their order of magnitude: their digits would flood the
+message, and beyond 4 300 digits Python refuses to print them at all.
+
+Examples
+--------
+>>> shown(0.1 + 0.2), shown(10**40), shown("x" * 100)[-5:]
+('0.30000000000000004', 'about 10**40', 'xx...')
+>>> number(3.0), number(2.5)
+('3', '2.5')
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["SHOWN_CHARACTERS", "number", "shown"]
+
+#: Python ints from this size on are shown by their order of magnitude.
+_SHOWN_BELOW = 10**30
+
+#: The longest ``repr`` a message quotes whole.
+SHOWN_CHARACTERS = 80
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for an error message: the value the caller gave,
+    never a rounded one, shortened past :data:`SHOWN_CHARACTERS`, and a huge
+    int by its order of magnitude.
+
+    Examples
+    --------
+    >>> shown(-(10**31))
+    'about -10**31'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and not -_SHOWN_BELOW < value < _SHOWN_BELOW:
+        return f"about {'-' if value < 0 else ''}10**{int(math.log10(abs(value)))}"
+    try:
+        text = repr(value)
+    except ValueError:  # e.g. a Fraction or a container of ints too long to print
+        return f"a {type(value).__name__} too large to print"
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 3] + "..."
+
+
+def number(value: object) -> str:
+    """A count as a message shows it: whole numbers without ".0".
+
+    Examples
+    --------
+    >>> number(2158.0), number(float("nan"))
+    ('2158', 'nan')
+    """
+    as_float = float(value)  # type: ignore[arg-type]
+    return str(int(as_float)) if as_float.is_integer() else repr(as_float)
