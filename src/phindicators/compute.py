@@ -37,6 +37,7 @@ from ._threads import scratch as threads_scratch
 from .display import format_value
 from .errors import InvalidCountsError, InvalidOptionError
 from .model import Kind
+from .periods import Period
 from .stats import (
     POISSON_METHODS,
     PROPORTION_METHODS,
@@ -63,7 +64,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
 
     from .model import Indicator
-    from .pooling import Period
     from .stats import Confidence
 
 __all__ = ["KIND_INTERVALS", "Result", "compute", "value_scale"]
@@ -670,8 +670,6 @@ def _compute_lazy(
 
 
 def _period(period: Period | str) -> Period:
-    from .pooling import Period
-
     if isinstance(period, Period):
         return period
     if isinstance(period, str):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -31,8 +31,6 @@ from .units import unit_spec
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
-
-    from .compute import Result
 
 __all__ = [
     "CHINESE_MAGNITUDES",
@@ -324,8 +322,39 @@ def format_interval(
     return np.array(texts, dtype=str).reshape(arrays[0].shape)
 
 
-def format_result(result: Result, lang: str = "zh") -> str | np.ndarray:
-    """Display a :class:`~phindicators.compute.Result` with its (first)
+class _Named(Protocol):
+    @property
+    def name_en(self) -> str: ...
+
+
+class _Defined(Protocol):
+    @property
+    def decimals(self) -> int: ...
+    @property
+    def denominator(self) -> _Named | None: ...
+
+
+class Displayable(Protocol):
+    """What :func:`format_result` reads of a result: display knows no result
+    class (it sits below :mod:`phindicators.compute`), only this shape."""
+
+    @property
+    def indicator(self) -> _Defined: ...
+    @property
+    def value(self) -> float | np.ndarray: ...
+    @property
+    def lower(self) -> float | np.ndarray | None: ...
+    @property
+    def upper(self) -> float | np.ndarray | None: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def confidence(self) -> float | None: ...
+
+
+def format_result(result: Displayable, lang: str = "zh") -> str | np.ndarray:
+    """Display a :class:`~phindicators.compute.Result` (or anything of its
+    shape, :class:`Displayable`) with its (first)
     confidence interval, at the indicator's decimals.
 
     Examples

@@ -42,8 +42,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from numpy.typing import ArrayLike
 
+    # The return type of Indicator.compute: part of the one upward import
+    # (see Indicator.compute), for type checkers only.
     from .compute import Result
-    from .pooling import Period
+    from .periods import Period
 
 __all__ = [
     "KINDS",
@@ -591,6 +593,10 @@ class Indicator:
         >>> get("maternal_mortality_ratio").compute(2, 2158, confidence=None).intervals
         ()
         """
+        # The one upward import of the package (model -> compute), made here
+        # so that ``indicator.compute(...)`` reads as users expect while the
+        # definitions stay importable without the computing layer; the layer
+        # test (tests/test_layers.py) allows exactly this edge.
         from .compute import compute
 
         return compute(
