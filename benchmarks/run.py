@@ -29,6 +29,9 @@ E. pooling ``--rows`` rows into 10 000 groups against ``numpy.bincount``
    sums.
 F. dask (optional): ten times ``--rows`` rows, lazily and chunk by chunk,
    checked against numpy on a sample; skipped if dask is not installed.
+G. reading reports: ``extract`` (which audits every figure it finds) on a
+   10 MB report (the bundled example report repeated) and on one 1 MB
+   sentence, each against a budget of 2 s: reading must stay linear.
 """
 
 from __future__ import annotations
@@ -374,17 +377,36 @@ def child_dask(rows: int) -> dict[str, object]:
     }
 
 
+def case_g(scale: float, repeat: int) -> Iterator[Row]:
+    """extract/audit on a long report and on one long sentence (issue 15, F12)."""
+    import phindicators as ph
+    from phindicators.extract import example_report
+
+    report = example_report()
+    texts = {
+        f"G  audit of a {10 * scale:g} MB report": report * round(10e6 * scale / len(report.encode())),
+        # One sentence: no "。" anywhere, a figure every 20 bytes.
+        f"G  audit of one {scale:g} MB sentence": "孕产妇系统管理率95%," * round(1e6 * scale / 26),
+        f"G  one {scale:g} MB sentence of counts": "孕产妇死亡率" + "1/10万" * round(1e6 * scale / 10),
+    }
+    ph.extract(report)  # warm: the catalog and the label table load once
+    for name, text in texts.items():
+        seconds = statistics.median(timeit.repeat(lambda t=text: ph.extract(t), number=1, repeat=repeat))
+        budget = 2 * scale
+        yield Row(name, f"{seconds:.2f} s", "", "", f"<= {budget:g} s", seconds <= budget)
+
+
 # ------------------------------------------------------------------- main
 
 
-CASES = "ABCDEF"
+CASES = "ABCDEFG"
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows of cases A, B, E (default 10 000 000); F uses 10x")
     parser.add_argument("--repeat", type=int, default=5, help="timed repeats per case; medians are reported (default 5)")
-    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated cases to run (default A,B,C,D,E,F)")
+    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated cases to run (default A,B,C,D,E,F,G)")
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: 200 000 rows, 3 repeats (budgets are for 10 million rows)")
     parser.add_argument("--child", choices=("memory", "dask"), help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -429,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         "D": lambda: case_d(options.repeat),
         "E": lambda: case_e(options.rows, options.repeat),
         "F": lambda: case_f(10 * options.rows),
+        "G": lambda: case_g(0.1 if options.quick else 1.0, min(options.repeat, 3)),
     }
     rows: list[Row] = []
     for case in options.cases:

@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -191,11 +192,13 @@ def _display(value: Fraction, unit: str, decimals: int) -> str:
     return unit_spec(unit).zh.format(value=text)
 
 
+@functools.cache
 def _exact(unit: str) -> Fraction:
     """A unit's size as an exact fraction (0.01 for percent)."""
     return Fraction(repr(UNITS[unit].multiplier))
 
 
+@functools.cache
 def _factor(from_unit: str, to_unit: str) -> Fraction:
     conversion_factor(from_unit, to_unit)  # raises UnitError on a dimension mismatch
     return _exact(from_unit) / _exact(to_unit)
@@ -287,14 +290,18 @@ def _interval(figure: Figure, tolerance: Fraction) -> tuple[Fraction | None, Fra
     rounding; "约"/"左右" allow a whole unit in the last place.
     """
     printed = Fraction(figure.value)
-    return {
-        Bound.EXACT: (printed - tolerance, printed + tolerance),
-        Bound.AT_LEAST: (printed - tolerance, None),
-        Bound.MORE_THAN: (printed, None),
-        Bound.AT_MOST: (None, printed + tolerance),
-        Bound.LESS_THAN: (None, printed),
-        Bound.APPROXIMATELY: (printed - 2 * tolerance, printed + 2 * tolerance),
-    }[figure.bound]
+    bound = figure.bound
+    if bound is Bound.EXACT:
+        return printed - tolerance, printed + tolerance
+    if bound is Bound.AT_LEAST:
+        return printed - tolerance, None
+    if bound is Bound.MORE_THAN:
+        return printed, None
+    if bound is Bound.AT_MOST:
+        return None, printed + tolerance
+    if bound is Bound.LESS_THAN:
+        return None, printed
+    return printed - 2 * tolerance, printed + 2 * tolerance
 
 
 def _allows(figure: Figure, tolerance: Fraction, value: Fraction) -> bool:
@@ -405,12 +412,28 @@ def _cause(case: _Case) -> Cause | None:
 
 
 def _impossible(indicator: Indicator, figure: Figure, tolerance: Fraction, to_figure: Fraction) -> bool:
-    """Whether no value the figure allows lies in the indicator's valid range."""
+    """Whether no value the figure allows lies in the indicator's valid range.
+
+    A strict bound at the edge of the range allows nothing: "超过100%" for a
+    proportion, "低于0%" for any rate.
+    """
     low, high = _interval(figure, tolerance)
-    least, most = indicator.valid_range
-    above = low is not None and math.isfinite(most) and low / to_figure > Fraction(most)
-    below = high is not None and high / to_figure < Fraction(least)
+    least, most = _valid_range(indicator.valid_range)
+    above = below = False
+    if low is not None and most is not None:
+        low = low / to_figure
+        above = low >= most if figure.bound is Bound.MORE_THAN else low > most
+    if high is not None:
+        high = high / to_figure
+        below = high <= least if figure.bound is Bound.LESS_THAN else high < least
     return above or below
+
+
+@functools.cache
+def _valid_range(bounds: tuple[float, float]) -> tuple[Fraction, Fraction | None]:
+    """A valid range as exact fractions (None for no upper limit)."""
+    least, most = bounds
+    return Fraction(least), Fraction(most) if math.isfinite(most) else None
 
 
 def _number(value: Fraction, unit: str | None = None) -> str:

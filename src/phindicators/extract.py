@@ -80,6 +80,14 @@ _MAX_COUNTS = 8
 # A line break between two Chinese characters is a paragraph cut by a page
 # break when the line before is at least this long; shorter lines are headings.
 _MIN_CUT_LINE = 30
+# How far back (in characters) the words that qualify a name are looked for:
+# a context keyword, a period, a target cue. Sentences of real reports are
+# shorter; the bound keeps the reading linear on a sentence of any length.
+_REACH = 400
+# How far either side of a count its describing words are read.
+_WORDS_REACH = 40
+# The most names a "分别" list pairs with its figures.
+_MAX_LIST = 12
 
 
 # -- the label table -----------------------------------------------------------
@@ -289,7 +297,8 @@ class Mention:
     qualifiers : tuple of Qualifier
         Period, area and group the text attaches.
     counts : tuple of Count
-        The counts of the sentence that lead up to the figure.
+        The counts of the sentence that lead up to the figure (the eight
+        nearest it at most: no report divides counts printed further away).
     numerator, denominator : Count or None
         The counts the figure was checked against (or the one count whose
         role is known).
@@ -346,6 +355,7 @@ class _Lexicon:
     connectors: re.Pattern[str]
     share: re.Pattern[str]
     separators: re.Pattern[str]
+    respectively: re.Pattern[str]
 
 
 def _term_words(term: Term) -> str:
@@ -378,18 +388,58 @@ def _lexicon(catalog: Catalog) -> _Lexicon:
         connectors=re.compile(rf"(?:[ ]|{_alternatives(vocabulary.connectors)})*"),
         share=re.compile(rf"[ ,]*(?:{_alternatives(vocabulary.share_verbs)})[^,;。\n]{{0,20}}?的"),
         separators=re.compile(rf"[ ]*(?:{_alternatives(vocabulary.separators)})[ ]*"),
+        respectively=re.compile(_alternatives(vocabulary.respectively)),
     )
 
 
 # -- preparing the text --------------------------------------------------------
 
 
+class _Offsets:
+    """Where each character of a rewritten text comes from in the original.
+
+    Kept as runs, not one entry per character (a 10 MB report would need a
+    list of ten million offsets): run ``i`` starts at ``starts[i]`` of the
+    rewritten text and at ``origins[i]`` of the original, and advances with it
+    one for one. A character that folds to several ("ß" → "ss") is a run of
+    one per output character, all at the same original offset.
+    """
+
+    __slots__ = ("origins", "starts")
+
+    def __init__(self, starts: list[int], origins: list[int]) -> None:
+        self.starts = starts
+        self.origins = origins
+
+    def __getitem__(self, position: int) -> int:
+        run = bisect.bisect_right(self.starts, position) - 1
+        return self.origins[run] + position - self.starts[run]
+
+    def cut(self, spans: Sequence[tuple[int, int]]) -> _Offsets:
+        """The offsets of the text made of ``spans`` of this one, in order."""
+        starts: list[int] = []
+        origins: list[int] = []
+        position = 0
+        for begin, end in spans:
+            if end <= begin:
+                continue
+            run = bisect.bisect_right(self.starts, begin) - 1
+            at = begin
+            while at < end:
+                starts.append(position + at - begin)
+                origins.append(self.origins[run] + at - self.starts[run])
+                run += 1
+                at = self.starts[run] if run < len(self.starts) else end
+            position += end - begin
+        return _Offsets(starts or [0], origins or [0])
+
+
 @attrs.frozen
 class _Text:
-    """Normalized text, and for each of its characters the original offset."""
+    """Normalized text, and where each of its characters comes from."""
 
     text: str
-    origin: tuple[int, ...]  # one per character, plus the original length
+    origin: _Offsets
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of text[start:end] (end > start)."""
@@ -398,6 +448,48 @@ class _Text:
 
 _BREAK = re.compile(r"[ ]*\n[ \n]*")
 _PAGE_MARK = re.compile(r"(\d{1,3})、")
+_SENTENCE = re.compile(f"[^{re.escape(_SENTENCE_END)}]+")
+
+
+def _fold(original: str) -> tuple[str, _Offsets]:
+    """:func:`normalize_text`, with the offsets of what it folds.
+
+    Each distinct character is folded once and the text translated in C: a
+    report has a few thousand distinct characters and millions of others.
+    """
+    table: dict[int, str] = {}
+    uneven: list[str] = []  # characters that fold to more or less than one
+    for char in set(original):
+        folded = normalize_text(char)
+        if folded != char:
+            table[ord(char)] = folded
+        if len(folded) != 1:
+            uneven.append(char)
+    if not uneven:
+        return original.translate(table), _Offsets([0], [0])
+    pieces: list[str] = []
+    starts: list[int] = []
+    origins: list[int] = []
+    length = previous = 0
+    for match in re.finditer(f"[{re.escape(''.join(uneven))}]", original):
+        piece = original[previous : match.start()].translate(table)
+        if piece:
+            starts.append(length)
+            origins.append(previous)
+            pieces.append(piece)
+            length += len(piece)
+        for char in table[ord(match.group())]:
+            starts.append(length)
+            origins.append(match.start())
+            pieces.append(char)
+            length += 1
+        previous = match.end()
+    tail = original[previous:].translate(table)
+    if tail or not starts:
+        starts.append(length)
+        origins.append(previous)
+        pieces.append(tail)
+    return "".join(pieces), _Offsets(starts, origins)
 
 
 def _prepare(original: str) -> _Text:
@@ -408,20 +500,14 @@ def _prepare(original: str) -> _Text:
     numbered 1、 2、 3、 …) or with a bare blank line in the middle of a word.
     Both are removed so that the figure or sentence they cut reads whole.
     """
-    chars: list[str] = []
-    origin: list[int] = []
-    for offset, char in enumerate(original):
-        for folded in normalize_text(char):
-            chars.append(folded)
-            origin.append(offset)
-    text = "".join(chars)
+    text, origin = _fold(original)
     kept: list[tuple[int, int]] = []  # spans of text to keep
     position, page = 0, 1
     for cut in _BREAK.finditer(text):
         kept.append((position, cut.start()))
         position = cut.end()
         mark = _PAGE_MARK.match(text, cut.end())
-        line = text[text.rfind("\n", 0, cut.start()) + 1 : cut.start()]
+        line = text[max(text.rfind("\n", 0, cut.start()) + 1, cut.start() - _MIN_CUT_LINE) : cut.start()]
         if mark is not None and int(mark.group(1)) == page:
             position, page = mark.end(), page + 1
         elif not (
@@ -432,21 +518,14 @@ def _prepare(original: str) -> _Text:
         ):
             newline = text.index("\n", cut.start())
             kept.append((newline, newline + 1))  # one newline: a sentence end
+    if not kept:
+        return _Text(text, origin)
     kept.append((position, len(text)))
-    joined = "".join(text[a:b] for a, b in kept)
-    mapped = [o for a, b in kept for o in origin[a:b]]
-    return _Text(joined, (*mapped, len(original)))
+    return _Text("".join(text[a:b] for a, b in kept), origin.cut(kept))
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    for index, char in enumerate(text):
-        if char in _SENTENCE_END:
-            if index > start:
-                yield start, index
-            start = index + 1
-    if start < len(text):
-        yield start, len(text)
+    return (match.span() for match in _SENTENCE.finditer(text))
 
 
 # -- reading one sentence ------------------------------------------------------
@@ -474,7 +553,8 @@ class _Found:
 
 def _nearest(text: str, words: Sequence[str], start: int, end: int) -> tuple[int, int] | None:
     """The span of the occurrence of any of ``words`` in text[start:end] that
-    ends last (the longest on ties)."""
+    ends last (the longest on ties), within the :data:`_REACH` characters before ``end``."""
+    start = max(start, end - _REACH)
     spans = [(p, p + len(word)) for word in words if (p := text.rfind(word, start, end)) >= 0]
     return max(spans, key=lambda span: (span[1], span[1] - span[0]), default=None)
 
@@ -553,7 +633,8 @@ def _coordinated(lexicon: _Lexicon, text: str, item: _Found, floor: int) -> list
     found: list[_Found] = []
     position = anchor.start
     while position > floor and text[position - 1] == "、":
-        phrase_start = max(floor, *(text.rfind(mark, floor, position - 1) + 1 for mark in ",:、("))
+        reach = max(floor, position - 1 - _REACH)
+        phrase_start = max(reach, *(text.rfind(mark, reach, position - 1) + 1 for mark in ",:、("))
         phrase = text[phrase_start : position - 1].strip()
         endings = (name[cut:] for cut in range(1, len(name) - 1))
         completed = next((phrase + e for e in endings if phrase and phrase + e in lexicon.names), None)
@@ -600,34 +681,43 @@ def _respectively(
     are exactly as many figures as distinct indicators: nothing is guessed.
     """
     found: list[_Found] = []
-    for word in lexicon.vocabulary.respectively:
-        for occurrence in re.finditer(re.escape(word), text[start:end]):
-            where = start + occurrence.start()
-            since = max([f.end for f in (*taken, *found) if f.end <= where], default=start)
-            group = [a for a in anchors if since <= a.start and a.end <= where]
-            indicators = list({a.indicator.id: a.indicator for a in group}.values())
-            if not indicators:
-                continue
-            position = _skip(lexicon, text, where + len(word), end)
-            figures: list[tuple[Figure, int, int]] = []
-            while len(figures) < len(indicators):
-                figure = _indicator_figure(lexicon, text, position, indicators[len(figures)])
-                if figure is None:
-                    break
-                figures.append((figure[0], position, figure[1]))
-                separator = lexicon.separators.match(text, figure[1], end)
-                position = separator.end() if separator else figure[1]
-            # A further figure after the list would leave the pairing ambiguous.
-            more = (
-                bool(figures)
-                and position != figures[-1][2]
-                and (_indicator_figure(lexicon, text, position, group[-1].indicator) is not None)
-            )
-            if len(figures) != len(indicators) or more:
-                continue
-            for indicator, (value, value_start, value_end) in zip(indicators, figures, strict=True):
-                own = tuple(a for a in group if a.indicator.id == indicator.id)
-                found.append(_Found(own, value, value_start, value_end))
+    # Sorted ends of the figures found so far, and anchor starts, for bisection:
+    # a sentence may hold thousands of both.
+    ends = sorted(f.end for f in taken)
+    starts = [a.start for a in anchors]
+    for occurrence in lexicon.respectively.finditer(text, start, end):
+        where = occurrence.start()
+        index = bisect.bisect_right(ends, where)
+        since = max(ends[index - 1] if index else start, start)
+        first = bisect.bisect_left(starts, since)
+        last = bisect.bisect_left(starts, where)
+        if last - first > _MAX_LIST:
+            continue  # more names than any list pairs: nothing is guessed
+        group = [a for a in anchors[first:last] if a.end <= where]
+        indicators = list({a.indicator.id: a.indicator for a in group}.values())
+        if not indicators:
+            continue
+        position = _skip(lexicon, text, occurrence.end(), end)
+        figures: list[tuple[Figure, int, int]] = []
+        while len(figures) < len(indicators):
+            figure = _indicator_figure(lexicon, text, position, indicators[len(figures)])
+            if figure is None:
+                break
+            figures.append((figure[0], position, figure[1]))
+            separator = lexicon.separators.match(text, figure[1], end)
+            position = separator.end() if separator else figure[1]
+        # A further figure after the list would leave the pairing ambiguous.
+        more = (
+            bool(figures)
+            and position != figures[-1][2]
+            and (_indicator_figure(lexicon, text, position, group[-1].indicator) is not None)
+        )
+        if len(figures) != len(indicators) or more:
+            continue
+        for indicator, (value, value_start, value_end) in zip(indicators, figures, strict=True):
+            own = tuple(a for a in group if a.indicator.id == indicator.id)
+            found.append(_Found(own, value, value_start, value_end))
+            bisect.insort(ends, value_end)
     return found
 
 
@@ -659,8 +749,8 @@ def _words(text: str, start: int, end: int, sentence: tuple[int, int], stops: Se
     "全市产妇" for "全市产妇2164人", "为妇女做了宫颈癌筛查" for "为6271名妇女做了宫颈癌筛查"."""
     before = bisect.bisect_right(stops, start)
     after = bisect.bisect_left(stops, end)
-    left = max(sentence[0], stops[before - 1]) if before else sentence[0]
-    right = min(sentence[1], stops[after]) if after < len(stops) else sentence[1]
+    left = max(sentence[0], start - _WORDS_REACH, stops[before - 1] if before else 0)
+    right = min(sentence[1], end + _WORDS_REACH, stops[after] if after < len(stops) else sentence[1])
     for mark in _CLAUSE_MARKS:
         left = max(left, text.rfind(mark, left, start) + 1)
         found = text.find(mark, end, right)
@@ -859,17 +949,28 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
     stops = sorted(
         {p for f in found for p in (f.start, f.end)} | {p for a in anchors for p in (a.start, a.end)}
     )
-    owners: dict[int, list[Count]] = {id(f): [] for f in found}
+    placed: dict[int, list[tuple[int, int, Figure]]] = {id(f): [] for f in found}
     owner_of = {id(a): f for f in found for a in f.anchors if a.match != "coordinated"}
+    starts = [a.start for a in anchors]
+    # The first owned anchor at or after each anchor, built backwards once.
+    following: list[_Found | None] = [None] * (len(anchors) + 1)
+    for index in range(len(anchors) - 1, -1, -1):
+        following[index] = owner_of.get(id(anchors[index]), following[index + 1])
     for count_start, count_end, figure in _counts(text, start, end, taken):
-        words = _words(text, count_start, count_end, (start, end), stops)
-        origin = prepared.span(count_start, count_end)
-        count = Count(figure, origin[0], origin[1], words, _term(lexicon, words))
-        owner = _owner(lexicon, text, anchors, count_start, owner_of)
+        owner = _owner(lexicon, text, anchors, starts, following, count_start, owner_of)
         if owner is not None:
-            owners[id(owner)].append(count)
+            placed[id(owner)].append((count_start, count_end, figure))
+    owners: dict[int, list[Count]] = {}
+    for key, spans in placed.items():
+        # Only the counts nearest a figure can be its numerator and denominator.
+        owners[key] = []
+        for count_start, count_end, figure in spans[-_MAX_COUNTS:]:
+            words = _words(text, count_start, count_end, (start, end), stops)
+            origin = prepared.span(count_start, count_end)
+            owners[key].append(Count(figure, origin[0], origin[1], words, _term(lexicon, words)))
 
     dates = [m.span() for m in _PERIOD.finditer(text, start, end)]
+    date_ends = [date_end for _, date_end in dates]
     previous_end = start
     previous_counts: list[Count] = []
     for item in found:
@@ -889,7 +990,7 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
             figure_start=figure_span[0],
             figure_end=figure_span[1],
             role=_role(lexicon, text, previous_end, anchor.start),
-            qualifiers=_qualifiers(lexicon, prepared, item, start, previous_end, dates),
+            qualifiers=_qualifiers(lexicon, prepared, item, start, previous_end, dates, date_ends),
             counts=choice.counts,
             numerator=choice.numerator,
             denominator=choice.denominator,
@@ -900,17 +1001,26 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
 
 
 def _owner(
-    lexicon: _Lexicon, text: str, anchors: Sequence[_Anchor], position: int, owner_of: Mapping[int, _Found]
+    lexicon: _Lexicon,
+    text: str,
+    anchors: Sequence[_Anchor],
+    starts: Sequence[int],
+    following: Sequence[_Found | None],
+    position: int,
+    owner_of: Mapping[int, _Found],
 ) -> _Found | None:
     """The mention a count belongs to: the name it directly follows ("系统管理2067人"),
-    else the next name after it ("全市产妇2164人,系统管理…")."""
-    starts = [a.start for a in anchors]
+    else the next name after it ("全市产妇2164人,系统管理…").
+
+    ``starts`` are the anchors' starts and ``following[i]`` the mention of the
+    first owned anchor from ``anchors[i]`` on.
+    """
     index = bisect.bisect_right(starts, position)
     if index > 0:
         before = anchors[index - 1]
         if _skip(lexicon, text, before.end) == position and id(before) in owner_of:
             return owner_of[id(before)]
-    return next((owner_of[id(a)] for a in anchors[index:] if id(a) in owner_of), None)
+    return following[index]
 
 
 def _role(lexicon: _Lexicon, text: str, since: int, anchor_start: int) -> str:
@@ -925,6 +1035,7 @@ def _qualifiers(
     sentence_start: int,
     since: int,
     dates: Sequence[tuple[int, int]],
+    date_ends: Sequence[int],
 ) -> tuple[Qualifier, ...]:
     """The qualifiers of a mention.
 
@@ -936,8 +1047,9 @@ def _qualifiers(
     """
     text = prepared.text
     anchor_start = item.anchors[0].start
-    clause_start = max(since, *(text.rfind(mark, since, anchor_start) + 1 for mark in ",:"))
-    date_index = bisect.bisect_right([end for _, end in dates], anchor_start)
+    reach = max(since, anchor_start - _REACH)
+    clause_start = max(reach, *(text.rfind(mark, reach, anchor_start) + 1 for mark in ",:"))
+    date_index = bisect.bisect_right(date_ends, anchor_start)
     periods = [dates[date_index - 1]] if date_index else []
     word = _nearest(text, lexicon.vocabulary.periods, sentence_start, anchor_start)
     periods += [word] if word else []
