@@ -1,0 +1,393 @@
+"""Tables from outside: CSV in any encoding Chinese offices save, spreadsheets, stdin.
+
+:func:`read_table` reads a CSV file in UTF-8 (with or without a byte-order
+mark), GB18030/GBK (what Excel on Chinese Windows saves) or UTF-16, telling
+them apart by their bytes (or taking ``encoding=``); ``.xlsx`` and ``.xls``
+by their extension; ``-`` for stdin. :func:`write_table` writes CSV, xlsx,
+JSON or parquet by the extension of the destination.
+
+Well-kept readers do the parsing: pandas' C parser for CSV (it reads
+"1,270" as 1270 when a count cell is quoted), python-calamine (Rust, reads
+both .xlsx and .xls) or openpyxl for spreadsheets, charset-normalizer to
+guess an encoding, pyarrow's multithreaded writer for CSV when installed.
+They are imported when a table is read, never by ``import phindicators``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import sys
+from collections.abc import Callable
+from typing import IO, Any
+
+import numpy as np
+
+from ..errors import InvalidOptionError, ParseError
+
+__all__ = [
+    "EXCEL_EXTENSIONS",
+    "LINES",
+    "WRITERS",
+    "decode",
+    "detect_encoding",
+    "read_table",
+    "write_table",
+]
+
+#: Extensions read as spreadsheets.
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+#: The key of ``DataFrame.attrs`` under which :func:`read_table` keeps the
+#: line of the file each row comes from (a scorecard reports errors by it).
+LINES = "phindicators_lines"
+
+#: Byte-order marks, longest first (UTF-32's starts with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+#: Codecs read as GB18030, their superset.
+_CHINESE = frozenset({"gb18030", "gbk", "gb2312", "hz"})
+#: How much more "chaos" (charset-normalizer's measure of mess) a Chinese
+#: reading may show than the best guess and still win.
+_CHAOS_MARGIN = 0.02
+
+
+def _pandas() -> Any:
+    try:
+        import pandas  # type: ignore[import-untyped]
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "reading tables needs pandas: pip install 'phindicators[frames]'", name="pandas"
+        ) from None
+    return pandas
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of a table's bytes.
+
+    A byte-order mark decides; else text that decodes as UTF-8 is UTF-8;
+    else charset-normalizer's best guess (GB18030 for GBK bytes, UTF-16 for
+    UTF-16 without a mark); GB18030 if it has none.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        If the bytes are not UTF-8 and charset-normalizer is not installed
+        (the ``frames`` extra); ``encoding=`` avoids the guess.
+
+    Examples
+    --------
+    >>> detect_encoding("地区,活产数\\n甲县,2158\\n".encode("gbk"))
+    'gb18030'
+    >>> detect_encoding(b"\\xef\\xbb\\xbfarea\\n")
+    'utf-8-sig'
+    """
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            return encoding
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    try:
+        import charset_normalizer
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "the table is not UTF-8; telling its encoding needs charset-normalizer: "
+            "pip install 'phindicators[frames]', or give the encoding (--encoding gb18030)",
+            name="charset_normalizer",
+        ) from None
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return "gb18030"
+    # A short table's bytes are often equally good as GB18030 and as Korean
+    # or Japanese codes; the tables this library reads are Chinese, so a
+    # Chinese code as clean as the best guess wins. GBK and GB2312 are
+    # subsets of GB18030: read with the superset.
+    for match in matches:
+        if codecs.lookup(match.encoding).name in _CHINESE and match.chaos <= best.chaos + _CHAOS_MARGIN:
+            return "gb18030"
+    return codecs.lookup(best.encoding).name
+
+
+def decode(data: bytes, encoding: str | None = None, name: str = "<table>") -> str:
+    """A table's bytes as text, in ``encoding`` or the detected one.
+
+    Raises
+    ------
+    ParseError
+        If the bytes are not valid in the encoding (named in the message).
+    InvalidOptionError
+        An unknown encoding name.
+
+    Examples
+    --------
+    >>> decode("甲县,2158".encode("utf-16"))
+    '甲县,2158'
+    """
+    if encoding is None:
+        encoding = detect_encoding(data)
+    else:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InvalidOptionError(f"unknown encoding {encoding!r} (e.g. utf-8, gb18030, utf-16)") from None
+        if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ParseError(
+            name,
+            f"not valid {encoding} at byte {error.start}; give the file's encoding "
+            "(encoding=..., --encoding gb18030)",
+        ) from None
+
+
+def _bytes(source: str | os.PathLike[str] | bytes | IO[bytes] | IO[str]) -> tuple[bytes | str, str]:
+    if isinstance(source, bytes):
+        return source, "<bytes>"
+    if isinstance(source, str | os.PathLike):
+        name = os.fspath(source)
+        if name == "-":
+            return sys.stdin.buffer.read(), "<stdin>"
+        with open(name, "rb") as file:
+            return file.read(), name
+    if hasattr(source, "read"):
+        return source.read(), str(getattr(source, "name", "<file>"))
+    raise InvalidOptionError(
+        f"a table is a path, '-' for stdin, bytes or an open file, got {type(source).__name__}"
+    )
+
+
+def _first_data_line(text: str) -> tuple[int, int]:
+    """Where the header starts (in characters) and its line number, past
+    ``#`` comment lines and blank lines before it."""
+    offset, line = 0, 1
+    for raw in text.splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        offset += len(raw)
+        line += 1
+    return offset, line
+
+
+def _read_csv(text: str, name: str) -> Any:
+    pd = _pandas()
+    offset, header_line = _first_data_line(text)
+    if not text[offset:].strip():
+        raise ParseError(name, "no header row: a table starts with its column names")
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text[offset:]),
+            thousands=",",
+            skip_blank_lines=False,
+            skipinitialspace=True,
+        )
+    except pd.errors.ParserError as error:
+        raise ParseError(name, str(error)) from None
+    # Rows that are empty everywhere (blank lines, the ",,,," spreadsheets
+    # leave) go; the others keep their line in the file.
+    lines = np.arange(len(frame), dtype=np.int64) + header_line + 1
+    empty = frame.isna().all(axis=1).to_numpy()
+    if empty.any():
+        frame = frame.loc[~empty].reset_index(drop=True)
+        lines = lines[~empty]
+    frame.attrs[LINES] = lines
+    return frame
+
+
+def _read_excel(data: bytes, name: str, sheet: str | int | None) -> Any:
+    pd = _pandas()
+    engines = []
+    for module, engine in (("python_calamine", "calamine"), ("openpyxl", "openpyxl")):
+        try:
+            __import__(module)
+        except ModuleNotFoundError:
+            continue
+        engines.append(engine)
+    if not engines:
+        raise ModuleNotFoundError(
+            "reading spreadsheets needs python-calamine or openpyxl: pip install 'phindicators[excel]'",
+            name="python_calamine",
+        )
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet is None else sheet, engine=engines[0])
+    except ValueError as error:
+        raise ParseError(name, str(error)) from None
+    frame = frame.dropna(how="all").reset_index(drop=True)
+    # The header is row 1 of the sheet; rows follow it (empty ones dropped).
+    return frame
+
+
+def read_table(
+    source: str | os.PathLike[str] | bytes | IO[bytes] | IO[str],
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    excel: bool | None = None,
+) -> Any:
+    """Read a table into a pandas DataFrame.
+
+    Parameters
+    ----------
+    source : path, "-", bytes or open file
+        A CSV file, or a spreadsheet (by its extension, see
+        :data:`EXCEL_EXTENSIONS`); ``"-"`` reads stdin.
+    encoding : str, optional
+        The CSV file's encoding (default: detected, see :func:`detect_encoding`).
+    sheet : str or int, optional
+        The sheet of a spreadsheet (default the first).
+    excel : bool, optional
+        Read as a spreadsheet whatever the name says (stdin, bytes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Counts as numbers where a column holds only numbers ("1,270" read
+        as 1270), text elsewhere. Rows empty in every cell are dropped; for
+        CSV, ``frame.attrs["phindicators_lines"]`` holds each row's line in
+        the file.
+
+    Raises
+    ------
+    ParseError
+        Bytes not valid in the encoding, no header, a malformed file.
+    ModuleNotFoundError
+        A missing optional reader; the message names the extra to install.
+
+    Examples
+    --------
+    >>> text = "# 2023 report\\n地区,活产数\\n甲县,\\"1,270\\"\\n乙县,1900\\n"
+    >>> frame = read_table(text.encode("gb18030"))
+    >>> frame["活产数"].tolist(), frame.attrs["phindicators_lines"].tolist()
+    ([1270, 1900], [3, 4])
+    """
+    data, name = _bytes(source)
+    if excel is None:
+        excel = os.path.splitext(name)[1].lower() in EXCEL_EXTENSIONS
+    if excel:
+        if isinstance(data, str):
+            raise InvalidOptionError("a spreadsheet is read from bytes: open it in binary mode")
+        return _read_excel(data, name, sheet)
+    text = data if isinstance(data, str) else decode(data, encoding, name)
+    return _read_csv(text, name)
+
+
+def _to_pandas(frame: Any) -> Any:
+    """Any DataFrame narwhals knows, or a dict of columns, as pandas."""
+    pd = _pandas()
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    if isinstance(frame, dict):
+        return pd.DataFrame(frame)
+    import narwhals as nw
+
+    return nw.from_native(frame, eager_only=True).to_pandas()
+
+
+def _write_csv(frame: Any, destination: str | IO[Any]) -> None:
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+    except ModuleNotFoundError:
+        _to_pandas(frame).to_csv(destination, index=False, lineterminator="\n")
+        return
+    if isinstance(frame, pa.Table):
+        table = frame
+    elif isinstance(frame, dict):
+        table = pa.table(frame)
+    else:
+        table = pa.Table.from_pandas(_to_pandas(frame), preserve_index=False)
+    options = pa_csv.WriteOptions(quoting_style="needed")
+    if isinstance(destination, str):
+        pa_csv.write_csv(table, destination, write_options=options)
+        return
+    buffer = io.BytesIO()
+    pa_csv.write_csv(table, buffer, write_options=options)
+    payload = buffer.getvalue()
+    if isinstance(destination, io.TextIOBase) or "b" not in getattr(destination, "mode", "b"):
+        destination.write(payload.decode("utf-8"))
+    else:
+        destination.write(payload)
+
+
+def _write_excel(frame: Any, destination: str | IO[bytes]) -> None:
+    try:
+        import openpyxl  # type: ignore[import-untyped]  # noqa: F401
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "writing .xlsx needs openpyxl: pip install 'phindicators[excel]'", name="openpyxl"
+        ) from None
+    _to_pandas(frame).to_excel(destination, index=False, engine="openpyxl")
+
+
+def _write_json(frame: Any, destination: str | IO[str]) -> None:
+    _to_pandas(frame).to_json(destination, orient="records", force_ascii=False, indent=1)
+
+
+def _write_parquet(frame: Any, destination: str | IO[bytes]) -> None:
+    try:
+        import pyarrow  # type: ignore[import-untyped]  # noqa: F401
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "writing parquet needs pyarrow: pip install 'phindicators[parquet]'", name="pyarrow"
+        ) from None
+    _to_pandas(frame).to_parquet(destination, index=False)
+
+
+#: Writers by extension.
+WRITERS: dict[str, Callable[[Any, Any], None]] = {
+    ".csv": _write_csv,
+    ".xlsx": _write_excel,
+    ".json": _write_json,
+    ".parquet": _write_parquet,
+}
+
+
+def write_table(frame: Any, destination: str | os.PathLike[str] | IO[Any], *, format: str | None = None) -> None:
+    """Write a table (a DataFrame of any kind narwhals knows, a pyarrow
+    table or a dict of columns) as CSV, xlsx, JSON or parquet, by the
+    extension of ``destination`` or ``format`` (``"csv"``, ``"xlsx"``…).
+
+    CSV is UTF-8 without a byte-order mark; JSON is a list of records.
+
+    Raises
+    ------
+    InvalidOptionError
+        An extension (or format) with no writer.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_table({"area": ["甲县"], "value": [92.68]}, out, format="csv")
+    >>> out.getvalue()
+    '"area","value"\\n"甲县",92.68\\n'
+    """
+    if format is None:
+        if not isinstance(destination, str | os.PathLike):
+            raise InvalidOptionError("writing to an open file needs format= (csv, xlsx, json, parquet)")
+        extension = os.path.splitext(os.fspath(destination))[1].lower()
+    else:
+        extension = "." + format.lower().lstrip(".")
+    writer = WRITERS.get(extension)
+    if writer is None:
+        raise InvalidOptionError(
+            f"no writer for {extension or 'a name without extension'!r}: "
+            f"use one of {', '.join(WRITERS)}"
+        )
+    target = os.fspath(destination) if isinstance(destination, str | os.PathLike) else destination
+    writer(frame, target)

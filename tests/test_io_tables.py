@@ -1,0 +1,113 @@
+"""Reading and writing tables: encodings Chinese offices save, spreadsheets, stdin."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("charset_normalizer")
+
+from phindicators.errors import InvalidOptionError, ParseError
+from phindicators.io import LINES, detect_encoding, read_table, write_table
+
+TABLE = "地区,时期,活产数,孕产妇死亡数\n甲县,2023,\"2,158\",2\n乙县,2023,1900,0\n丙县,2023,30000,3\n"
+EXPECTED = {"地区": ["甲县", "乙县", "丙县"], "活产数": [2158, 1900, 30000], "孕产妇死亡数": [2, 0, 3]}
+
+
+def _check(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == ["地区", "时期", "活产数", "孕产妇死亡数"]
+    for column, values in EXPECTED.items():
+        assert frame[column].tolist() == values
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        (TABLE.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + TABLE.encode("utf-8"), "utf-8-sig"),
+        (TABLE.encode("gbk"), "gb18030"),  # what Excel on Chinese Windows saves
+        (TABLE.encode("gb18030"), "gb18030"),
+        (TABLE.encode("utf-16"), "utf-16"),  # with its byte-order mark
+        (TABLE.encode("utf-16-le"), "utf-16-le"),  # without one
+    ],
+)
+def test_encodings_are_detected(encoded: bytes, encoding: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert detect_encoding(encoded) == encoding
+    path = tmp_path / "table.csv"
+    path.write_bytes(encoded)
+    _check(read_table(path))
+    _check(read_table(str(path)))
+
+
+def test_encoding_override_and_a_clear_error_when_it_is_wrong(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(TABLE.encode("gbk"))
+    _check(read_table(path, encoding="gbk"))
+    with pytest.raises(ParseError, match="not valid utf-8 at byte"):
+        read_table(path, encoding="utf-8")
+    with pytest.raises(InvalidOptionError, match="unknown encoding 'gbkk'"):
+        read_table(path, encoding="gbkk")
+
+
+def test_comment_lines_and_blank_rows_keep_file_line_numbers() -> None:
+    text = "# 2023年报\n\n地区,活产数\n甲县,2158\n,\n\n乙县,1900\n"
+    frame = read_table(text.encode())
+    assert frame["地区"].tolist() == ["甲县", "乙县"]
+    assert frame.attrs[LINES].tolist() == [4, 7]
+
+
+def test_stdin_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = io.TextIOWrapper(io.BytesIO(TABLE.encode("gb18030")), encoding="ascii")
+    monkeypatch.setattr(sys, "stdin", fake)
+    _check(read_table("-"))
+
+
+def test_xlsx_written_by_openpyxl_is_read_by_extension(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["地区", "时期", "活产数", "孕产妇死亡数"])
+    sheet.append(["甲县", 2023, 2158, 2])
+    sheet.append([None, None, None, None])  # an empty row Excel users leave
+    sheet.append(["乙县", 2023, "1,900", 0])  # a count typed as text with a separator
+    path = tmp_path / "counts.xlsx"
+    book.save(path)
+    frame = read_table(path)
+    assert frame["地区"].tolist() == ["甲县", "乙县"]
+    assert frame["活产数"].tolist() == [2158, "1,900"]  # the text cell stays text, for the reader to parse
+    assert frame["孕产妇死亡数"].tolist() == [2, 0]
+
+
+def test_missing_xlsx_reader_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(sys.modules, "python_calamine", None)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"PK")
+    with pytest.raises(ModuleNotFoundError, match=r"phindicators\[excel\]"):
+        read_table(path)
+
+
+@pytest.mark.parametrize("extension", [".csv", ".xlsx", ".json", ".parquet"])
+def test_write_by_extension_round_trips(extension: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"area": ["甲县", "乙县"], "numerator": [2, 0], "value": [92.68, 0.0]})
+    path = tmp_path / f"out{extension}"
+    write_table(frame, path)
+    back = {
+        ".csv": lambda: read_table(path),
+        ".xlsx": lambda: read_table(path),
+        ".json": lambda: pd.read_json(path),
+        ".parquet": lambda: pd.read_parquet(path),
+    }[extension]()
+    assert back["area"].tolist() == ["甲县", "乙县"]
+    assert back["numerator"].tolist() == [2, 0]
+    assert back["value"].tolist() == [92.68, 0.0]
+
+
+def test_write_refuses_an_unknown_extension(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidOptionError, match="no writer for '.txt'"):
+        write_table({"a": [1]}, tmp_path / "out.txt")
