@@ -44,7 +44,8 @@ import attrs
 from ._data import bundled_text
 from ._once import Once
 from .audit import Status, Verdict, audit
-from .catalog import Catalog, _fields, bundled_catalog
+from ._toml import checked_fields
+from .catalog import Catalog, bundled_catalog
 from .errors import CatalogError, InvalidTypeError, PhindicatorsError
 from .figures import Bound, Figure, _alternatives, _is_cjk, match_figure, normalize_text
 from .model import KINDS, Indicator, Term
@@ -120,6 +121,7 @@ class _Vocabulary:
     areas: tuple[str, ...]
     groups: tuple[str, ...]
     periods: tuple[str, ...]
+    other_periods: tuple[str, ...]
     not_terms: tuple[str, ...]
 
 
@@ -149,7 +151,7 @@ def _read_labels(text: str, path: str) -> tuple[tuple[LabelRule, ...], _Vocabula
     rules = []
     for number, row in enumerate(rows, 1):
         item = f"labels[{number}]"
-        fields = _fields(path, item, row, _LABEL_FIELDS, "a label")
+        fields = checked_fields(path, item, row, _LABEL_FIELDS, "a label")
         for field in ("label", "indicator", "note"):
             if not isinstance(fields.get(field, ""), str):
                 raise CatalogError(path, f"must be a string, got {fields[field]!r}", item=item, field=field)
@@ -164,7 +166,7 @@ def _read_labels(text: str, path: str) -> tuple[tuple[LabelRule, ...], _Vocabula
                 note=fields.get("note", ""),
             )
         )
-    vocabulary = _fields(path, "vocabulary", data.get("vocabulary"), _VOCABULARY_FIELDS, "the vocabulary")
+    vocabulary = checked_fields(path, "vocabulary", data.get("vocabulary"), _VOCABULARY_FIELDS, "the vocabulary")
     words = {key: _strings(path, "vocabulary", key, value) for key, value in vocabulary.items()}
     return tuple(rules), _Vocabulary(**words)
 
@@ -238,6 +240,9 @@ class Count:
         The words that describe it ("全市产妇").
     term : Term or None
         The catalog term those words name, when one does (产妇数 for "全市产妇").
+    period : str or None
+        The period the sentence gives before the count ("2019年", "去年"),
+        if any: a figure of another period is not checked against it.
 
     Examples
     --------
@@ -251,6 +256,7 @@ class Count:
     end: int
     words: str
     term: Term | None = attrs.field(default=None, repr=lambda term: repr(term.id if term else None))
+    period: str | None = None
 
 
 @attrs.frozen
@@ -492,6 +498,31 @@ def _fold(original: str) -> tuple[str, _Offsets]:
     return "".join(pieces), _Offsets(starts, origins)
 
 
+# A number grouped by thousands with ASCII commas ("2,164人", "1,234,567.5").
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)")
+
+
+def _ungroup(original: str, text: str, origin: _Offsets) -> tuple[str, _Offsets]:
+    """Remove the thousands separators of grouped numbers: "2,164人" is 2164 people.
+
+    Only ASCII commas separate thousands; the Chinese comma "，" (which
+    :func:`normalize_text` folds to ",") ends a clause: "体检215名，100%合格"
+    stays two figures, so the original character decides.
+    """
+    kept: list[tuple[int, int]] = []
+    position = 0
+    for match in _GROUPED.finditer(text):
+        commas = [i for i in range(match.start(), match.end()) if text[i] == ","]
+        if all(original[origin[i]] == "," for i in commas):
+            for comma in commas:
+                kept.append((position, comma))
+                position = comma + 1
+    if not kept:
+        return text, origin
+    kept.append((position, len(text)))
+    return "".join(text[a:b] for a, b in kept), origin.cut(kept)
+
+
 def _prepare(original: str) -> _Text:
     """Normalize character by character, then undo the page breaks of copied documents.
 
@@ -501,6 +532,7 @@ def _prepare(original: str) -> _Text:
     Both are removed so that the figure or sentence they cut reads whole.
     """
     text, origin = _fold(original)
+    text, origin = _ungroup(original, text, origin)
     kept: list[tuple[int, int]] = []  # spans of text to keep
     position, page = 0, 1
     for cut in _BREAK.finditer(text):
@@ -949,6 +981,8 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
     stops = sorted(
         {p for f in found for p in (f.start, f.end)} | {p for a in anchors for p in (a.start, a.end)}
     )
+    dates = [m.span() for m in _PERIOD.finditer(text, start, end)]
+    date_ends = [date_end for _, date_end in dates]
     placed: dict[int, list[tuple[int, int, Figure]]] = {id(f): [] for f in found}
     owner_of = {id(a): f for f in found for a in f.anchors if a.match != "coordinated"}
     starts = [a.start for a in anchors]
@@ -967,17 +1001,33 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
         for count_start, count_end, figure in spans[-_MAX_COUNTS:]:
             words = _words(text, count_start, count_end, (start, end), stops)
             origin = prepared.span(count_start, count_end)
-            owners[key].append(Count(figure, origin[0], origin[1], words, _term(lexicon, words)))
+            period = _period(lexicon, text, start, count_start, dates, date_ends)
+            owners[key].append(
+                Count(
+                    figure,
+                    origin[0],
+                    origin[1],
+                    words,
+                    _term(lexicon, words),
+                    None if period is None else text[period[0] : period[1]],
+                )
+            )
 
-    dates = [m.span() for m in _PERIOD.finditer(text, start, end)]
-    date_ends = [date_end for _, date_end in dates]
     previous_end = start
     previous_counts: list[Count] = []
     for item in found:
         anchor = item.anchors[0]
         indicator = anchor.indicator
         own = owners[id(item)]
-        choice = _judge(indicator, item.figure, own, previous_counts, item.share)
+        period_span = _period(lexicon, text, start, anchor.start, dates, date_ends)
+        period = None if period_span is None else text[period_span[0] : period_span[1]]
+        # A figure of another period ("去年…", "2019年…") is not checked against
+        # counts of this one: own counts must not name a different period, and
+        # counts are borrowed only from a mention of the same period.
+        other = period in lexicon.vocabulary.other_periods
+        usable = [c for c in own if c.period == period or (c.period is None and not other)]
+        borrowed = [c for c in previous_counts if c.period == period]
+        choice = _judge(indicator, item.figure, usable, borrowed, item.share)
         span = prepared.span(anchor.start, item.end)
         figure_span = prepared.span(item.start, item.end)
         yield Mention(
@@ -1028,6 +1078,23 @@ def _role(lexicon: _Lexicon, text: str, since: int, anchor_start: int) -> str:
     return "value" if cue is None else "target"
 
 
+def _period(
+    lexicon: _Lexicon,
+    text: str,
+    sentence_start: int,
+    position: int,
+    dates: Sequence[tuple[int, int]],
+    date_ends: Sequence[int],
+) -> tuple[int, int] | None:
+    """The span of the period nearest before ``position`` in its sentence: one of
+    ``dates`` (the sentence's "2005年", "1-10月", in order) or a word such as "上半年"."""
+    date_index = bisect.bisect_right(date_ends, position)
+    periods = [dates[date_index - 1]] if date_index else []
+    word = _nearest(text, lexicon.vocabulary.periods, sentence_start, position)
+    periods += [word] if word else []
+    return max(periods, key=lambda span: (span[1], span[1] - span[0]), default=None)
+
+
 def _qualifiers(
     lexicon: _Lexicon,
     prepared: _Text,
@@ -1049,12 +1116,8 @@ def _qualifiers(
     anchor_start = item.anchors[0].start
     reach = max(since, anchor_start - _REACH)
     clause_start = max(reach, *(text.rfind(mark, reach, anchor_start) + 1 for mark in ",:"))
-    date_index = bisect.bisect_right(date_ends, anchor_start)
-    periods = [dates[date_index - 1]] if date_index else []
-    word = _nearest(text, lexicon.vocabulary.periods, sentence_start, anchor_start)
-    periods += [word] if word else []
     spans = [
-        ("period", max(periods, key=lambda span: (span[1], span[1] - span[0]), default=None)),
+        ("period", _period(lexicon, text, sentence_start, anchor_start, dates, date_ends)),
         ("area", item.area or _nearest(text, lexicon.vocabulary.areas, clause_start, anchor_start)),
         ("group", _nearest(text, lexicon.vocabulary.groups, since, anchor_start)),
     ]
