@@ -26,8 +26,8 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "src" / "phindicators"
 #: listed before it on the same row.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # L0 foundation
-    ("_text", "errors", "_once", "_data", "_threads", "_counts", "_options", "_json", "_toml",
-     "_validators", "units", "periods"),
+    ("_text", "errors", "_once", "_data", "_threads", "_counts", "_options", "_json", "units",
+     "periods", "_toml", "_validators"),
     # L1 primitives
     ("stats", "model", "display"),
     # L2 core

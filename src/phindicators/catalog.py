@@ -31,23 +31,29 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
-import re
-import tomllib
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-import attrs
-
-from ._data import data_root
 from ._once import Once
+from ._toml import (
+    Document,
+    build_definition,
+    bundled_documents,
+    check_top_level,
+    checked_fields,
+    line_of,
+    located,
+    parse_document,
+    read_documents,
+    resolve_reference,
+    table_of,
+)
 from .errors import (
     CatalogError,
-    DefinitionError,
     InvalidTypeError,
     PhindicatorsWarning,
     UnknownDomainError,
@@ -71,7 +77,7 @@ __all__ = [
 # Which keys each table may hold, and which of them are required. Unknown
 # keys are errors: a misspelled field must not be silently ignored.
 _TOP_LEVEL = {"domain", "sources", "terms", "indicators"}
-_SOURCE_FIELDS = ({"title"}, {"title_en", "publisher", "year", "url", "note"})
+SOURCE_FIELDS = ({"title"}, {"title_en", "publisher", "year", "url", "note"})
 _TERM_FIELDS = ({"name_en", "name_zh"}, {"description", "unit", "population"})
 _INDICATOR_FIELDS = (
     {"name_en", "name_zh", "definition", "numerator", "kind", "unit", "decimals", "polarity", "source"},
@@ -79,7 +85,7 @@ _INDICATOR_FIELDS = (
      "confidence", "evidence", "standard_sets", "needs"},
 )
 EVIDENCE_FIELDS = ({"quote", "address"}, {"note"})
-_TEXT_FIELDS = ({"en", "zh"}, set())
+TEXT_FIELDS = ({"en", "zh"}, set())
 _EXAMPLE_FIELDS = ({"numerator"}, {"denominator", "published", "reference", "consistent", "note"})
 
 # Width and dash variants reports use interchangeably: "0～6岁", "0-6岁".
@@ -101,111 +107,6 @@ def normalize_name(name: str) -> str:
         raise InvalidTypeError(f"a name is a string, got {name!r}")
     text = unicodedata.normalize("NFKC", name).casefold().translate(_DASHES)
     return "".join(ch for ch in text if not ch.isspace() and ch != "_")
-
-
-@attrs.frozen
-class _Document:
-    path: str
-    data: Mapping[str, Any]
-    text: str = ""  # the TOML source, to say on which line a definition is written
-
-
-# Enough of TOML's line syntax to know which key a line defines: a table
-# header ("[indicators.imr]", "[[indicators.imr.examples]]") or an assignment
-# ("unit = ...", "definition.en = ...", "imr = { ... }").
-_BARE_OR_QUOTED = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
-_HEADER = re.compile(rf"\[\[?\s*(?P<keys>{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*)\s*\]\]?\s*(?:#.*)?$")
-_ASSIGNMENT = re.compile(rf"(?P<keys>{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*)\s*=")
-_KEY = re.compile(r"""([A-Za-z0-9_-]+)|"([^"]*)"|'([^']*)'""")
-
-
-def _keys(text: str) -> tuple[str, ...]:
-    return tuple(next(group for group in key.groups() if group is not None) for key in _KEY.finditer(text))
-
-
-def line_of(text: str, keys: tuple[str, ...], field: str | None = None) -> int | None:
-    """The line of TOML ``text`` that defines the table at ``keys``, or the
-    line inside it that sets ``field``.
-
-    The lines are found from TOML's line syntax alone (table headers and
-    ``key =`` assignments), which is all an error message needs: when the
-    field is not written (a required field left out), the table's first
-    line is given; when the table is not found, None.
-
-    Examples
-    --------
-    >>> text = '[indicators.imr]\\nname_en = "IMR"\\nunit = "pct"\\n'
-    >>> line_of(text, ("indicators", "imr"), "unit"), line_of(text, ("indicators", "imr"), "kind")
-    (3, 1)
-    >>> line_of(text, ("terms", "births")) is None
-    True
-    """
-    table: tuple[str, ...] = ()
-    own: list[tuple[int, tuple[str, ...], str]] = []
-    # TOML counts lines by "\n" alone (str.splitlines would also split at
-    # characters such as U+2028 that may sit inside a string).
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        header = _HEADER.match(line)
-        if header is not None:
-            table = path = _keys(header["keys"])
-        else:
-            assignment = _ASSIGNMENT.match(line)
-            if assignment is None:
-                continue
-            path = table + _keys(assignment["keys"])
-        if path[: len(keys)] == keys:
-            own.append((number, path, line))
-    if not own:
-        return None
-    if field is not None:
-        written = re.compile(rf"(?<![\w.]){re.escape(field)}\s*=")  # inside an inline table
-        for number, path, line in own:
-            if field in path[len(keys) :] or written.search(line):
-                return number
-    return own[0][0]
-
-
-@contextlib.contextmanager
-def located(doc: _Document, table: str) -> Iterator[None]:
-    """Add the line to a :class:`CatalogError` raised about an item of ``doc``.
-
-    ``table`` is the top-level table ("indicators", "rules", ...) whose items
-    the errors name; errors that already have a line, concern another file
-    or name no item pass unchanged.
-    """
-    try:
-        yield
-    except CatalogError as error:
-        if error.line is not None or error.path != doc.path or error.item is None:
-            raise
-        raise error.at_line(line_of(doc.text, (table, error.item), error.field)) from None
-
-
-def _fields(
-    path: str, item: str, table: object, allowed: tuple[set[str], set[str]], what: str
-) -> Mapping[str, Any]:
-    """Check a table's keys: all required present, none unknown."""
-    if not isinstance(table, Mapping):
-        raise CatalogError(path, f"{what} must be a table, got {table!r}", item=item)
-    required, optional = allowed
-    for key in table:
-        if key not in required | optional:
-            close = difflib.get_close_matches(key, required | optional, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise CatalogError(path, f"unknown field{hint}", item=item, field=key)
-    for key in sorted(required - set(table)):
-        raise CatalogError(path, "is required", item=item, field=key)
-    return table
-
-
-def _build(path: str, item: str, cls: type, **kwargs: Any) -> Any:
-    try:
-        return cls(**kwargs)
-    except DefinitionError as error:
-        raise CatalogError(path, error.message, item=item, field=error.field) from None
-    except (TypeError, ValueError, OverflowError) as error:
-        raise CatalogError(path, f"invalid {cls.__name__}: {error}", item=item) from None
 
 
 class Catalog:
@@ -292,13 +193,13 @@ class Catalog:
                 raise InvalidTypeError(
                     f"{label}: Catalog.from_toml reads TOML text (str), got {type(text).__name__}"
                 )
-            documents.append(_parse(label, text))
+            documents.append(parse_document(label, text))
         return cls._from_documents(documents)
 
     @classmethod
     def _from_documents(
         cls,
-        documents: list[_Document],
+        documents: list[Document],
         *,
         replaceable: frozenset[str] = frozenset(),
         replaced: list[str] | None = None,
@@ -312,21 +213,21 @@ class Catalog:
         for doc in documents:
             check_top_level(doc, _TOP_LEVEL)
             with located(doc, "sources"):
-                for sid, table in _table(doc, "sources").items():
-                    fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
-                    source = _build(doc.path, sid, Source, id=sid, **fields)
+                for sid, table in table_of(doc, "sources").items():
+                    fields = checked_fields(doc.path, sid, table, SOURCE_FIELDS, "a source")
+                    source = build_definition(doc.path, sid, Source, id=sid, **fields)
                     _define_or_replace(sources, doc.path, sid, source, "source", replaceable, replaced)
             with located(doc, "terms"):
-                for tid, table in _table(doc, "terms").items():
-                    fields = _fields(doc.path, tid, table, _TERM_FIELDS, "a term")
-                    term = _build(doc.path, tid, Term, id=tid, **fields)
+                for tid, table in table_of(doc, "terms").items():
+                    fields = checked_fields(doc.path, tid, table, _TERM_FIELDS, "a term")
+                    term = build_definition(doc.path, tid, Term, id=tid, **fields)
                     _define_or_replace(terms, doc.path, tid, term, "term", replaceable, replaced)
 
         built: dict[str, Indicator] = {}
         owner: dict[str, str] = {}
         for doc in documents:
             with located(doc, "indicators"):
-                for iid, table in _table(doc, "indicators").items():
+                for iid, table in table_of(doc, "indicators").items():
                     if iid in owner:
                         _check_replaceable(doc.path, iid, "indicator", owner[iid], replaceable, replaced)
                     owner[iid] = doc.path
@@ -452,39 +353,6 @@ class Catalog:
         return f"<Catalog: {len(self)} indicators in {len(self.domains())} domains>"
 
 
-def _parse(path: str, text: str) -> _Document:
-    try:
-        return _Document(path, tomllib.loads(text), text)
-    except tomllib.TOMLDecodeError as error:
-        raise CatalogError(path, f"not valid TOML: {error}") from None
-    except RecursionError:  # arrays or inline tables nested thousands deep
-        raise CatalogError(path, "not valid TOML: values are nested too deeply") from None
-
-
-def check_top_level(doc: _Document, allowed: Iterable[str]) -> None:
-    """Refuse a top-level key of ``doc`` outside ``allowed``, naming its line."""
-    for key in doc.data:
-        if key not in allowed:
-            raise CatalogError(
-                doc.path,
-                f"unknown top-level key {key!r} (expected {sorted(allowed)})",
-                line=line_of(doc.text, (key,)),
-            )
-
-
-def _table(doc: _Document, key: str) -> Mapping[str, Any]:
-    table = doc.data.get(key, {})
-    if not isinstance(table, Mapping):
-        raise CatalogError(doc.path, f"{key!r} must be a table of definitions, got {table!r}")
-    return table
-
-
-def _define(registry: dict[str, tuple[str, Any]], path: str, id: str, value: Any) -> None:
-    if id in registry:
-        raise CatalogError(path, f"already defined in {registry[id][0]}", item=id)
-    registry[id] = (path, value)
-
-
 def _check_replaceable(
     path: str, id: str, what: str, previous: str, replaceable: frozenset[str], replaced: list[str]
 ) -> None:
@@ -510,34 +378,24 @@ def _define_or_replace(
     registry[id] = (path, value)
 
 
-def _reference(
-    path: str, iid: str, field: str, value: object, known: Mapping[str, tuple[str, Any]], what: str
-) -> Any:
-    if not isinstance(value, str) or value not in known:
-        close = difflib.get_close_matches(str(value), known, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise CatalogError(path, f"unknown {what} {value!r}{hint}", item=iid, field=field)
-    return known[value][1]
-
-
 def _indicator(
-    doc: _Document,
+    doc: Document,
     iid: str,
     table: object,
     terms: Mapping[str, tuple[str, Term]],
     sources: Mapping[str, tuple[str, Source]],
 ) -> Indicator:
     path = doc.path
-    fields = dict(_fields(path, iid, table, _INDICATOR_FIELDS, "an indicator"))
-    fields["definition"] = _build(
-        path, iid, Text, **_fields(path, iid, fields["definition"], _TEXT_FIELDS, "definition")
+    fields = dict(checked_fields(path, iid, table, _INDICATOR_FIELDS, "an indicator"))
+    fields["definition"] = build_definition(
+        path, iid, Text, **checked_fields(path, iid, fields["definition"], TEXT_FIELDS, "definition")
     )
-    fields["numerator"] = _reference(path, iid, "numerator", fields["numerator"], terms, "term")
+    fields["numerator"] = resolve_reference(path, iid, "numerator", fields["numerator"], terms, "term")
     denominator = fields.get("denominator")
     fields["denominator"] = (
-        None if denominator is None else _reference(path, iid, "denominator", denominator, terms, "term")
+        None if denominator is None else resolve_reference(path, iid, "denominator", denominator, terms, "term")
     )
-    fields["source"] = _reference(path, iid, "source", fields["source"], sources, "source")
+    fields["source"] = resolve_reference(path, iid, "source", fields["source"], sources, "source")
     fields.setdefault("domain", doc.data.get("domain"))
     if fields["domain"] is None:
         raise CatalogError(path, "is required (here or at the top of the file)", item=iid, field="domain")
@@ -545,7 +403,7 @@ def _indicator(
     if not isinstance(examples, list):
         raise CatalogError(path, "must be an array of tables", item=iid, field="examples")
     fields["examples"] = [
-        _build(path, iid, Example, **_fields(path, iid, example, _EXAMPLE_FIELDS, "an example"))
+        build_definition(path, iid, Example, **checked_fields(path, iid, example, _EXAMPLE_FIELDS, "an example"))
         for example in examples
     ]
     fields["evidence"] = evidence_list(path, iid, fields.get("evidence", []))
@@ -553,7 +411,7 @@ def _indicator(
         isinstance(fields["valid_range"], list) and len(fields["valid_range"]) == 2
     ):
         raise CatalogError(path, "must be [low, high]", item=iid, field="valid_range")
-    return _build(path, iid, Indicator, id=iid, **fields)
+    return build_definition(path, iid, Indicator, id=iid, **fields)
 
 
 def evidence_list(path: str, item: str, evidence: object) -> list[Evidence]:
@@ -562,40 +420,9 @@ def evidence_list(path: str, item: str, evidence: object) -> list[Evidence]:
     if not isinstance(evidence, list):
         raise CatalogError(path, "must be an array of tables", item=item, field="evidence")
     return [
-        _build(path, item, Evidence, **_fields(path, item, entry, EVIDENCE_FIELDS, "evidence"))
+        build_definition(path, item, Evidence, **checked_fields(path, item, entry, EVIDENCE_FIELDS, "evidence"))
         for entry in evidence
     ]
-
-
-def bundled_documents(*names: str) -> list[_Document]:
-    """Parse bundled data files: a name ending in ``/`` is a folder of TOML files."""
-    data = data_root()
-    documents = []
-    for name in names:
-        if name.endswith("/"):
-            folder = data / name.rstrip("/")
-            files = sorted(f.name for f in folder.iterdir() if f.name.endswith(".toml"))
-            documents += [_parse(f"phindicators/data/{name}{f}", (folder / f).read_text("utf-8")) for f in files]
-        else:
-            documents.append(_parse(f"phindicators/data/{name}", (data / name).read_text("utf-8")))
-    return documents
-
-
-def read_documents(paths: Iterable[str | os.PathLike[str]]) -> list[_Document]:
-    """Parse user files; an unreadable file is a :class:`CatalogError` naming it."""
-    documents = []
-    for path in paths:
-        # An int would open a file descriptor, bytes an undecoded name.
-        if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
-            raise InvalidTypeError(f"a catalog file is named by a str or a path, got {path!r}")
-        name = os.fspath(path)
-        try:
-            with open(name, encoding="utf-8") as file:
-                text = file.read()
-        except (OSError, UnicodeDecodeError, ValueError) as error:  # ValueError: a NUL in the name
-            raise CatalogError(name, f"cannot be read: {error}") from None
-        documents.append(_parse(name, text))
-    return documents
 
 
 def load_catalog(

@@ -28,14 +28,24 @@ from __future__ import annotations
 import contextlib
 import enum
 import math
-import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import DefinitionError, UnitError
-from .units import UNITS, unit_spec
+from ._validators import (
+    check,
+    enum_converter,
+    field_tuple,
+    flag,
+    identifier,
+    identifiers,
+    instance_of,
+    known_unit,
+    member_of,
+    nonempty_text,
+    optional_text,
+)
+from .units import UNITS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from collections.abc import Sequence
@@ -62,7 +72,6 @@ __all__ = [
     "Text",
 ]
 
-_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 
 class Kind(enum.StrEnum):
@@ -140,131 +149,57 @@ KINDS: dict[Kind, KindSpec] = {
 }
 
 
-def _check(field: str, ok: bool, message: str) -> None:
-    if not ok:
-        raise DefinitionError(field, message)
 
 
-def _identifier(instance: object, attribute: attrs.Attribute, value: object) -> None:
-    _check(
-        attribute.name,
-        isinstance(value, str) and bool(_ID.match(value)),
-        f"must be an ascii snake_case identifier, got {value!r}",
-    )
 
 
-def _nonempty_text(instance: object, attribute: attrs.Attribute, value: object) -> None:
-    _check(
-        attribute.name,
-        isinstance(value, str) and bool(value.strip()),
-        f"must be a non-empty string, got {value!r}",
-    )
 
 
-def _optional_text(instance: object, attribute: attrs.Attribute, value: object) -> None:
-    _check(attribute.name, isinstance(value, str), f"must be a string, got {value!r}")
-
-
-def _flag(instance: object, attribute: attrs.Attribute, value: object) -> None:
-    _check(attribute.name, isinstance(value, bool), f"must be true or false, got {value!r}")
-
-
-def _known_unit(instance: object, attribute: attrs.Attribute, value: object) -> None:
-    try:
-        unit_spec(value)  # type: ignore[arg-type]
-    except UnitError as error:
-        raise DefinitionError(attribute.name, str(error)) from None
-
-
-def _enum_converter(enum_type: type[enum.StrEnum]) -> Callable[[object], Any]:
-    # Catalog files spell enum members as strings; unknown spellings are
-    # reported by the field validator, which knows the field's name.
-    def convert(value: object) -> object:
-        try:
-            return enum_type(value)
-        except ValueError:
-            return value
-
-    return convert
-
-
-def _member_of(enum_type: type[enum.StrEnum]) -> Callable[[object, attrs.Attribute, object], None]:
-    def validate(instance: object, attribute: attrs.Attribute, value: object) -> None:
-        _check(
-            attribute.name,
-            isinstance(value, enum_type),
-            f"must be one of {', '.join(m.value for m in enum_type)}, got {value!r}",
-        )
-
-    return validate
 
 
 def _str_tuple(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     # Each element is checked by the field's validator, which names the field.
-    _check("aliases", isinstance(value, list | tuple), f"must be a list of strings, got {value!r}")
+    check("aliases", isinstance(value, list | tuple), f"must be a list of strings, got {value!r}")
     return tuple(value)  # type: ignore[arg-type]
 
 
-def _instance_of(cls: type, *, optional: bool = False) -> Callable[[object, attrs.Attribute, object], None]:
-    # Like attrs.validators.instance_of, but raising the library's
-    # DefinitionError that names the field.
-    def validate(instance: object, attribute: attrs.Attribute, value: object) -> None:
-        _check(
-            attribute.name,
-            isinstance(value, cls) or (optional and value is None),
-            f"must be a {cls.__name__}{' or None' if optional else ''}, got {value!r}",
-        )
 
-    return validate
-
-
-def _evidence_tuple(value: object) -> tuple[object, ...]:
+def evidence_tuple(value: object) -> tuple[object, ...]:
     # Each element is checked by the field's validator.
-    _check("evidence", isinstance(value, list | tuple), f"must be a list of evidence, got {value!r}")
+    check("evidence", isinstance(value, list | tuple), f"must be a list of evidence, got {value!r}")
     return tuple(value)  # type: ignore[arg-type]
 
 
-def _evidence_items(instance: object, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
+def evidence_items(instance: object, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
     for item in value:
-        _check(
+        check(
             attribute.name,
             isinstance(item, Evidence),
             f"must be Evidence objects, got {item!r}",
         )
 
 
-def _field_tuple(field: str, value: object) -> tuple[str, ...]:
-    # Like _str_tuple, for a list field other than aliases: the message names it.
-    if isinstance(value, str):
-        return (value,)
-    _check(field, isinstance(value, list | tuple), f"must be a list of strings, got {value!r}")
-    return tuple(value)  # type: ignore[arg-type]
-
 
 def _standard_sets_tuple(value: object) -> tuple[str, ...]:
-    return _field_tuple("standard_sets", value)
+    return field_tuple("standard_sets", value)
 
 
 def _needs_tuple(value: object) -> tuple[str, ...]:
-    return _field_tuple("needs", value)
+    return field_tuple("needs", value)
 
 
 def to_confidence(value: object) -> Any:
     """Read a confidence grade; an unknown spelling is left for the field's
     validator to report, naming the field."""
-    return _enum_converter(Confidence)(value)
+    return enum_converter(Confidence)(value)
 
-
-def _identifiers(instance: object, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
-    for item in value:
-        _identifier(instance, attribute, item)
 
 
 def _needs(instance: object, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
     for need in value:
-        _check(
+        check(
             attribute.name,
             need in NEEDS,
             f"must name what the indicator needs ({', '.join(sorted(NEEDS))}), got {need!r}",
@@ -282,9 +217,9 @@ class Evidence:
     'http://ajahip.com/zhishiku/90446.html'
     """
 
-    quote: str = attrs.field(validator=_nonempty_text)
-    address: str = attrs.field(validator=_nonempty_text)
-    note: str = attrs.field(default="", validator=_optional_text)
+    quote: str = attrs.field(validator=nonempty_text)
+    address: str = attrs.field(validator=nonempty_text)
+    note: str = attrs.field(default="", validator=optional_text)
 
 
 @attrs.frozen
@@ -297,12 +232,12 @@ class Text:
     '活产数'
     """
 
-    en: str = attrs.field(validator=_nonempty_text)
-    zh: str = attrs.field(validator=_nonempty_text)
+    en: str = attrs.field(validator=nonempty_text)
+    zh: str = attrs.field(validator=nonempty_text)
 
     def get(self, lang: str) -> str:
         """The text in ``lang`` (``"en"`` or ``"zh"``)."""
-        _check("lang", lang in ("en", "zh"), f"must be 'en' or 'zh', got {lang!r}")
+        check("lang", lang in ("en", "zh"), f"must be 'en' or 'zh', got {lang!r}")
         return self.en if lang == "en" else self.zh
 
 
@@ -316,17 +251,17 @@ class Source:
     '国家基本公共卫生服务规范（第三版） (2017)'
     """
 
-    id: str = attrs.field(validator=_identifier)
-    title: str = attrs.field(validator=_nonempty_text)
-    title_en: str = attrs.field(default="", validator=_optional_text)
-    publisher: str = attrs.field(default="", validator=_optional_text)
+    id: str = attrs.field(validator=identifier)
+    title: str = attrs.field(validator=nonempty_text)
+    title_en: str = attrs.field(default="", validator=optional_text)
+    publisher: str = attrs.field(default="", validator=optional_text)
     year: int | None = attrs.field(default=None)
-    url: str = attrs.field(default="", validator=_optional_text)
-    note: str = attrs.field(default="", validator=_optional_text)
+    url: str = attrs.field(default="", validator=optional_text)
+    note: str = attrs.field(default="", validator=optional_text)
 
     @year.validator
     def _year(self, attribute: attrs.Attribute, value: object) -> None:
-        _check(
+        check(
             "year",
             value is None or (type(value) is int and 1900 <= value <= 2100),
             f"must be a year between 1900 and 2100, got {value!r}",
@@ -358,12 +293,12 @@ class Term:
     'count'
     """
 
-    id: str = attrs.field(validator=_identifier)
-    name_en: str = attrs.field(validator=_nonempty_text)
-    name_zh: str = attrs.field(validator=_nonempty_text)
-    description: str = attrs.field(default="", validator=_optional_text)
-    unit: str = attrs.field(default="count", validator=_known_unit)
-    population: bool = attrs.field(default=False, validator=_flag)
+    id: str = attrs.field(validator=identifier)
+    name_en: str = attrs.field(validator=nonempty_text)
+    name_zh: str = attrs.field(validator=nonempty_text)
+    description: str = attrs.field(default="", validator=optional_text)
+    unit: str = attrs.field(default="count", validator=known_unit)
+    population: bool = attrs.field(default=False, validator=flag)
 
 
 def _is_count(value: object) -> bool:
@@ -378,7 +313,7 @@ def _is_count(value: object) -> bool:
 
 
 def _number(value: object) -> float:
-    _check("numerator", _is_count(value), f"must be a finite number >= 0, got {value!r}")
+    check("numerator", _is_count(value), f"must be a finite number >= 0, got {value!r}")
     return float(value)  # type: ignore[arg-type]
 
 
@@ -393,18 +328,18 @@ class Example:
 
     numerator: float = attrs.field(converter=_number)
     denominator: float | None = attrs.field(default=None)
-    published: str = attrs.field(default="", validator=_optional_text)
-    reference: str = attrs.field(default="", validator=_optional_text)
+    published: str = attrs.field(default="", validator=optional_text)
+    reference: str = attrs.field(default="", validator=optional_text)
     consistent: bool = attrs.field(default=True)
-    note: str = attrs.field(default="", validator=_optional_text)
+    note: str = attrs.field(default="", validator=optional_text)
 
     @consistent.validator
     def _consistent(self, attribute: attrs.Attribute, value: object) -> None:
-        _check("consistent", isinstance(value, bool), f"must be true or false, got {value!r}")
+        check("consistent", isinstance(value, bool), f"must be true or false, got {value!r}")
 
     @denominator.validator
     def _denominator(self, attribute: attrs.Attribute, value: object) -> None:
-        _check(
+        check(
             "denominator",
             value is None or (_is_count(value) and value > 0),  # type: ignore[operator]
             f"must be a finite number > 0, got {value!r}",
@@ -413,7 +348,7 @@ class Example:
 
 def _example_tuple(value: object) -> tuple[object, ...]:
     # Each element is checked by the field's validator.
-    _check("examples", isinstance(value, list | tuple), f"must be a list of examples, got {value!r}")
+    check("examples", isinstance(value, list | tuple), f"must be a list of examples, got {value!r}")
     return tuple(value)  # type: ignore[arg-type]
 
 
@@ -432,7 +367,7 @@ def _range(value: object) -> tuple[float, float]:
     ):
         with contextlib.suppress(OverflowError):  # an int beyond float range
             bounds = tuple(float(v) for v in value)
-    _check("valid_range", len(bounds) == 2, f"must be [low, high], two numbers, got {value!r}")
+    check("valid_range", len(bounds) == 2, f"must be [low, high], two numbers, got {value!r}")
     return bounds[0], bounds[1]
 
 
@@ -456,37 +391,37 @@ class Indicator:
     Use :meth:`compute` to turn counts into a :class:`~phindicators.Result`.
     """
 
-    id: str = attrs.field(validator=_identifier)
-    name_en: str = attrs.field(validator=_nonempty_text)
-    name_zh: str = attrs.field(validator=_nonempty_text)
-    domain: str = attrs.field(validator=_identifier)
-    definition: Text = attrs.field(validator=_instance_of(Text))
-    numerator: Term = attrs.field(validator=_instance_of(Term))
-    denominator: Term | None = attrs.field(validator=_instance_of(Term, optional=True))
-    kind: Kind = attrs.field(converter=_enum_converter(Kind), validator=_member_of(Kind))
-    unit: str = attrs.field(validator=_known_unit)
+    id: str = attrs.field(validator=identifier)
+    name_en: str = attrs.field(validator=nonempty_text)
+    name_zh: str = attrs.field(validator=nonempty_text)
+    domain: str = attrs.field(validator=identifier)
+    definition: Text = attrs.field(validator=instance_of(Text))
+    numerator: Term = attrs.field(validator=instance_of(Term))
+    denominator: Term | None = attrs.field(validator=instance_of(Term, optional=True))
+    kind: Kind = attrs.field(converter=enum_converter(Kind), validator=member_of(Kind))
+    unit: str = attrs.field(validator=known_unit)
     decimals: int = attrs.field()
     polarity: Polarity = attrs.field(
-        converter=_enum_converter(Polarity), validator=_member_of(Polarity)
+        converter=enum_converter(Polarity), validator=member_of(Polarity)
     )
-    source: Source = attrs.field(validator=_instance_of(Source))
+    source: Source = attrs.field(validator=instance_of(Source))
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     valid_range: tuple[float, float] = attrs.field(
         default=attrs.Factory(_default_valid_range, takes_self=True), converter=_range
     )
-    source_section: str = attrs.field(default="", validator=_optional_text)
+    source_section: str = attrs.field(default="", validator=optional_text)
     variant_of: str | None = attrs.field(default=None)
     examples: tuple[Example, ...] = attrs.field(default=(), converter=_example_tuple)
     confidence: Confidence = attrs.field(
         default=Confidence.UNVERIFIED,
         converter=to_confidence,
-        validator=_member_of(Confidence),
+        validator=member_of(Confidence),
     )
     evidence: tuple[Evidence, ...] = attrs.field(
-        default=(), converter=_evidence_tuple, validator=_evidence_items
+        default=(), converter=evidence_tuple, validator=evidence_items
     )
     standard_sets: tuple[str, ...] = attrs.field(
-        default=(), converter=_standard_sets_tuple, validator=_identifiers
+        default=(), converter=_standard_sets_tuple, validator=identifiers
     )
     needs: tuple[str, ...] = attrs.field(
         default=(), converter=_needs_tuple, validator=_needs
@@ -494,7 +429,7 @@ class Indicator:
 
     @decimals.validator
     def _decimals(self, attribute: attrs.Attribute, value: object) -> None:
-        _check(
+        check(
             "decimals",
             type(value) is int and 0 <= value <= 6,
             f"must be a whole number from 0 to 6, got {value!r}",
@@ -503,7 +438,7 @@ class Indicator:
     @aliases.validator
     def _aliases(self, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
         for alias in value:
-            _check(
+            check(
                 "aliases",
                 isinstance(alias, str) and bool(alias.strip()),
                 f"must be non-empty strings, got {alias!r}",
@@ -512,13 +447,13 @@ class Indicator:
     @valid_range.validator
     def _valid_range(self, attribute: attrs.Attribute, value: tuple[float, float]) -> None:
         low, high = value
-        _check(
+        check(
             "valid_range",
             not math.isnan(low) and not math.isnan(high) and 0 <= low < high,
             f"must be [low, high] with 0 <= low < high, got {list(value)}",
         )
         default_high = _default_valid_range(self)[1]
-        _check(
+        check(
             "valid_range",
             high <= default_high,
             f"upper end {high:g} {self.unit} exceeds what a {self.kind} allows "
@@ -528,13 +463,13 @@ class Indicator:
     @variant_of.validator
     def _variant_of(self, attribute: attrs.Attribute, value: object) -> None:
         if value is not None:
-            _identifier(self, attribute, value)
-            _check("variant_of", value != self.id, "an indicator cannot be a variant of itself")
+            identifier(self, attribute, value)
+            check("variant_of", value != self.id, "an indicator cannot be a variant of itself")
 
     @examples.validator
     def _examples(self, attribute: attrs.Attribute, value: tuple[object, ...]) -> None:
         for example in value:
-            _check(
+            check(
                 "examples",
                 isinstance(example, Example),
                 f"must be Example objects, got {example!r}",
@@ -542,7 +477,7 @@ class Indicator:
 
     def __attrs_post_init__(self) -> None:
         spec = KINDS[self.kind]
-        _check(
+        check(
             "denominator",
             (self.denominator is not None) == spec.has_denominator,
             f"a {self.kind} {'needs' if spec.has_denominator else 'has no'} denominator",
@@ -558,7 +493,7 @@ class Indicator:
             result = numerator
         else:
             result = f"{numerator}/{denominator}"
-        _check(
+        check(
             "unit",
             UNITS[self.unit].dimension == result,
             f"{self.unit!r} does not fit {self.numerator.unit!r} / "

@@ -46,20 +46,19 @@ from typing import TYPE_CHECKING
 import attrs
 import numpy as np
 
-from .catalog import (
-    _TEXT_FIELDS,
-    Catalog,
-    _build,
-    _Document,
-    _fields,
-    _table,
-    bundled_catalog,
+from ._once import Once
+from ._toml import (
+    Document,
+    build_definition,
     bundled_documents,
     check_top_level,
+    checked_fields,
     located,
     read_documents,
+    table_of,
 )
-from ._once import Once
+from ._validators import check, enum_converter, identifier, member_of
+from .catalog import TEXT_FIELDS, Catalog, bundled_catalog
 from .errors import (
     SHOWN_POSITIONS,
     CatalogError,
@@ -68,7 +67,7 @@ from .errors import (
     InvalidTypeError,
     UnknownTermError,
 )
-from .model import Text, _check, _enum_converter, _identifier, _member_of
+from .model import Text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
@@ -150,8 +149,8 @@ def _valid_side(instance: object, attribute: attrs.Attribute, value: object) -> 
     if not (isinstance(value, tuple) and value):
         raise DefinitionError(attribute.name, f"must be a term id or a non-empty list of them, got {value!r}")
     for term in value:
-        _identifier(instance, attribute, term)
-    _check(attribute.name, len(set(value)) == len(value), f"names a term twice: {list(value)}")
+        identifier(instance, attribute, term)
+    check(attribute.name, len(set(value)) == len(value), f"names a term twice: {list(value)}")
 
 
 @attrs.frozen
@@ -179,18 +178,18 @@ class Rule:
     ('a', 'b', 'total')
     """
 
-    id: str = attrs.field(validator=_identifier)
+    id: str = attrs.field(validator=identifier)
     left: tuple[str, ...] = attrs.field(converter=_side, validator=_valid_side)
-    operator: Operator = attrs.field(converter=_enum_converter(Operator), validator=_member_of(Operator))
+    operator: Operator = attrs.field(converter=enum_converter(Operator), validator=member_of(Operator))
     right: tuple[str, ...] = attrs.field(converter=_side, validator=_valid_side)
     description: Text = attrs.field(validator=attrs.validators.instance_of(Text))
     importance: Importance = attrs.field(
-        default=Importance.MEDIUM, converter=_enum_converter(Importance), validator=_member_of(Importance)
+        default=Importance.MEDIUM, converter=enum_converter(Importance), validator=member_of(Importance)
     )
 
     def __attrs_post_init__(self) -> None:
         both = sorted(set(self.left) & set(self.right))
-        _check("right", not both, f"names {', '.join(both)} on both sides")
+        check("right", not both, f"names {', '.join(both)} on both sides")
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -366,11 +365,11 @@ _RULE_FIELDS = ({"left", "operator", "right", "description"}, {"importance"})
 
 
 def _rule(path: str, rid: str, table: object, catalog: Catalog) -> Rule:
-    fields = dict(_fields(path, rid, table, _RULE_FIELDS, "a rule"))
-    fields["description"] = _build(
-        path, rid, Text, **_fields(path, rid, fields["description"], _TEXT_FIELDS, "description")
+    fields = dict(checked_fields(path, rid, table, _RULE_FIELDS, "a rule"))
+    fields["description"] = build_definition(
+        path, rid, Text, **checked_fields(path, rid, fields["description"], TEXT_FIELDS, "description")
     )
-    rule = _build(path, rid, Rule, id=rid, **fields)
+    rule = build_definition(path, rid, Rule, id=rid, **fields)
     terms = catalog.terms
     for side in ("left", "right"):
         for term in getattr(rule, side):
@@ -387,13 +386,13 @@ def _rule(path: str, rid: str, table: object, catalog: Catalog) -> Rule:
     return rule
 
 
-def _load(documents: list[_Document], catalog: Catalog) -> list[Rule]:
+def _load(documents: list[Document], catalog: Catalog) -> list[Rule]:
     owner: dict[str, str] = {}
     rules = []
     for doc in documents:
         check_top_level(doc, ("rules",))
         with located(doc, "rules"):
-            for rid, table in _table(doc, "rules").items():
+            for rid, table in table_of(doc, "rules").items():
                 if rid in owner:
                     raise CatalogError(doc.path, f"already defined in {owner[rid]}", item=rid)
                 owner[rid] = doc.path

@@ -61,7 +61,7 @@ import numpy as np
 from .compute import KIND_INTERVALS, Result, compute
 from .errors import CatalogError, DefinitionError, InvalidTypeError
 from .model import Indicator, Source, Term
-from .targets import TargetSet, _check_against_indicator
+from .targets import TargetSet, check_against_indicator
 from .units import conversion_factor
 
 if typing.TYPE_CHECKING:  # pragma: no cover - typing only
@@ -916,7 +916,7 @@ def target_sets_from_json(data: Mapping[str, Any], *, path: str = "<json>") -> l
                     item=target.id,
                     field="indicator",
                 )
-            _check_against_indicator(path, target, indicators[target.indicator])
+            check_against_indicator(path, target, indicators[target.indicator])
     return collections["target_sets"]  # type: ignore[no-any-return]
 
 

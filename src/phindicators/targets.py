@@ -71,23 +71,29 @@ import numpy as np
 
 from . import _threads
 from ._once import Once
-from .catalog import (
-    _SOURCE_FIELDS,
-    Catalog,
-    _build,
-    _define,
-    _Document,
-    _fields,
-    _reference,
-    _table,
-    bundled_catalog,
+from ._toml import (
+    Document,
+    build_definition,
     bundled_documents,
     check_top_level,
-    evidence_list,
+    checked_fields,
+    define_once,
     line_of,
     located,
     read_documents,
+    resolve_reference,
+    table_of,
 )
+from ._validators import (
+    check,
+    enum_converter,
+    identifier,
+    known_unit,
+    member_of,
+    nonempty_text,
+    optional_text,
+)
+from .catalog import SOURCE_FIELDS, Catalog, bundled_catalog, evidence_list
 from .compute import Result
 from .errors import (
     CatalogError,
@@ -102,15 +108,8 @@ from .model import (
     Indicator,
     Polarity,
     Source,
-    _check,
-    _enum_converter,
-    _evidence_items,
-    _evidence_tuple,
-    _identifier,
-    _known_unit,
-    _member_of,
-    _nonempty_text,
-    _optional_text,
+    evidence_items,
+    evidence_tuple,
     to_confidence,
 )
 from .stats import is_lazy
@@ -410,7 +409,7 @@ def _period(value: object) -> object:
 
 
 def _check_period(field: str, value: object) -> None:
-    _check(
+    check(
         field,
         value is None
         or (
@@ -424,7 +423,7 @@ def _check_period(field: str, value: object) -> None:
 
 
 def _optional_year(instance: object, attribute: attrs.Attribute, value: object) -> None:
-    _check(
+    check(
         attribute.name,
         value is None or (type(value) is int and 1900 <= value <= 2100),
         f"must be a year between 1900 and 2100, got {value!r}",
@@ -493,44 +492,44 @@ class Target:
     (False, -0.41)
     """
 
-    id: str = attrs.field(validator=_identifier)
-    indicator: str = attrs.field(validator=_identifier)
+    id: str = attrs.field(validator=identifier)
+    indicator: str = attrs.field(validator=identifier)
     comparator: Comparator = attrs.field(
-        converter=_enum_converter(Comparator), validator=_member_of(Comparator)
+        converter=enum_converter(Comparator), validator=member_of(Comparator)
     )
-    unit: str = attrs.field(validator=_known_unit)
+    unit: str = attrs.field(validator=known_unit)
     source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
-    plan: str = attrs.field(validator=_identifier)
+    plan: str = attrs.field(validator=identifier)
     threshold: Thresholds = attrs.field(default=(), converter=_threshold_tuple)
     change: float | None = attrs.field(default=None, converter=_change)
     baseline: float | None = attrs.field(default=None, converter=_optional_float)
     baseline_year: int | None = attrs.field(default=None, validator=_optional_year)
     scope: Scope = attrs.field(
-        default=Scope.NATIONAL, converter=_enum_converter(Scope), validator=_member_of(Scope)
+        default=Scope.NATIONAL, converter=enum_converter(Scope), validator=member_of(Scope)
     )
     period: tuple[int, int] | None = attrs.field(default=None, converter=_period)
-    note: str = attrs.field(default="", validator=_optional_text)
-    wording: str = attrs.field(default="", validator=_optional_text)
+    note: str = attrs.field(default="", validator=optional_text)
+    wording: str = attrs.field(default="", validator=optional_text)
     against_polarity: bool = attrs.field(default=False)
     confidence: Confidence = attrs.field(
         default=Confidence.UNVERIFIED,
         converter=to_confidence,
-        validator=_member_of(Confidence),
+        validator=member_of(Confidence),
     )
     evidence: tuple[Evidence, ...] = attrs.field(
-        default=(), converter=_evidence_tuple, validator=_evidence_items
+        default=(), converter=evidence_tuple, validator=evidence_items
     )
 
     def __attrs_post_init__(self) -> None:
         spec = COMPARATORS[self.comparator]
         relative = self.comparator is Comparator.RELATIVE_CHANGE
-        _check(
+        check(
             "threshold",
             isinstance(self.threshold, tuple)
             and all(isinstance(t, float) and math.isfinite(t) for t in self.threshold),
             f"must be a finite number or a list of them, got {self.threshold!r}",
         )
-        _check(
+        check(
             "threshold",
             len(self.threshold) == spec.n_thresholds,
             f"a {self.comparator.value!r} target takes {spec.n_thresholds} threshold(s), "
@@ -538,33 +537,33 @@ class Target:
         )
         if self.comparator is Comparator.BETWEEN:
             low, high = self.threshold
-            _check("threshold", low < high, f"must be [low, high] with low < high, got {[low, high]}")
-        _check(
+            check("threshold", low < high, f"must be [low, high] with low < high, got {[low, high]}")
+        check(
             "change",
             (self.change is not None) == relative,
             "is required for a relative_change target and only allowed there",
         )
         if relative:
-            _check(
+            check(
                 "change",
                 isinstance(self.change, float) and -1.0 <= self.change and self.change != 0.0
                 and math.isfinite(self.change),
                 f"must be a non-zero fraction >= -1 (e.g. -0.25 or '-1/4'), got {self.change!r}",
             )
         for field in ("baseline", "baseline_year"):
-            _check(
+            check(
                 field,
                 relative or getattr(self, field) is None,
                 "is only allowed for a relative_change target",
             )
-        _check(
+        check(
             "baseline",
             self.baseline is None
             or (_is_number(self.baseline) and math.isfinite(self.baseline) and self.baseline >= 0),
             f"must be a finite number >= 0, got {self.baseline!r}",
         )
         _check_period("period", self.period)
-        _check(
+        check(
             "against_polarity",
             isinstance(self.against_polarity, bool),
             f"must be true or false, got {self.against_polarity!r}",
@@ -813,33 +812,33 @@ class TargetSet:
     ['mmr']
     """
 
-    id: str = attrs.field(validator=_identifier)
-    name_zh: str = attrs.field(validator=_nonempty_text)
-    name_en: str = attrs.field(validator=_nonempty_text)
-    version: str = attrs.field(validator=_nonempty_text)
+    id: str = attrs.field(validator=identifier)
+    name_zh: str = attrs.field(validator=nonempty_text)
+    name_en: str = attrs.field(validator=nonempty_text)
+    version: str = attrs.field(validator=nonempty_text)
     source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
     targets: tuple[Target, ...] = attrs.field(converter=_targets_tuple)
     period: tuple[int, int] | None = attrs.field(default=None, converter=_period)
-    note: str = attrs.field(default="", validator=_optional_text)
+    note: str = attrs.field(default="", validator=optional_text)
 
     def __attrs_post_init__(self) -> None:
         _check_period("period", self.period)
-        _check(
+        check(
             "targets",
             isinstance(self.targets, tuple) and all(isinstance(t, Target) for t in self.targets),
             f"must be Target objects, got {self.targets!r}",
         )
         seen: set[str] = set()
         for target in self.targets:
-            _check("targets", target.id not in seen, f"target id {target.id!r} is used twice")
+            check("targets", target.id not in seen, f"target id {target.id!r} is used twice")
             seen.add(target.id)
-            _check(
+            check(
                 "targets",
                 target.plan == self.id,
                 f"target {target.id!r} belongs to plan {target.plan!r}, not {self.id!r}",
             )
             if self.period is not None and target.period is not None:
-                _check(
+                check(
                     "period",
                     self.period[0] <= target.period[0] and target.period[1] <= self.period[1],
                     f"target {target.id!r} covers {list(target.period)}, outside the plan's "
@@ -875,7 +874,7 @@ _TARGET_FIELDS = (
 )
 
 
-def _check_against_indicator(path: str, target: Target, indicator: Indicator) -> None:
+def check_against_indicator(path: str, target: Target, indicator: Indicator) -> None:
     """The checks that need the catalog: unit, polarity, valid range."""
 
     def fail(field: str, message: str) -> CatalogError:
@@ -906,7 +905,7 @@ def _check_against_indicator(path: str, target: Target, indicator: Indicator) ->
 
 
 def _target(
-    doc: _Document,
+    doc: Document,
     set_fields: Mapping[str, Any],
     tid: str,
     table: object,
@@ -914,7 +913,7 @@ def _target(
     sources: Mapping[str, tuple[str, Source]],
 ) -> Target:
     path = doc.path
-    fields = dict(_fields(path, tid, table, _TARGET_FIELDS, "a target"))
+    fields = dict(checked_fields(path, tid, table, _TARGET_FIELDS, "a target"))
     indicator_id = fields["indicator"]
     if not isinstance(indicator_id, str) or indicator_id not in catalog:
         close = catalog.suggest(str(indicator_id), n=3)
@@ -923,18 +922,18 @@ def _target(
     indicator = catalog.get(indicator_id)
     fields.setdefault("unit", indicator.unit)
     if "source" in fields:
-        fields["source"] = _reference(path, tid, "source", fields["source"], sources, "source")
+        fields["source"] = resolve_reference(path, tid, "source", fields["source"], sources, "source")
     else:
         fields["source"] = set_fields["source"]
     fields.setdefault("period", set_fields.get("period"))
     fields["evidence"] = evidence_list(path, tid, fields.get("evidence", []))
-    target = _build(path, tid, Target, id=tid, plan=set_fields["id"], **fields)
-    _check_against_indicator(path, target, indicator)
+    target = build_definition(path, tid, Target, id=tid, plan=set_fields["id"], **fields)
+    check_against_indicator(path, target, indicator)
     return target
 
 
 @contextlib.contextmanager
-def _located_set(doc: _Document) -> Iterator[None]:
+def _located_set(doc: Document) -> Iterator[None]:
     """Add the line to a :class:`CatalogError` about the ``[target_set]``
     table of ``doc``, whose errors name it "target_set" or by its id (errors
     about its targets are located by :func:`~phindicators.catalog.located`)."""
@@ -949,7 +948,7 @@ def _located_set(doc: _Document) -> Iterator[None]:
 
 
 def _target_set(
-    doc: _Document,
+    doc: Document,
     catalog: Catalog,
     sources: Mapping[str, tuple[str, Source]],
     owner: dict[str, str],
@@ -957,25 +956,25 @@ def _target_set(
     path = doc.path
     if "target_set" not in doc.data:
         raise CatalogError(path, "is required: a [target_set] table naming the plan", item="target_set")
-    fields = dict(_fields(path, "target_set", doc.data["target_set"], _SET_FIELDS, "the target_set table"))
+    fields = dict(checked_fields(path, "target_set", doc.data["target_set"], _SET_FIELDS, "the target_set table"))
     sid = fields["id"]
     if not isinstance(sid, str):
         raise CatalogError(path, f"must be a string, got {sid!r}", item="target_set", field="id")
     if sid in owner:
         raise CatalogError(path, f"already defined in {owner[sid]}", item=sid)
     owner[sid] = path
-    fields["source"] = _reference(path, sid, "source", fields["source"], sources, "source")
+    fields["source"] = resolve_reference(path, sid, "source", fields["source"], sources, "source")
     with located(doc, "targets"):
         targets = [
             _target(doc, fields, tid, table, catalog, sources)
-            for tid, table in _table(doc, "targets").items()
+            for tid, table in table_of(doc, "targets").items()
         ]
     if not targets:
         raise CatalogError(path, "defines no targets", item=sid, field="targets")
-    return _build(path, sid, TargetSet, targets=targets, **fields)
+    return build_definition(path, sid, TargetSet, targets=targets, **fields)
 
 
-def _load(documents: list[_Document], catalog: Catalog) -> list[TargetSet]:
+def _load(documents: list[Document], catalog: Catalog) -> list[TargetSet]:
     # Sources of the catalog and of every target file are one namespace, so
     # a target file may cite any of them and may not redefine one.
     sources: dict[str, tuple[str, Source]] = {
@@ -984,9 +983,9 @@ def _load(documents: list[_Document], catalog: Catalog) -> list[TargetSet]:
     for doc in documents:
         check_top_level(doc, _TOP_LEVEL)
         with located(doc, "sources"):
-            for sid, table in _table(doc, "sources").items():
-                fields = _fields(doc.path, sid, table, _SOURCE_FIELDS, "a source")
-                _define(sources, doc.path, sid, _build(doc.path, sid, Source, id=sid, **fields))
+            for sid, table in table_of(doc, "sources").items():
+                fields = checked_fields(doc.path, sid, table, SOURCE_FIELDS, "a source")
+                define_once(sources, doc.path, sid, build_definition(doc.path, sid, Source, id=sid, **fields))
     owner: dict[str, str] = {}
     sets = []
     for doc in documents:
