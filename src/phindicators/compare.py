@@ -54,13 +54,13 @@ from .stats import (
     trend_test,
     two_proportion_test,
 )
+from .targets import Target
 from .units import conversion_factor
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
 
     from .stats import Confidence
-    from .targets import Target
 
 __all__ = [
     "BenchmarkStatus",

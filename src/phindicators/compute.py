@@ -36,7 +36,7 @@ from ._threads import for_blocks, one_thread
 from ._threads import scratch as threads_scratch
 from .display import format_value
 from .errors import InvalidCountsError, InvalidOptionError
-from .model import Kind
+from .model import Indicator, Kind
 from .periods import Period
 from .stats import (
     POISSON_METHODS,
@@ -63,7 +63,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import pint
     from numpy.typing import ArrayLike
 
-    from .model import Indicator
     from .stats import Confidence
 
 __all__ = ["KIND_INTERVALS", "Result", "compute", "value_scale"]

@@ -37,19 +37,13 @@ True
 
 from __future__ import annotations
 
-import ast
-import builtins
 import datetime
 import difflib
 import enum
 import functools
-import importlib
-import importlib.util
-import inspect
 import json
 import math
 import os
-import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -124,109 +118,13 @@ class SerializationError(InvalidTypeError):
 
 
 @functools.cache
-def _deferred_imports(module_name: str) -> dict[str, tuple[str, str | None]]:
-    """What a module imports only for type checking: local name → (module, attribute).
-
-    Read from the module's ``if TYPE_CHECKING:`` blocks, so that an annotation
-    naming such a class can be resolved by importing just its module.
-    """
-    module = sys.modules[module_name]
-    try:
-        tree = ast.parse(inspect.getsource(module))
-    except (OSError, TypeError):  # no source to read (a frozen or compiled-only module)
-        return {}
-    imports: dict[str, tuple[str, str | None]] = {}
-    for node in tree.body:
-        test = ast.unparse(node.test) if isinstance(node, ast.If) else ""
-        if test not in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
-            continue
-        for statement in ast.walk(node):
-            if isinstance(statement, ast.ImportFrom):
-                source = importlib.util.resolve_name(
-                    "." * statement.level + (statement.module or ""), module.__package__
-                )
-                for alias in statement.names:
-                    imports[alias.asname or alias.name] = (source, alias.name)
-            elif isinstance(statement, ast.Import):
-                for alias in statement.names:
-                    imports[alias.asname or alias.name.split(".")[0]] = (alias.name, None)
-    return imports
-
-
-class _Unresolved(Exception):
-    """An annotation names ``name``, which its module's namespace lacks."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        super().__init__(f"name {name!r} is not defined")
-
-
-def _evaluate(node: ast.expr, namespace: Mapping[str, Any]) -> Any:
-    """The value of an annotation's syntax tree: names, attributes,
-    subscripts, ``X | Y``, tuples and constants, nothing else.
-
-    Annotations are read without ``eval``: no expression of any other shape
-    (a call, an operator other than ``|``) can run.
-    """
-    if isinstance(node, ast.Name):
-        if node.id in namespace:
-            return namespace[node.id]
-        if hasattr(builtins, node.id):
-            return getattr(builtins, node.id)
-        raise _Unresolved(node.id)
-    if isinstance(node, ast.Constant) and (node.value is None or node.value is Ellipsis):
-        return node.value
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a nested forward reference
-        return _evaluate(ast.parse(node.value, mode="eval").body, namespace)
-    if isinstance(node, ast.Attribute):
-        return getattr(_evaluate(node.value, namespace), node.attr)
-    if isinstance(node, ast.Subscript):
-        return _evaluate(node.value, namespace)[_evaluate(node.slice, namespace)]
-    if isinstance(node, ast.Tuple):
-        return tuple(_evaluate(item, namespace) for item in node.elts)
-    if isinstance(node, ast.List):  # Callable[[int], str]
-        return [_evaluate(item, namespace) for item in node.elts]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _evaluate(node.left, namespace) | _evaluate(node.right, namespace)
-    raise SerializationError(f"not a type annotation: {ast.unparse(node)!r}")
-
-
-def _resolve(cls: type, name: str, annotation: str, namespace: dict[str, Any]) -> Any:
-    def failure(reason: object) -> SerializationError:
-        return SerializationError(f"{cls.__name__}.{name}: cannot resolve its type {annotation!r} ({reason})")
-
-    try:
-        tree = ast.parse(annotation, mode="eval").body
-    except SyntaxError as error:
-        raise failure(error) from None
-    while True:
-        try:
-            return _evaluate(tree, namespace)
-        except _Unresolved as missing:
-            deferred = _deferred_imports(cls.__module__).get(missing.name)
-            if deferred is None or missing.name in namespace:
-                raise failure(missing) from None
-            # Import only the module that defines the missing name (never,
-            # say, pint for an annotation that does not mention it).
-            source, attribute = deferred
-            try:
-                imported = importlib.import_module(source)
-                found = imported if attribute is None else getattr(imported, attribute)
-            except (ImportError, AttributeError) as error:
-                raise failure(error) from None
-            namespace[missing.name] = found
-        except (SerializationError, SyntaxError, AttributeError, TypeError) as error:
-            raise failure(error) from None
-
-
-@functools.cache
 def field_types(cls: type) -> dict[str, Any]:
     """The resolved type hint of each init field of an attrs class.
 
-    Annotations are strings (``from __future__ import annotations``) and may
-    name classes that the class's module imports only for type checking
-    (``Result`` names ``Indicator`` that way): those are imported when an
-    annotation needs them.
+    :func:`typing.get_type_hints` resolves the annotations (strings, under
+    ``from __future__ import annotations``) in the class's module: every
+    class a field names is imported at run time by its module, which the
+    layered package allows (a test checks it for every attrs class).
 
     Examples
     --------
@@ -234,16 +132,11 @@ def field_types(cls: type) -> dict[str, Any]:
     >>> field_types(Term)["unit"]
     <class 'str'>
     """
-    namespace = dict(vars(sys.modules[cls.__module__]))
-    hints = {}
-    for field in attrs.fields(cls):
-        if not field.init:
-            continue
-        hint = field.type
-        if isinstance(hint, str):
-            hint = _resolve(cls, field.name, hint, namespace)
-        hints[field.name] = Any if hint is None else hint
-    return hints
+    try:
+        hints = typing.get_type_hints(cls)
+    except NameError as error:
+        raise SerializationError(f"{cls.__name__}: cannot resolve a field's type ({error})") from None
+    return {field.name: hints.get(field.name, Any) for field in attrs.fields(cls) if field.init}
 
 
 _SCALARS: tuple[tuple[type, str], ...] = (
