@@ -34,7 +34,6 @@ import attrs
 
 from ._validators import (
     check,
-    enum_converter,
     field_tuple,
     flag,
     identifier,
@@ -44,6 +43,7 @@ from ._validators import (
     member_of,
     nonempty_text,
     optional_text,
+    to_member,
 )
 from .units import UNITS
 
@@ -193,7 +193,7 @@ def _needs_tuple(value: object) -> tuple[str, ...]:
 def to_confidence(value: object) -> Any:
     """Read a confidence grade; an unknown spelling is left for the field's
     validator to report, naming the field."""
-    return enum_converter(Confidence)(value)
+    return to_member(Confidence, value)
 
 
 
@@ -371,6 +371,17 @@ def _range(value: object) -> tuple[float, float]:
     return bounds[0], bounds[1]
 
 
+
+def _to_kind(value: object) -> Any:
+    """A field converter (a named function: mypy's attrs plugin reads it)."""
+    return to_member(Kind, value)
+
+
+def _to_polarity(value: object) -> Any:
+    """A field converter (a named function: mypy's attrs plugin reads it)."""
+    return to_member(Polarity, value)
+
+
 @attrs.frozen
 class Indicator:
     """The definition of one public-health indicator.
@@ -398,11 +409,11 @@ class Indicator:
     definition: Text = attrs.field(validator=instance_of(Text))
     numerator: Term = attrs.field(validator=instance_of(Term))
     denominator: Term | None = attrs.field(validator=instance_of(Term, optional=True))
-    kind: Kind = attrs.field(converter=enum_converter(Kind), validator=member_of(Kind))
+    kind: Kind = attrs.field(converter=_to_kind, validator=member_of(Kind))
     unit: str = attrs.field(validator=known_unit)
     decimals: int = attrs.field()
     polarity: Polarity = attrs.field(
-        converter=enum_converter(Polarity), validator=member_of(Polarity)
+        converter=_to_polarity, validator=member_of(Polarity)
     )
     source: Source = attrs.field(validator=instance_of(Source))
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
@@ -527,7 +538,23 @@ class Indicator:
         ('exact', 11.22, 334.79)
         >>> get("maternal_mortality_ratio").compute(2, 2158, confidence=None).intervals
         ()
+
+        An indicator that ``needs`` a life table is not the ratio of its two
+        terms, and refuses to be computed from them:
+
+        >>> get("life_expectancy").compute(7_700_000, 100_000)
+        Traceback (most recent call last):
+        ...
+        phindicators.errors.DefinitionError: needs: life_expectancy is computed by the life-table routines (phindicators.stats.life_table), not from two counts
         """
+        # Dividing the two terms of a life-table indicator would print a
+        # plausible but wrong number, so refuse before computing.
+        check(
+            "needs",
+            "life_table" not in self.needs,
+            f"{self.id} is computed by the life-table routines "
+            "(phindicators.stats.life_table), not from two counts",
+        )
         # The one upward import of the package (model -> compute), made here
         # so that ``indicator.compute(...)`` reads as users expect while the
         # definitions stay importable without the computing layer; the layer
