@@ -153,8 +153,17 @@ BOUND_SUFFIXES: dict[str, Bound] = {
 }
 
 
-def _alternatives(words: Iterable[str]) -> str:
-    """A regex matching any of ``words``, the longest first (nothing if none)."""
+def alternatives(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, the longest first (nothing if none).
+
+    Shared with :mod:`phindicators.extract`, which builds its name patterns
+    the same way; not part of the public API (``__all__``).
+
+    Examples
+    --------
+    >>> alternatives(["以上", "及以上"])
+    '及以上|以上'
+    """
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
 
@@ -163,12 +172,12 @@ def _figure_pattern(grouping: bool) -> re.Pattern[str]:
     # Chinese text "," also separates clauses ("体检215名,100%").
     number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?" if grouping else r"\d+(?:\.\d+)?"
     return re.compile(
-        rf"(?:(?P<pre_bound>{_alternatives(BOUND_PREFIXES)})[ ]*)?"
-        rf"(?P<pre_unit>{_alternatives(UNIT_PREFIXES)})?"
+        rf"(?:(?P<pre_bound>{alternatives(BOUND_PREFIXES)})[ ]*)?"
+        rf"(?P<pre_unit>{alternatives(UNIT_PREFIXES)})?"
         rf"(?P<number>{number})(?![\d.])"
-        rf"(?:[ ]*(?P<unit>{_alternatives(UNIT_SIGNS)}))?"
-        rf"(?P<count_word>{_alternatives(COUNT_WORDS)})?"
-        rf"(?:[ ]*(?P<post_bound>{_alternatives(BOUND_SUFFIXES)}))?"
+        rf"(?:[ ]*(?P<unit>{alternatives(UNIT_SIGNS)}))?"
+        rf"(?P<count_word>{alternatives(COUNT_WORDS)})?"
+        rf"(?:[ ]*(?P<post_bound>{alternatives(BOUND_SUFFIXES)}))?"
     )
 
 
@@ -182,8 +191,8 @@ _DIAGNOSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^\D*$", "no number"),
         (
             r"",
-            "not a figure (expected a number with an optional unit sign such as %, ‰, "
-            "/10万, 万元 or 元, and an optional bound word such as 以上 or ≥)",
+            ("not a figure (expected a number with an optional unit sign such as %, ‰, "
+            "/10万, 万元 or 元, and an optional bound word such as 以上 or ≥)"),
         ),
     )
 )
@@ -320,7 +329,7 @@ def match_figure(text: str, pos: int = 0) -> tuple[Figure, int] | None:
     >>> match_figure("xx36人次", 2) is None
     True
     """
-    if pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == ".") and not _is_cjk(text[pos - 1]):
+    if pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == ".") and not is_cjk(text[pos - 1]):
         return None
     found = _RUNNING.match(text, pos)
     if found is None:
@@ -427,5 +436,12 @@ def _shifted(number: str, power: int) -> Decimal:
     return Decimal((sign, digits, exponent))
 
 
-def _is_cjk(char: str) -> bool:
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` is a CJK ideograph (shared with :mod:`phindicators.extract`).
+
+    Examples
+    --------
+    >>> is_cjk("率"), is_cjk("%")
+    (True, False)
+    """
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"

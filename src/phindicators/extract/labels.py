@@ -1,0 +1,181 @@
+"""The label table (``data/labels.toml``) and the lexicon of names and words built on a catalog."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+
+import attrs
+
+from .._data import bundled_text
+from .._once import Once
+from .._toml import checked_fields
+from ..catalog import Catalog
+from ..errors import CatalogError
+from ..figures import alternatives, normalize_text
+from ..model import Term
+
+_LABELS_PATH = "phindicators/data/labels.toml"
+_LABEL_FIELDS = ({"label", "indicator"}, {"context", "note"})
+
+@attrs.frozen
+class LabelRule:
+    """One row of the label table: a short label, its context and its indicator.
+
+    Examples
+    --------
+    >>> [rule.indicator for rule in label_rules() if rule.label == "发证率"]
+    ['food_hygiene_license_rate', 'public_place_license_rate']
+    """
+
+    label: str
+    indicator: str
+    context: tuple[str, ...] = ()
+    note: str = ""
+
+
+@attrs.frozen
+class _Vocabulary:
+    connectors: tuple[str, ...]
+    respectively: tuple[str, ...]
+    separators: tuple[str, ...]
+    share_verbs: tuple[str, ...]
+    change_suffixes: tuple[str, ...]
+    target_cues: tuple[str, ...]
+    areas: tuple[str, ...]
+    groups: tuple[str, ...]
+    periods: tuple[str, ...]
+    other_periods: tuple[str, ...]
+    not_terms: tuple[str, ...]
+
+
+# Every word list of [vocabulary] is required; unknown keys are errors.
+_VOCABULARY_FIELDS = ({field.name for field in attrs.fields(_Vocabulary)}, set[str]())
+
+
+def _strings(path: str, item: str, field: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CatalogError(
+            path, f"must be a list of non-empty strings, got {value!r}", item=item, field=field
+        )
+    return tuple(normalize_text(v) for v in value)
+
+
+def _read_labels(text: str, path: str) -> tuple[tuple[LabelRule, ...], _Vocabulary]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(path, f"not valid TOML: {error}") from None
+    for key in data:
+        if key not in ("labels", "vocabulary"):
+            raise CatalogError(path, f"unknown top-level key {key!r} (expected labels, vocabulary)")
+    rows = data.get("labels", [])
+    if not isinstance(rows, list):
+        raise CatalogError(path, "must be an array of tables", field="labels")
+    rules = []
+    for number, row in enumerate(rows, 1):
+        item = f"labels[{number}]"
+        fields = checked_fields(path, item, row, _LABEL_FIELDS, "a label")
+        for field in ("label", "indicator", "note"):
+            if not isinstance(fields.get(field, ""), str):
+                raise CatalogError(path, f"must be a string, got {fields[field]!r}", item=item, field=field)
+        if not fields["label"].strip():
+            raise CatalogError(path, "must not be empty", item=item, field="label")
+        context = fields.get("context", [])
+        rules.append(
+            LabelRule(
+                label=normalize_text(fields["label"]),
+                indicator=fields["indicator"],
+                context=_strings(path, item, "context", context) if context else (),
+                note=fields.get("note", ""),
+            )
+        )
+    vocabulary = checked_fields(path, "vocabulary", data.get("vocabulary"), _VOCABULARY_FIELDS, "the vocabulary")
+    words = {key: _strings(path, "vocabulary", key, value) for key, value in vocabulary.items()}
+    return tuple(rules), _Vocabulary(**words)
+
+
+def _load_bundled_labels() -> tuple[tuple[LabelRule, ...], _Vocabulary]:
+    return _read_labels(bundled_text("labels.toml"), _LABELS_PATH)
+
+
+_labels = Once(_load_bundled_labels)
+
+
+def _bundled_labels() -> tuple[tuple[LabelRule, ...], _Vocabulary]:
+    return _labels.get()
+
+
+def label_rules() -> tuple[LabelRule, ...]:
+    """The bundled label table (``phindicators/data/labels.toml``), read once.
+
+    Examples
+    --------
+    >>> [rule.context for rule in label_rules() if rule.label == "调离率"]
+    [()]
+    """
+    return _bundled_labels()[0]
+
+
+def example_report() -> str:
+    """The bundled example report: fragments of the seed reports, boilerplate removed.
+
+    Examples
+    --------
+    >>> example_report().splitlines()[0].startswith("#")
+    True
+    """
+    return bundled_text("reports", "example_report.txt")
+
+
+
+
+
+@attrs.frozen
+class _Lexicon:
+    catalog: Catalog
+    names: Mapping[str, str]  # normalized name or alias -> indicator id
+    rules: Mapping[str, tuple[LabelRule, ...]]  # normalized label -> its rows
+    anchors: re.Pattern[str]
+    terms: tuple[tuple[str, Term], ...]  # (words, term), longest first
+    vocabulary: _Vocabulary
+    connectors: re.Pattern[str]
+    share: re.Pattern[str]
+    separators: re.Pattern[str]
+    respectively: re.Pattern[str]
+
+
+def _term_words(term: Term) -> str:
+    words = normalize_text(term.name_zh)
+    for suffix in ("人数", "数"):
+        if words.endswith(suffix) and len(words) > len(suffix) + 1:
+            return words[: -len(suffix)]
+    return words
+
+
+@functools.lru_cache(maxsize=8)
+def _lexicon(catalog: Catalog) -> _Lexicon:
+    rules_table, vocabulary = _bundled_labels()
+    names: dict[str, str] = {}
+    for indicator in catalog:
+        for name in (indicator.name_zh, *indicator.aliases):
+            names.setdefault(normalize_text(name), indicator.id)
+    rules: dict[str, list[LabelRule]] = {}
+    for rule in rules_table:
+        if rule.label not in names:  # the catalog's own names win
+            rules.setdefault(rule.label, []).append(rule)
+    terms = sorted(((_term_words(t), t) for t in catalog.terms.values()), key=lambda p: -len(p[0]))
+    return _Lexicon(
+        catalog=catalog,
+        names=names,
+        rules={label: tuple(rows) for label, rows in rules.items()},
+        anchors=re.compile(alternatives([*names, *rules])),
+        terms=tuple((words, term) for words, term in terms if len(words) >= 2),
+        vocabulary=vocabulary,
+        connectors=re.compile(rf"(?:[ ]|{alternatives(vocabulary.connectors)})*"),
+        share=re.compile(rf"[ ,]*(?:{alternatives(vocabulary.share_verbs)})[^,;。\n]{{0,20}}?的"),
+        separators=re.compile(rf"[ ]*(?:{alternatives(vocabulary.separators)})[ ]*"),
+        respectively=re.compile(alternatives(vocabulary.respectively)),
+    )

@@ -1,0 +1,259 @@
+"""Matching one sentence: names, the figures that follow them and the counts around them."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from ..errors import PhindicatorsError
+from ..figures import Bound, Figure, match_figure
+from ..model import Indicator, Term
+from .labels import LabelRule, _Lexicon
+
+# A clause boundary inside a sentence, for the words describing a count.
+_CLAUSE_MARKS = ",:、()“”\"'"
+# Units of a printed amount that is a count or money, not a rate.
+_AMOUNT_UNITS = ("count", "yuan", "wan_yuan")
+# How far back (in characters) the words that qualify a name are looked for:
+# a context keyword, a period, a target cue. Sentences of real reports are
+# shorter; the bound keeps the reading linear on a sentence of any length.
+_REACH = 400
+# How far either side of a count its describing words are read.
+_WORDS_REACH = 40
+# The most names a "分别" list pairs with its figures.
+_MAX_LIST = 12
+
+@attrs.frozen
+class _Anchor:
+    start: int
+    end: int
+    indicator: Indicator
+    match: str
+
+
+@attrs.frozen
+class _Found:
+    """A figure attached to anchors, before counts are assigned."""
+
+    anchors: tuple[_Anchor, ...]
+    figure: Figure
+    start: int
+    end: int
+    area: tuple[int, int] | None = None  # an area word between name and figure
+    share: bool = False  # "…N人,占…的x%": the count after the name is the numerator
+
+
+def _nearest(text: str, words: Sequence[str], start: int, end: int) -> tuple[int, int] | None:
+    """The span of the occurrence of any of ``words`` in text[start:end] that
+    ends last (the longest on ties), within the :data:`_REACH` characters before ``end``."""
+    start = max(start, end - _REACH)
+    spans = [(p, p + len(word)) for word in words if (p := text.rfind(word, start, end)) >= 0]
+    return max(spans, key=lambda span: (span[1], span[1] - span[0]), default=None)
+
+
+def _anchors(lexicon: _Lexicon, text: str, start: int, end: int) -> list[_Anchor]:
+    found = []
+    for match in lexicon.anchors.finditer(text, start, end):
+        key = match.group()
+        if key in lexicon.names:
+            indicator = lexicon.catalog.get(lexicon.names[key])
+            found.append(_Anchor(match.start(), match.end(), indicator, "name"))
+            continue
+        rule = _resolve(lexicon.rules[key], text, start, match.start())
+        if rule is not None and rule.indicator in lexicon.catalog:
+            found.append(_Anchor(match.start(), match.end(), lexicon.catalog.get(rule.indicator), "label"))
+    return found
+
+
+def _resolve(rules: Sequence[LabelRule], text: str, start: int, end: int) -> LabelRule | None:
+    """The row whose context keyword occurs nearest before the label, else the default row."""
+    near = [(span, rule) for rule in rules if (span := _nearest(text, rule.context, start, end))]
+    if near:
+        return max(near, key=lambda pair: (pair[0][1], pair[0][1] - pair[0][0]))[1]
+    return next((rule for rule in rules if not rule.context), None)
+
+
+def _indicator_figure(
+    lexicon: _Lexicon, text: str, position: int, indicator: Indicator
+) -> tuple[Figure, int] | None:
+    """The figure of ``indicator`` that starts at ``position``, if it is a value of it."""
+    found = match_figure(text, position)
+    if found is None:
+        return None
+    figure, end = found
+    if figure.count_word or text.startswith(lexicon.vocabulary.change_suffixes, end):
+        return None  # a count ("2790个") or a change ("2.5个百分点"), not the indicator's value
+    try:
+        return figure.for_indicator(indicator), end
+    except PhindicatorsError:
+        return None
+
+
+def _direct(lexicon: _Lexicon, text: str, anchor: _Anchor, end: int) -> list[_Found]:
+    """Figures that follow a name: "婚检率99.76%", "住院分娩率城市100%,农村98%", shares."""
+    position = _skip(lexicon, text, anchor.end, end)
+    area_word = _area_at(lexicon, text, position)
+    if area_word is not None:
+        position = _skip(lexicon, text, area_word[1], end)
+    figure = _indicator_figure(lexicon, text, position, anchor.indicator)
+    if figure is None:
+        return _share(lexicon, text, anchor, position, end)
+    found = [_Found((anchor,), figure[0], position, figure[1], area_word)]
+    # Further figures of the same indicator for other areas: ",农村98%".
+    while True:
+        separator = lexicon.separators.match(text, found[-1].end, end)
+        next_area = separator and _area_at(lexicon, text, separator.end())
+        if not next_area:
+            return found
+        position = _skip(lexicon, text, next_area[1], end)
+        figure = _indicator_figure(lexicon, text, position, anchor.indicator)
+        if figure is None:
+            return found
+        found.append(_Found((anchor,), figure[0], position, figure[1], next_area))
+
+
+def _coordinated(lexicon: _Lexicon, text: str, item: _Found, floor: int) -> list[_Found]:
+    """Names that share the figure of the next one: in "传染病疫情、突发公共卫生事件
+    信息报告率100%" the first item is 传染病疫情报告率, its "报告率" left unsaid.
+
+    Each phrase before a "、" is completed with the longest ending of the
+    following name that makes a catalog name; a phrase that completes to none
+    ends the list.
+    """
+    anchor = item.anchors[0]
+    name = text[anchor.start : anchor.end]
+    found: list[_Found] = []
+    position = anchor.start
+    while position > floor and text[position - 1] == "、":
+        reach = max(floor, position - 1 - _REACH)
+        phrase_start = max(reach, *(text.rfind(mark, reach, position - 1) + 1 for mark in ",:、("))
+        phrase = text[phrase_start : position - 1].strip()
+        endings = (name[cut:] for cut in range(1, len(name) - 1))
+        completed = next((phrase + e for e in endings if phrase and phrase + e in lexicon.names), None)
+        if completed is None:
+            break
+        indicator = lexicon.catalog.get(lexicon.names[completed])
+        coordinated = _Anchor(phrase_start, position - 1, indicator, "coordinated")
+        found.append(attrs.evolve(item, anchors=(coordinated,), area=None))
+        position = phrase_start
+    return found
+
+
+def _skip(lexicon: _Lexicon, text: str, position: int, end: int | None = None) -> int:
+    """Where the connecting words after ``position`` ("为", "达到", spaces) end."""
+    found = lexicon.connectors.match(text, position, len(text) if end is None else end)
+    return position if found is None else found.end()
+
+
+def _area_at(lexicon: _Lexicon, text: str, position: int) -> tuple[int, int] | None:
+    word = next((w for w in lexicon.vocabulary.areas if text.startswith(w, position)), None)
+    return None if word is None else (position, position + len(word))
+
+
+def _share(lexicon: _Lexicon, text: str, anchor: _Anchor, position: int, end: int) -> list[_Found]:
+    """ "参合人数135058人,占到全市常住农业人口的82%": the count is the numerator."""
+    count = match_figure(text, position)
+    if count is None or not count[0].count_word:
+        return []
+    share = lexicon.share.match(text, count[1], end)
+    if share is None:
+        return []
+    figure = _indicator_figure(lexicon, text, share.end(), anchor.indicator)
+    if figure is None:
+        return []
+    return [_Found((anchor,), figure[0], share.end(), figure[1], share=True)]
+
+
+def _respectively(
+    lexicon: _Lexicon, text: str, anchors: Sequence[_Anchor], taken: Sequence[_Found], start: int, end: int
+) -> list[_Found]:
+    """ "A和B分别为x和y": pair the names before "分别" with the figures after it, in order.
+
+    Only the names since the previous figure take part, and only when there
+    are exactly as many figures as distinct indicators: nothing is guessed.
+    """
+    found: list[_Found] = []
+    # Sorted ends of the figures found so far, and anchor starts, for bisection:
+    # a sentence may hold thousands of both.
+    ends = sorted(f.end for f in taken)
+    starts = [a.start for a in anchors]
+    for occurrence in lexicon.respectively.finditer(text, start, end):
+        where = occurrence.start()
+        index = bisect.bisect_right(ends, where)
+        since = max(ends[index - 1] if index else start, start)
+        first = bisect.bisect_left(starts, since)
+        last = bisect.bisect_left(starts, where)
+        if last - first > _MAX_LIST:
+            continue  # more names than any list pairs: nothing is guessed
+        group = [a for a in anchors[first:last] if a.end <= where]
+        indicators = list({a.indicator.id: a.indicator for a in group}.values())
+        if not indicators:
+            continue
+        position = _skip(lexicon, text, occurrence.end(), end)
+        figures: list[tuple[Figure, int, int]] = []
+        while len(figures) < len(indicators):
+            figure = _indicator_figure(lexicon, text, position, indicators[len(figures)])
+            if figure is None:
+                break
+            figures.append((figure[0], position, figure[1]))
+            separator = lexicon.separators.match(text, figure[1], end)
+            position = separator.end() if separator else figure[1]
+        # A further figure after the list would leave the pairing ambiguous.
+        more = (
+            bool(figures)
+            and position != figures[-1][2]
+            and (_indicator_figure(lexicon, text, position, group[-1].indicator) is not None)
+        )
+        if len(figures) != len(indicators) or more:
+            continue
+        for indicator, (value, value_start, value_end) in zip(indicators, figures, strict=True):
+            own = tuple(a for a in group if a.indicator.id == indicator.id)
+            found.append(_Found(own, value, value_start, value_end))
+            bisect.insort(ends, value_end)
+    return found
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _counts(
+    text: str, start: int, end: int, taken: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, Figure]]:
+    """The counts and amounts ("2164人", "21507万元") in text[start:end], outside
+    the spans already taken by names and figures."""
+    found = []
+    covered = {position for a, b in taken for position in range(a, b)}
+    for number in _NUMBER.finditer(text, start, end):
+        if number.start() in covered:
+            continue
+        match = match_figure(text, number.start())
+        if match is None or match[1] > end:
+            continue
+        figure, stop = match
+        counted = figure.count_word or figure.unit in _AMOUNT_UNITS
+        if counted and figure.bound is Bound.EXACT:
+            found.append((number.start(), stop, figure))
+    return found
+
+
+def _words(text: str, start: int, end: int, sentence: tuple[int, int], stops: Sequence[int]) -> str:
+    """The words of the clause around the count at text[start:end], without it:
+    "全市产妇" for "全市产妇2164人", "为妇女做了宫颈癌筛查" for "为6271名妇女做了宫颈癌筛查"."""
+    before = bisect.bisect_right(stops, start)
+    after = bisect.bisect_left(stops, end)
+    left = max(sentence[0], start - _WORDS_REACH, stops[before - 1] if before else 0)
+    right = min(sentence[1], end + _WORDS_REACH, stops[after] if after < len(stops) else sentence[1])
+    for mark in _CLAUSE_MARKS:
+        left = max(left, text.rfind(mark, left, start) + 1)
+        found = text.find(mark, end, right)
+        right = found if found >= 0 else right
+    return (text[left:start] + text[end:right]).strip()
+
+
+def _term(lexicon: _Lexicon, words: str) -> Term | None:
+    for word in lexicon.vocabulary.not_terms:
+        words = words.replace(word, "|")
+    return next((term for key, term in lexicon.terms if key in words), None)

@@ -1,0 +1,246 @@
+"""From a text to its mentions: sentence by sentence, with qualifiers."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from ..catalog import Catalog, bundled_catalog
+from ..errors import InvalidTypeError
+from ..figures import Figure
+from .judging import _MAX_COUNTS, _judge
+from .labels import _Lexicon, _lexicon
+from .matching import (
+    _REACH,
+    _Anchor,
+    _anchors,
+    _coordinated,
+    _counts,
+    _direct,
+    _Found,
+    _nearest,
+    _respectively,
+    _skip,
+    _term,
+    _words,
+)
+from .model import Count, Mention, Qualifier
+from .reading import _prepare, _sentences, _Text
+
+#: Dates and month ranges a sentence attaches: "2005年", "2022年1-10月", "1-6月份",
+#: "110月份" (1-10月 whose dash was lost), "10月底".
+_PERIOD = re.compile(
+    r"(?:\d{4}|20xx|xx)年(?:度)?(?:\d{1,2}(?:[-~至到]?\d{1,2})?月(?:份|底)?)?"
+    r"|\d{1,2}(?:[-~至到]?\d{1,2})?月(?:份|底)?"
+)
+
+def extract(text: str, catalog: Catalog | None = None) -> list[Mention]:
+    """Find every figure of a catalog indicator that a text prints, and audit it.
+
+    Parameters
+    ----------
+    text : str
+        A plain-text report; web boilerplate around it does no harm.
+    catalog : Catalog, optional
+        The indicators to look for (default: the bundled catalog). Short
+        labels from ``data/labels.toml`` apply to the indicators it defines.
+
+    Returns
+    -------
+    list of Mention
+        In the order of the text. Mentions without a figure ("提高婚检率")
+        are not returned: there is nothing to audit.
+
+    Raises
+    ------
+    InvalidTypeError
+        A :class:`TypeError`, if ``text`` is not a string. Any string is read
+        without error.
+
+    Examples
+    --------
+    >>> text = "全市共有食品从业单位883户,取得有效期卫生许可证的849户,发证率 96.1%。"
+    >>> [(m.indicator.id, m.numerator.figure.text, m.denominator.figure.text) for m in extract(text)]
+    [('food_hygiene_license_rate', '849户', '883户')]
+    >>> mention = extract("婚前医学检查1660人,婚检率99.76%。")[0]
+    >>> mention.numerator.figure.text, list(mention.verdict.inferred)
+    ('1660人', [1664])
+    """
+    if not isinstance(text, str):
+        raise InvalidTypeError(f"extract reads a string, got {type(text).__name__}")
+    lexicon = _lexicon(bundled_catalog() if catalog is None else catalog)
+    prepared = _prepare(text)
+    mentions: list[Mention] = []
+    for start, end in _sentences(prepared.text):
+        mentions.extend(_sentence(lexicon, prepared, start, end))
+    return mentions
+
+
+def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Iterator[Mention]:
+    text = prepared.text
+    anchors = _anchors(lexicon, text, start, end)
+    if not anchors:
+        return
+    found: list[_Found] = []
+    last_end = start  # where the previous figure ends
+    for anchor in anchors:
+        direct = _direct(lexicon, text, anchor, end)
+        if direct:
+            found.extend([*direct, *_coordinated(lexicon, text, direct[0], last_end)])
+            last_end = direct[-1].end
+    found.extend(_respectively(lexicon, text, anchors, found, start, end))
+    found.sort(key=lambda f: (f.start, f.anchors[0].start))
+    if not found:
+        return
+
+    taken = [(f.start, f.end) for f in found] + [(a.start, a.end) for a in anchors]
+    stops = sorted(
+        {p for f in found for p in (f.start, f.end)} | {p for a in anchors for p in (a.start, a.end)}
+    )
+    dates = [m.span() for m in _PERIOD.finditer(text, start, end)]
+    date_ends = [date_end for _, date_end in dates]
+    placed: dict[int, list[tuple[int, int, Figure]]] = {id(f): [] for f in found}
+    owner_of = {id(a): f for f in found for a in f.anchors if a.match != "coordinated"}
+    starts = [a.start for a in anchors]
+    # The first owned anchor at or after each anchor, built backwards once.
+    following: list[_Found | None] = [None] * (len(anchors) + 1)
+    for index in range(len(anchors) - 1, -1, -1):
+        following[index] = owner_of.get(id(anchors[index]), following[index + 1])
+    for count_start, count_end, figure in _counts(text, start, end, taken):
+        owner = _owner(lexicon, text, anchors, starts, following, count_start, owner_of)
+        if owner is not None:
+            placed[id(owner)].append((count_start, count_end, figure))
+    owners: dict[int, list[Count]] = {}
+    for key, spans in placed.items():
+        # Only the counts nearest a figure can be its numerator and denominator.
+        owners[key] = []
+        for count_start, count_end, figure in spans[-_MAX_COUNTS:]:
+            words = _words(text, count_start, count_end, (start, end), stops)
+            origin = prepared.span(count_start, count_end)
+            when = _period(lexicon, text, start, count_start, dates, date_ends)
+            owners[key].append(
+                Count(
+                    figure,
+                    origin[0],
+                    origin[1],
+                    words,
+                    _term(lexicon, words),
+                    None if when is None else text[when[0] : when[1]],
+                )
+            )
+
+    previous_end = start
+    previous_counts: list[Count] = []
+    for item in found:
+        anchor = item.anchors[0]
+        indicator = anchor.indicator
+        own = owners[id(item)]
+        period_span = _period(lexicon, text, start, anchor.start, dates, date_ends)
+        period = None if period_span is None else text[period_span[0] : period_span[1]]
+        # A figure of another period ("去年…", "2019年…") is not checked against
+        # counts of this one: own counts must not name a different period, and
+        # counts are borrowed only from a mention of the same period.
+        other = period in lexicon.vocabulary.other_periods
+        usable = [c for c in own if c.period == period or (c.period is None and not other)]
+        borrowed = [c for c in previous_counts if c.period == period]
+        choice = _judge(indicator, item.figure, usable, borrowed, item.share)
+        span = prepared.span(anchor.start, item.end)
+        figure_span = prepared.span(item.start, item.end)
+        yield Mention(
+            indicator=indicator,
+            label=text[anchor.start : anchor.end],
+            match=anchor.match,
+            figure=item.figure,
+            start=span[0],
+            end=span[1],
+            figure_start=figure_span[0],
+            figure_end=figure_span[1],
+            role=_role(lexicon, text, previous_end, anchor.start),
+            qualifiers=_qualifiers(lexicon, prepared, item, start, previous_end, dates, date_ends),
+            counts=choice.counts,
+            numerator=choice.numerator,
+            denominator=choice.denominator,
+            candidates=choice.candidates,
+            verdict=choice.verdict,
+        )
+        previous_end, previous_counts = item.end, own
+
+
+def _owner(
+    lexicon: _Lexicon,
+    text: str,
+    anchors: Sequence[_Anchor],
+    starts: Sequence[int],
+    following: Sequence[_Found | None],
+    position: int,
+    owner_of: Mapping[int, _Found],
+) -> _Found | None:
+    """The mention a count belongs to: the name it directly follows ("系统管理2067人"),
+    else the next name after it ("全市产妇2164人,系统管理…").
+
+    ``starts`` are the anchors' starts and ``following[i]`` the mention of the
+    first owned anchor from ``anchors[i]`` on.
+    """
+    index = bisect.bisect_right(starts, position)
+    if index > 0:
+        before = anchors[index - 1]
+        if _skip(lexicon, text, before.end) == position and id(before) in owner_of:
+            return owner_of[id(before)]
+    return following[index]
+
+
+def _role(lexicon: _Lexicon, text: str, since: int, anchor_start: int) -> str:
+    cue = _nearest(text, lexicon.vocabulary.target_cues, since, anchor_start)
+    return "value" if cue is None else "target"
+
+
+def _period(
+    lexicon: _Lexicon,
+    text: str,
+    sentence_start: int,
+    position: int,
+    dates: Sequence[tuple[int, int]],
+    date_ends: Sequence[int],
+) -> tuple[int, int] | None:
+    """The span of the period nearest before ``position`` in its sentence: one of
+    ``dates`` (the sentence's "2005年", "1-10月", in order) or a word such as "上半年"."""
+    date_index = bisect.bisect_right(date_ends, position)
+    periods = [dates[date_index - 1]] if date_index else []
+    word = _nearest(text, lexicon.vocabulary.periods, sentence_start, position)
+    periods += [word] if word else []
+    return max(periods, key=lambda span: (span[1], span[1] - span[0]), default=None)
+
+
+def _qualifiers(
+    lexicon: _Lexicon,
+    prepared: _Text,
+    item: _Found,
+    sentence_start: int,
+    since: int,
+    dates: Sequence[tuple[int, int]],
+    date_ends: Sequence[int],
+) -> tuple[Qualifier, ...]:
+    """The qualifiers of a mention.
+
+    The period is the nearest before the name in its sentence: one of
+    ``dates`` (the sentence's "2005年", "1-10月", in order) or a word such as
+    "上半年". The area is the one printed with the figure ("农村98%"), else
+    the nearest in the mention's clause ("农村孕产妇住院分娩率"). The group
+    ("二(多)孩") is the nearest since the previous figure, which ends at ``since``.
+    """
+    text = prepared.text
+    anchor_start = item.anchors[0].start
+    reach = max(since, anchor_start - _REACH)
+    clause_start = max(reach, *(text.rfind(mark, reach, anchor_start) + 1 for mark in ",:"))
+    spans = [
+        ("period", _period(lexicon, text, sentence_start, anchor_start, dates, date_ends)),
+        ("area", item.area or _nearest(text, lexicon.vocabulary.areas, clause_start, anchor_start)),
+        ("group", _nearest(text, lexicon.vocabulary.groups, since, anchor_start)),
+    ]
+    qualifiers = []
+    for kind, span in spans:
+        if span is not None:
+            origin = prepared.span(*span)
+            qualifiers.append(Qualifier(kind, text[span[0] : span[1]], origin[0], origin[1]))
+    return tuple(qualifiers)

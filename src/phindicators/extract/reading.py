@@ -1,0 +1,174 @@
+"""Report text prepared for matching: normalized, page breaks undone, offsets kept."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+
+import attrs
+
+from ..figures import is_cjk, normalize_text
+
+_SENTENCE_END = "。!?;\n"
+# A line break between two Chinese characters is a paragraph cut by a page
+# break when the line before is at least this long; shorter lines are headings.
+_MIN_CUT_LINE = 30
+
+class _Offsets:
+    """Where each character of a rewritten text comes from in the original.
+
+    Kept as runs, not one entry per character (a 10 MB report would need a
+    list of ten million offsets): run ``i`` starts at ``starts[i]`` of the
+    rewritten text and at ``origins[i]`` of the original, and advances with it
+    one for one. A character that folds to several ("ß" → "ss") is a run of
+    one per output character, all at the same original offset.
+    """
+
+    __slots__ = ("origins", "starts")
+
+    def __init__(self, starts: list[int], origins: list[int]) -> None:
+        self.starts = starts
+        self.origins = origins
+
+    def __getitem__(self, position: int) -> int:
+        run = bisect.bisect_right(self.starts, position) - 1
+        return self.origins[run] + position - self.starts[run]
+
+    def cut(self, spans: Sequence[tuple[int, int]]) -> _Offsets:
+        """The offsets of the text made of ``spans`` of this one, in order."""
+        starts: list[int] = []
+        origins: list[int] = []
+        position = 0
+        for begin, end in spans:
+            if end <= begin:
+                continue
+            run = bisect.bisect_right(self.starts, begin) - 1
+            at = begin
+            while at < end:
+                starts.append(position + at - begin)
+                origins.append(self.origins[run] + at - self.starts[run])
+                run += 1
+                at = self.starts[run] if run < len(self.starts) else end
+            position += end - begin
+        return _Offsets(starts or [0], origins or [0])
+
+
+@attrs.frozen
+class _Text:
+    """Normalized text, and where each of its characters comes from."""
+
+    text: str
+    origin: _Offsets
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original offsets of text[start:end] (end > start)."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+_BREAK = re.compile(r"[ ]*\n[ \n]*")
+_PAGE_MARK = re.compile(r"(\d{1,3})、")
+_SENTENCE = re.compile(f"[^{re.escape(_SENTENCE_END)}]+")
+
+
+def _fold(original: str) -> tuple[str, _Offsets]:
+    """:func:`normalize_text`, with the offsets of what it folds.
+
+    Each distinct character is folded once and the text translated in C: a
+    report has a few thousand distinct characters and millions of others.
+    """
+    table: dict[int, str] = {}
+    uneven: list[str] = []  # characters that fold to more or less than one
+    for char in set(original):
+        folded = normalize_text(char)
+        if folded != char:
+            table[ord(char)] = folded
+        if len(folded) != 1:
+            uneven.append(char)
+    if not uneven:
+        return original.translate(table), _Offsets([0], [0])
+    pieces: list[str] = []
+    starts: list[int] = []
+    origins: list[int] = []
+    length = previous = 0
+    for match in re.finditer(f"[{re.escape(''.join(uneven))}]", original):
+        piece = original[previous : match.start()].translate(table)
+        if piece:
+            starts.append(length)
+            origins.append(previous)
+            pieces.append(piece)
+            length += len(piece)
+        for char in table[ord(match.group())]:
+            starts.append(length)
+            origins.append(match.start())
+            pieces.append(char)
+            length += 1
+        previous = match.end()
+    tail = original[previous:].translate(table)
+    if tail or not starts:
+        starts.append(length)
+        origins.append(previous)
+        pieces.append(tail)
+    return "".join(pieces), _Offsets(starts, origins)
+
+
+# A number grouped by thousands with ASCII commas ("2,164人", "1,234,567.5").
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)")
+
+
+def _ungroup(original: str, text: str, origin: _Offsets) -> tuple[str, _Offsets]:
+    """Remove the thousands separators of grouped numbers: "2,164人" is 2164 people.
+
+    Only ASCII commas separate thousands; the Chinese comma "，" (which
+    :func:`normalize_text` folds to ",") ends a clause: "体检215名，100%合格"
+    stays two figures, so the original character decides.
+    """
+    kept: list[tuple[int, int]] = []
+    position = 0
+    for match in _GROUPED.finditer(text):
+        commas = [i for i in range(match.start(), match.end()) if text[i] == ","]
+        if all(original[origin[i]] == "," for i in commas):
+            for comma in commas:
+                kept.append((position, comma))
+                position = comma + 1
+    if not kept:
+        return text, origin
+    kept.append((position, len(text)))
+    return "".join(text[a:b] for a, b in kept), origin.cut(kept)
+
+
+def _prepare(original: str) -> _Text:
+    """Normalize character by character, then undo the page breaks of copied documents.
+
+    Web copies of documents cut paragraphs at page ends: either with a running
+    page mark at the start of the next line ("住院补助款9\\n\\n3、.55万元", pages
+    numbered 1、 2、 3、 …) or with a bare blank line in the middle of a word.
+    Both are removed so that the figure or sentence they cut reads whole.
+    """
+    text, origin = _fold(original)
+    text, origin = _ungroup(original, text, origin)
+    kept: list[tuple[int, int]] = []  # spans of text to keep
+    position, page = 0, 1
+    for cut in _BREAK.finditer(text):
+        kept.append((position, cut.start()))
+        position = cut.end()
+        mark = _PAGE_MARK.match(text, cut.end())
+        line = text[max(text.rfind("\n", 0, cut.start()) + 1, cut.start() - _MIN_CUT_LINE) : cut.start()]
+        if mark is not None and int(mark.group(1)) == page:
+            position, page = mark.end(), page + 1
+        elif not (
+            len(line) >= _MIN_CUT_LINE
+            and is_cjk(line[-1])
+            and position < len(text)
+            and is_cjk(text[position])
+        ):
+            newline = text.index("\n", cut.start())
+            kept.append((newline, newline + 1))  # one newline: a sentence end
+    if not kept:
+        return _Text(text, origin)
+    kept.append((position, len(text)))
+    return _Text("".join(text[a:b] for a, b in kept), origin.cut(kept))
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    return (match.span() for match in _SENTENCE.finditer(text))
