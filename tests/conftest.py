@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import inspect
-import types
 import os
+import types
 from collections.abc import Iterator
 
 import pytest

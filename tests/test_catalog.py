@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import phindicators.catalog as catalog_module
-from phindicators._once import Once
 from phindicators import (
     Catalog,
     CatalogError,
@@ -16,6 +15,7 @@ from phindicators import (
     UnknownIndicatorError,
     load_catalog,
 )
+from phindicators._once import Once
 from tests.conftest import TINY
 
 

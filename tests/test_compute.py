@@ -281,7 +281,7 @@ def test_results_carry_their_period(tiny: Catalog) -> None:
 
 @given(st.integers(0, 400), st.data())
 def test_threaded_blocks_equal_one_thread(size: int, data: st.DataObject) -> None:
-    from phindicators import _threads, stats
+    from phindicators import _threads
     from tests.conftest import TINY, patched
 
     indicator = Catalog.from_toml(TINY).get("managed_rate")

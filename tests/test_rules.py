@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import phindicators.rules as rules_module
-from phindicators._once import Once
 from phindicators import (
     Catalog,
     CatalogError,
@@ -22,6 +21,7 @@ from phindicators import (
     Text,
     bundled_catalog,
 )
+from phindicators._once import Once
 from phindicators.rules import (
     OPERATORS,
     Importance,

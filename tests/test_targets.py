@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import phindicators.targets as targets_module
-from phindicators._once import Once
 from phindicators import (
     Catalog,
     CatalogError,
@@ -26,6 +25,7 @@ from phindicators import (
     UnknownTargetSetError,
     bundled_catalog,
 )
+from phindicators._once import Once
 from phindicators.targets import (
     COMPARATORS,
     Comparator,

@@ -45,7 +45,7 @@ def bundled_text(*parts: str) -> str:
     path = data_root()
     for part in parts:
         path = path / part
-    return path.read_text("utf-8")  # type: ignore[no-any-return]
+    return path.read_text("utf-8")
 
 
 @attrs.frozen

@@ -63,9 +63,10 @@ def check_axis(where: str, axis: object, ndim: int) -> int:
     """
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
         raise InvalidOptionError(f"{where}: axis must be an integer, got {shown(axis)}")
-    if not -ndim <= axis < ndim:
+    index = int(axis)
+    if not -ndim <= index < ndim:
         raise InvalidOptionError(
-            f"{where}: axis {int(axis)} is out of range for an array of {ndim} dimension{'s' * (ndim != 1)} "
+            f"{where}: axis {index} is out of range for an array of {ndim} dimension{'s' * (ndim != 1)} "
             f"(an axis must be in [{-ndim}, {ndim}))"
         )
-    return int(axis) % ndim
+    return index % ndim

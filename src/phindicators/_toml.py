@@ -205,7 +205,9 @@ def bundled_documents(*names: str) -> list[Document]:
         if name.endswith("/"):
             folder = data / name.rstrip("/")
             files = sorted(f.name for f in folder.iterdir() if f.name.endswith(".toml"))
-            documents += [parse_document(f"phindicators/data/{name}{f}", (folder / f).read_text("utf-8")) for f in files]
+            documents += [
+                parse_document(f"phindicators/data/{name}{f}", (folder / f).read_text("utf-8")) for f in files
+            ]
         else:
             documents.append(parse_document(f"phindicators/data/{name}", (data / name).read_text("utf-8")))
     return documents

@@ -29,7 +29,6 @@ from .units import unit_spec
 __all__ = [
     "IDENTIFIER",
     "check",
-    "enum_converter",
     "field_tuple",
     "flag",
     "identifier",
@@ -39,6 +38,7 @@ __all__ = [
     "member_of",
     "nonempty_text",
     "optional_text",
+    "to_member",
 ]
 
 #: An ascii snake_case identifier: the ids of every definition.
@@ -81,16 +81,17 @@ def known_unit(instance: object, attribute: attrs.Attribute, value: object) -> N
         raise DefinitionError(attribute.name, str(error)) from None
 
 
-def enum_converter(enum_type: type[enum.StrEnum]) -> Callable[[object], Any]:
-    # Catalog files spell enum members as strings; unknown spellings are
-    # reported by the field validator, which knows the field's name.
-    def convert(value: object) -> object:
-        try:
-            return enum_type(value)
-        except ValueError:
-            return value
+def to_member(enum_type: type[enum.StrEnum], value: object) -> Any:
+    """``value`` as a member of ``enum_type`` if it spells one, else unchanged.
 
-    return convert
+    Catalog files spell enum members as strings; unknown spellings are
+    reported by the field validator (:func:`member_of`), which knows the
+    field's name. Used as ``converter=lambda value: to_member(Kind, value)``.
+    """
+    try:
+        return enum_type(value)  # type: ignore[arg-type]  # any spelling; ValueError if unknown
+    except ValueError:
+        return value
 
 
 def member_of(enum_type: type[enum.StrEnum]) -> Callable[[object, attrs.Attribute, object], None]:

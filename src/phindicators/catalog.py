@@ -85,7 +85,7 @@ _INDICATOR_FIELDS = (
      "confidence", "evidence", "standard_sets", "needs"},
 )
 EVIDENCE_FIELDS = ({"quote", "address"}, {"note"})
-TEXT_FIELDS = ({"en", "zh"}, set())
+TEXT_FIELDS: tuple[set[str], set[str]] = ({"en", "zh"}, set())
 _EXAMPLE_FIELDS = ({"numerator"}, {"denominator", "published", "reference", "consistent", "note"})
 
 # Width and dash variants reports use interchangeably: "0～6岁", "0-6岁".

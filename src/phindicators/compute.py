@@ -521,7 +521,9 @@ def _kept(array: np.ndarray) -> bool:
     return array.dtype.kind in _KEPT_KINDS or array.dtype == np.float64
 
 
-def _float_block(source: np.ndarray, target: np.ndarray | None, scratch: np.ndarray, start: int, stop: int) -> np.ndarray:
+def _float_block(
+    source: np.ndarray, target: np.ndarray | None, scratch: np.ndarray, start: int, stop: int
+) -> np.ndarray:
     """Rows ``start:stop`` of ``source`` as float64: a view if they are
     float64 already, else converted into ``target`` (a float64 copy the
     result keeps) or into ``scratch`` (a block-sized buffer, when the result
@@ -595,7 +597,7 @@ def _compute_blocks(
     limits = list(zip(bounds[::2], bounds[1::2], strict=True))
     check = block_check(indicator, num.dtype, None if den is None else den.dtype)
 
-    def run(starts: range) -> None:
+    def run(starts: Iterable[int]) -> None:
         scratch = threads_scratch("counts", min(size, block_rows), 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             for start in starts:

@@ -232,8 +232,8 @@ def to_dhis2_metadata(
             if term is not None and term.id not in known:
                 uid = _term_uid(term, known)
                 elements.setdefault(uid, _data_element(term, uid))
-    for indicator in exported:
-        indicator["indicatorType"] = {"id": indicator["indicatorType"]["id"]}
+    for document in exported:
+        document["indicatorType"] = {"id": document["indicatorType"]["id"]}
     return {
         "indicatorTypes": list(types.values()),
         "dataElements": list(elements.values()),

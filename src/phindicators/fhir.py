@@ -226,7 +226,7 @@ def to_fhir_measure(indicator: Indicator, *, base_url: str | None = None) -> dic
     counted = "; ".join(
         f"{code} = {getattr(indicator, field).name_en}" for code, field in populations
     )
-    artifacts = [
+    artifacts: list[dict[str, str | None]] = [
         {
             "type": "citation",
             "label": source.id,
@@ -274,7 +274,7 @@ def to_fhir_measure(indicator: Indicator, *, base_url: str | None = None) -> dic
             }
         ],
     }
-    return _pruned(measure)  # type: ignore[no-any-return]
+    return _pruned(measure)
 
 
 def to_fhir_bundle(
@@ -294,4 +294,4 @@ def to_fhir_bundle(
         measure = to_fhir_measure(indicator, base_url=base_url)
         entries.append({"fullUrl": measure.get("url"), "resource": measure})
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
-    return _pruned(bundle)  # type: ignore[no-any-return]
+    return _pruned(bundle)

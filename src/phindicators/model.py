@@ -545,7 +545,7 @@ class Indicator:
         >>> get("life_expectancy").compute(7_700_000, 100_000)
         Traceback (most recent call last):
         ...
-        phindicators.errors.DefinitionError: needs: life_expectancy is computed by the life-table routines (phindicators.stats.life_table), not from two counts
+        phindicators.errors.DefinitionError: needs: life_expectancy is computed by the life-table routines ...
         """
         # Dividing the two terms of a life-table indicator would print a
         # plausible but wrong number, so refuse before computing.

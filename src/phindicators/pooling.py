@@ -7,7 +7,8 @@ Group sums use :func:`numpy.bincount`, one pass per count.
 
 A report often covers part of a year ("1-10月"). A
 :class:`~phindicators.periods.Period` says which days the counts cover and
-travels with the :class:`~phindicators.Result`; :func:`annualise` turns a part-year rate into a rate per year, only when asked
+travels with the :class:`~phindicators.Result`; :func:`annualise` turns a part-year
+rate into a rate per year, only when asked
 and recording the factor it applied (as DHIS2's "annualized" flag does).
 
 Examples
@@ -77,7 +78,7 @@ def annualise(result: Result, *, basis: str = "days") -> Result:
     >>> annualise(get("infant_mortality_rate").compute(5, 1000, period="2023年1-6月"))
     Traceback (most recent call last):
     ...
-    phindicators.errors.InvalidOptionError: infant_mortality_rate: a rate per live births (counted over the same period as the numerator) is not annualised: ...
+    phindicators.errors.InvalidOptionError: infant_mortality_rate: a rate per live births ...
     """
     indicator = result.indicator
     if result.period is None:
@@ -161,7 +162,7 @@ def _float_array(counts: object) -> np.ndarray:
     """Counts as a float64 array (integer counts of a result are kept as
     given; their sums must not wrap around), dask arrays staying lazy."""
     if is_lazy(counts):
-        return counts.astype(np.float64)  # type: ignore[attr-defined, no-any-return]
+        return counts.astype(np.float64)  # type: ignore[attr-defined]
     return np.asarray(counts, dtype=np.float64)
 
 

@@ -41,7 +41,7 @@ import difflib
 import enum
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -57,7 +57,7 @@ from ._toml import (
     read_documents,
     table_of,
 )
-from ._validators import check, enum_converter, identifier, member_of
+from ._validators import check, identifier, member_of, to_member
 from .catalog import TEXT_FIELDS, Catalog, bundled_catalog
 from .errors import (
     SHOWN_POSITIONS,
@@ -153,6 +153,17 @@ def _valid_side(instance: object, attribute: attrs.Attribute, value: object) -> 
     check(attribute.name, len(set(value)) == len(value), f"names a term twice: {list(value)}")
 
 
+
+def _to_importance(value: object) -> Any:
+    """A field converter (a named function: mypy's attrs plugin reads it)."""
+    return to_member(Importance, value)
+
+
+def _to_operator(value: object) -> Any:
+    """A field converter (a named function: mypy's attrs plugin reads it)."""
+    return to_member(Operator, value)
+
+
 @attrs.frozen
 class Rule:
     """A relation between sums of terms that consistent counts satisfy.
@@ -180,11 +191,11 @@ class Rule:
 
     id: str = attrs.field(validator=identifier)
     left: tuple[str, ...] = attrs.field(converter=_side, validator=_valid_side)
-    operator: Operator = attrs.field(converter=enum_converter(Operator), validator=member_of(Operator))
+    operator: Operator = attrs.field(converter=_to_operator, validator=member_of(Operator))
     right: tuple[str, ...] = attrs.field(converter=_side, validator=_valid_side)
     description: Text = attrs.field(validator=attrs.validators.instance_of(Text))
     importance: Importance = attrs.field(
-        default=Importance.MEDIUM, converter=enum_converter(Importance), validator=member_of(Importance)
+        default=Importance.MEDIUM, converter=_to_importance, validator=member_of(Importance)
     )
 
     def __attrs_post_init__(self) -> None:

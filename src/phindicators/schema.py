@@ -252,7 +252,7 @@ def shipped_catalog_schema() -> dict[str, Any]:
     >>> shipped_catalog_schema()["$schema"]
     'https://json-schema.org/draft/2020-12/schema'
     """
-    return json.loads(bundled_text(*_SHIPPED))  # type: ignore[no-any-return]
+    return json.loads(bundled_text(*_SHIPPED))
 
 
 def write_catalog_schema(path: str | os.PathLike[str] | None = None) -> None:

@@ -406,7 +406,7 @@ def _decode_time(kind: str) -> Callable[[Any, Any, str, _References], Any]:
 
 def _decode_enum(value: Any, hint: Any, path: str, references: _References) -> enum.Enum:
     try:
-        return hint(value)  # type: ignore[no-any-return]
+        return hint(value)
     except ValueError:
         allowed = ", ".join(repr(member.value) for member in hint)
         raise _fail(path, f"must be one of {allowed}, got {value!r}") from None
@@ -648,7 +648,7 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = True) -> 
         obj = _decode_object(data, cls, "", {})
         if verify:
             _verify(obj, "")
-        return obj  # type: ignore[no-any-return]
+        return obj
     except DefinitionError as error:
         if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
             raise
@@ -810,7 +810,7 @@ def target_sets_from_json(data: Mapping[str, Any], *, path: str = "<json>") -> l
                     field="indicator",
                 )
             check_against_indicator(path, target, indicators[target.indicator])
-    return collections["target_sets"]  # type: ignore[no-any-return]
+    return collections["target_sets"]
 
 
 # -- writing ----------------------------------------------------------------------------

@@ -183,7 +183,7 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
 def _build_registry() -> pint.UnitRegistry:
     import pint
 
-    ureg = pint.UnitRegistry()
+    ureg: pint.UnitRegistry = pint.UnitRegistry()
     for spec in UNITS.values():
         if spec.pint_definition is not None:
             ureg.define(spec.pint_definition)

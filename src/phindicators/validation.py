@@ -117,7 +117,7 @@ def _holds_masked(values: list[object] | tuple[object, ...]) -> bool:
     """Whether a masked array is nested anywhere in lists and tuples (one
     type test per element: numbers pass straight through)."""
     for value in values:
-        if isinstance(value, _NESTED) and (isinstance(value, np.ma.MaskedArray) or _holds_masked(value)):  # type: ignore[arg-type]
+        if isinstance(value, _NESTED) and (isinstance(value, np.ma.MaskedArray) or _holds_masked(value)):
             return True
     return False
 
@@ -189,7 +189,6 @@ def _refuse_inexact(indicator_id: str, field: str, array: np.ndarray, converted:
     for i in np.flatnonzero(candidates):
         # == between a float and a Fraction, a Decimal or a numpy scalar is exact.
         inexact[i] = flat[i] != float(flat_converted[i])
-    inexact = inexact.reshape(array.shape)
     if not inexact.any():
         return
     problem = "is not representable exactly as a float"
@@ -198,7 +197,7 @@ def _refuse_inexact(indicator_id: str, field: str, array: np.ndarray, converted:
         raise InvalidCountsError(
             indicator_id, field, problem, detail=f"got {field}={shown(array.item())}; {advice}"
         )
-    positions = [tuple(int(i) for i in p) for p in np.argwhere(inexact)[:SHOWN_POSITIONS]]
+    positions = [tuple(int(i) for i in p) for p in np.argwhere(inexact.reshape(array.shape))[:SHOWN_POSITIONS]]
     n_bad = int(np.count_nonzero(inexact))
     listed = "; ".join(f"{p}: {field}={shown(array[p])}" for p in positions)
     more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
@@ -299,7 +298,7 @@ def check_denominator(indicator: Indicator, denominator: object) -> None:
     >>> check_denominator(get("maternal_systematic_management_rate"), None)
     Traceback (most recent call last):
     ...
-    phindicators.errors.InvalidCountsError: maternal_systematic_management_rate: denominator is required for a proportion
+    phindicators.errors.InvalidCountsError: maternal_systematic_management_rate: denominator is required ...
     """
     has_denominator = KINDS[indicator.kind].has_denominator
     if has_denominator and denominator is None:

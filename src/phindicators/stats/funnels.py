@@ -41,7 +41,7 @@ def _funnel_rate(
 ) -> tuple[np.ndarray, np.ndarray]:
     # The limits are the event counts whose exact Poisson interval just
     # reaches the expected count average·n (PHE's funnels for rates).
-    from scipy import special  # type: ignore[import-untyped]
+    from scipy import special
 
     # With X ~ Poisson(E) and a continuous count O, P(X >= O) = P(χ²(2O) <= 2E)
     # and P(X <= O) = 1 - P(χ²(2O + 2) <= 2E): solve both for the degrees of

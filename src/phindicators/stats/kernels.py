@@ -59,13 +59,25 @@ def interval_bounds(
 
 
 #: Block kernels by method: (level, multiplier, whole counts) -> kernel.
+def _wilson(level: float, scale: float, whole: bool) -> Kernel:
+    return wilson_kernel(z_value(level), scale, whole)
+
+
+def _clopper_pearson(level: float, scale: float, whole: bool) -> Kernel:
+    return clopper_pearson_kernel(level, scale)
+
+
+def _poisson(method: str) -> Callable[[float, float, bool], Kernel]:
+    def make(level: float, scale: float, whole: bool) -> Kernel:
+        return poisson_kernel(method, level, scale)
+
+    return make
+
+
 _KERNELS: dict[str, Callable[[float, float, bool], Kernel]] = {
-    "wilson": lambda level, scale, whole: wilson_kernel(z_value(level), scale, whole),
-    "clopper_pearson": lambda level, scale, whole: clopper_pearson_kernel(level, scale),
-    **{
-        method: lambda level, scale, whole, method=method: poisson_kernel(method, level, scale)
-        for method in POISSON_METHODS
-    },
+    "wilson": _wilson,
+    "clopper_pearson": _clopper_pearson,
+    **{method: _poisson(method) for method in POISSON_METHODS},
 }
 
 

@@ -46,7 +46,7 @@ def map_lazily(
     >>> total.compute().tolist()
     [2.0, 2.0, 2.0, 2.0]
     """
-    import dask.array as da  # type: ignore[import-untyped]
+    import dask.array as da
 
     operands = da.broadcast_arrays(*(da.asarray(a) for a in arrays))
     chunks = max(operands, key=lambda a: a.npartitions).chunks

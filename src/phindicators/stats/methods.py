@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-#: limits of one block of checked float64 counts into ``lower`` and
-#: ``upper``; ``ratio`` is numerator / denominator if the caller has it.
-Kernel = Callable[..., None]
-
 #: What each interval method is, by the name results carry in ``method``.
 INTERVAL_METHODS: dict[str, str] = {
     "wilson": "Wilson score interval without continuity correction",

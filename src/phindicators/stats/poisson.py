@@ -82,7 +82,7 @@ def _exact_scalar(count: float, level: float) -> tuple[float, float]:
     if count < EXACT_BELOW and count == int(count):
         lows, highs = _exact_table(level)
         return lows[int(count)], highs[int(count)]
-    from scipy import special  # type: ignore[import-untyped]
+    from scipy import special
 
     tail = (1 - level) / 2
     lower = float(special.gammaincinv(count, tail)) if count > 0 else 0.0
@@ -140,7 +140,7 @@ def _exact_arrays(level: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _exact_array(c: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    from scipy import special  # type: ignore[import-untyped]
+    from scipy import special
 
     tail = (1 - level) / 2
     with np.errstate(invalid="ignore"):

@@ -110,7 +110,7 @@ def _wilson_bounds(x: Any, n: Any, level: float, scale: float) -> tuple[Values, 
 
 
 def _clopper_pearson_bounds(x: Any, n: Any, level: float, scale: float) -> tuple[Values, Values]:
-    from scipy import special  # type: ignore[import-untyped]
+    from scipy import special
 
     alpha = 1 - level
     x, n = np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64)

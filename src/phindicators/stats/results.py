@@ -159,7 +159,7 @@ def abs_above(statistic: Values, limit: float) -> bool | np.ndarray:
 def p_two_sided(statistic: Values) -> Values:
     if np.ndim(statistic) == 0:
         return math.erfc(abs(float(statistic)) / math.sqrt(2))
-    from scipy import special  # type: ignore[import-untyped]
+    from scipy import special
 
     return 2 * special.ndtr(-np.abs(statistic))
 
