@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -137,6 +138,73 @@ def _ungroup(original: str, text: str, origin: _Offsets) -> tuple[str, _Offsets]
     return "".join(text[a:b] for a, b in kept), origin.cut(kept)
 
 
+# Pinyin that converter sites print after a character: "衛(wèi)生", "發(fā)布".
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-z\u00e0-\u01dc\u0300-\u036f]{1,7}\)")
+# "。" printed as a decimal point (OCR, or typing with a Chinese keyboard):
+# "96。3%". Only between digits and before a unit sign, where no sentence ends.
+_DECIMAL_MARK = re.compile(
+    r"(?<=\d)。(?=\d+[ ]*(?:%|‰|‱|/))"
+)
+# A line break that cuts a figure (OCR): a number and its unit sign, or a
+# number and its decimals ("15\n  ‰", "2.\n5%").
+_CUT_FIGURE = re.compile(r"\d[%‰‱/]|\.\d|\d\.")
+
+
+def _drop(text: str, origin: _Offsets, pattern: re.Pattern[str]) -> tuple[str, _Offsets]:
+    """``text`` without the matches of ``pattern``, with its offsets."""
+    kept: list[tuple[int, int]] = []
+    position = 0
+    for match in pattern.finditer(text):
+        kept.append((position, match.start()))
+        position = match.end()
+    if not kept:
+        return text, origin
+    kept.append((position, len(text)))
+    return "".join(text[a:b] for a, b in kept), origin.cut(kept)
+
+
+#: Characters that only traditional script uses, frequent in health reports:
+#: finding one without OpenCC installed asks for the ``zh-hant`` extra.
+TRADITIONAL_MARKS = frozenset("萬產婦嬰兒歲衛計統數據顯發區縣醫療機構預報與農總體級為實")
+
+_to_simplified: dict[str, str] = {}  # character -> its simplified form, filled as met
+_converter_lock = threading.Lock()
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters converted to simplified ones, one for one (OpenCC's
+    t2s table), so that offsets need no change: "孕產婦死亡率" → "孕产妇死亡率".
+
+    Raises
+    ------
+    ImportError
+        When the text has traditional characters and neither
+        ``opencc-python-reimplemented`` nor ``opencc`` is installed; the
+        message names the extra (``pip install 'phindicators[zh-hant]'``).
+    """
+    chars = set(text)
+    unknown = [char for char in chars if char not in _to_simplified and is_cjk(char)]
+    if unknown:
+        try:
+            import opencc  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        except ImportError:
+            if chars & TRADITIONAL_MARKS:
+                raise ImportError(
+                    "reading traditional characters needs OpenCC: "
+                    "pip install 'phindicators[zh-hant]'"
+                ) from None
+            return text
+        with _converter_lock:
+            converter = opencc.OpenCC("t2s")
+            for char in unknown:
+                converted = converter.convert(char)
+                # Only one-for-one conversions keep the offsets simple; OpenCC
+                # maps every character of these reports one for one.
+                _to_simplified[char] = converted if len(converted) == 1 else char
+    table = {ord(c): _to_simplified[c] for c in chars if _to_simplified.get(c, c) != c}
+    return text.translate(table) if table else text
+
+
 def _prepare(original: str) -> _Text:
     """Normalize character by character, then undo the page breaks of copied documents.
 
@@ -146,7 +214,10 @@ def _prepare(original: str) -> _Text:
     Both are removed so that the figure or sentence they cut reads whole.
     """
     text, origin = _fold(original)
+    text = _simplified(text)
     text, origin = _ungroup(original, text, origin)
+    text, origin = _drop(text, origin, _GLOSS)
+    text = _DECIMAL_MARK.sub(".", text)
     kept: list[tuple[int, int]] = []  # spans of text to keep
     position, page = 0, 1
     for cut in _BREAK.finditer(text):
@@ -161,7 +232,7 @@ def _prepare(original: str) -> _Text:
             and is_cjk(line[-1])
             and position < len(text)
             and is_cjk(text[position])
-        ):
+        ) and not (line and _CUT_FIGURE.match(line[-1] + text[position : position + 1])):
             newline = text.index("\n", cut.start())
             kept.append((newline, newline + 1))  # one newline: a sentence end
     if not kept:
