@@ -44,7 +44,9 @@ class _Vocabulary:
     share_verbs: tuple[str, ...]
     change_suffixes: tuple[str, ...]
     target_cues: tuple[str, ...]
+    changes: tuple[str, ...]
     areas: tuple[str, ...]
+    figure_areas: tuple[str, ...]
     groups: tuple[str, ...]
     periods: tuple[str, ...]
     other_periods: tuple[str, ...]
@@ -144,6 +146,8 @@ class _Lexicon:
     connectors: re.Pattern[str]
     share: re.Pattern[str]
     separators: re.Pattern[str]
+    changes: re.Pattern[str]
+    area_separators: re.Pattern[str]
     respectively: re.Pattern[str]
 
 
@@ -174,7 +178,13 @@ def _lexicon(catalog: Catalog) -> _Lexicon:
         anchors=re.compile(alternatives([*names, *rules])),
         terms=tuple((words, term) for words, term in terms if len(words) >= 2),
         vocabulary=vocabulary,
-        connectors=re.compile(rf"(?:[ ]|{alternatives(vocabulary.connectors)})*"),
+        # Connectors, and a year printed between a name and its figure.
+        connectors=re.compile(rf"(?:[ ]|{alternatives(vocabulary.connectors)}|\d{{4}}年(?:度)?)*"),
+        changes=re.compile(rf"[ ,]*(?:{alternatives(vocabulary.changes)})"),
+        # Before the figure of another area: ",农村98%", "高于城市(29.7/10万)", "(市99.97%".
+        area_separators=re.compile(
+            rf"[ ]*\)?[ ]*(?:{alternatives(vocabulary.separators)}|高于|低于|略高于|略低于|\()[ ]*"
+        ),
         share=re.compile(rf"[ ,]*(?:{alternatives(vocabulary.share_verbs)})[^,;。\n]{{0,20}}?的"),
         separators=re.compile(rf"[ ]*(?:{alternatives(vocabulary.separators)})[ ]*"),
         respectively=re.compile(alternatives(vocabulary.respectively)),

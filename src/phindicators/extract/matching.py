@@ -93,26 +93,50 @@ def _indicator_figure(
 
 
 def _direct(lexicon: _Lexicon, text: str, anchor: _Anchor, end: int) -> list[_Found]:
-    """Figures that follow a name: "婚检率99.76%", "住院分娩率城市100%,农村98%", shares."""
+    """Figures that follow a name: "婚检率99.76%", "住院分娩率城市100%,农村98%", shares,
+    and the figures of a change ("由64.7/10万下降到30.0/10万", "…,较上年9.87/10万")."""
     position = _skip(lexicon, text, anchor.end, end)
-    area_word = _area_at(lexicon, text, position)
+    area_word = _area_at(lexicon, text, position, lexicon.vocabulary.areas)
     if area_word is not None:
         position = _skip(lexicon, text, area_word[1], end)
-    figure = _indicator_figure(lexicon, text, position, anchor.indicator)
+    figure = _closed_figure(lexicon, text, anchor.end, position, anchor.indicator)
     if figure is None:
         return _share(lexicon, text, anchor, position, end)
     found = [_Found((anchor,), figure[0], position, figure[1], area_word)]
-    # Further figures of the same indicator for other areas: ",农村98%".
+    areas = (*lexicon.vocabulary.areas, *lexicon.vocabulary.figure_areas)
     while True:
-        separator = lexicon.separators.match(text, found[-1].end, end)
-        next_area = separator and _area_at(lexicon, text, separator.end())
+        last = found[-1]
+        # The value the change led to, or the previous period's: same area.
+        change = lexicon.changes.match(text, last.end, end)
+        if change is not None:
+            position = _skip(lexicon, text, change.end(), end)
+            figure = _closed_figure(lexicon, text, change.end(), position, anchor.indicator)
+            if figure is not None:
+                found.append(_Found((anchor,), figure[0], position, figure[1], last.area))
+                continue
+        # Further figures of the same indicator for other areas: ",农村98%".
+        separator = lexicon.area_separators.match(text, last.end, end)
+        next_area = separator and _area_at(lexicon, text, separator.end(), areas)
         if not next_area:
             return found
         position = _skip(lexicon, text, next_area[1], end)
-        figure = _indicator_figure(lexicon, text, position, anchor.indicator)
+        figure = _closed_figure(lexicon, text, separator.start(), position, anchor.indicator)
         if figure is None:
             return found
         found.append(_Found((anchor,), figure[0], position, figure[1], next_area))
+
+
+def _closed_figure(
+    lexicon: _Lexicon, text: str, since: int, position: int, indicator: Indicator
+) -> tuple[Figure, int] | None:
+    """The figure of ``indicator`` at ``position``; one opened by a bracket since
+    ``since`` ("孕产妇死亡率(30.1/10万)") must print its unit and close it: "(1/10)"
+    is a table header's unit, not a value."""
+    figure = _indicator_figure(lexicon, text, position, indicator)
+    if figure is None or "(" not in text[since:position]:
+        return figure
+    closed = figure[0].unit_printed and text.startswith((")", ",", "、"), figure[1])
+    return figure if closed else None
 
 
 def _coordinated(lexicon: _Lexicon, text: str, item: _Found, floor: int) -> list[_Found]:
@@ -148,8 +172,10 @@ def _skip(lexicon: _Lexicon, text: str, position: int, end: int | None = None) -
     return position if found is None else found.end()
 
 
-def _area_at(lexicon: _Lexicon, text: str, position: int) -> tuple[int, int] | None:
-    word = next((w for w in lexicon.vocabulary.areas if text.startswith(w, position)), None)
+def _area_at(
+    lexicon: _Lexicon, text: str, position: int, areas: Sequence[str]
+) -> tuple[int, int] | None:
+    word = max((w for w in areas if text.startswith(w, position)), key=len, default=None)
     return None if word is None else (position, position + len(word))
 
 

@@ -136,7 +136,7 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
         anchor = item.anchors[0]
         indicator = anchor.indicator
         own = owners[id(item)]
-        period_span = _period(lexicon, text, start, anchor.start, dates, date_ends)
+        period_span = _period(lexicon, text, start, item.start, dates, date_ends)
         period = None if period_span is None else text[period_span[0] : period_span[1]]
         # A figure of another period ("去年…", "2019年…") is not checked against
         # counts of this one: own counts must not name a different period, and
@@ -223,7 +223,7 @@ def _qualifiers(
 ) -> tuple[Qualifier, ...]:
     """The qualifiers of a mention.
 
-    The period is the nearest before the name in its sentence: one of
+    The period is the nearest before the figure in its sentence: one of
     ``dates`` (the sentence's "2005年", "1-10月", in order) or a word such as
     "上半年". The area is the one printed with the figure ("农村98%"), else
     the nearest in the mention's clause ("农村孕产妇住院分娩率"). The group
@@ -234,7 +234,7 @@ def _qualifiers(
     reach = max(since, anchor_start - _REACH)
     clause_start = max(reach, *(text.rfind(mark, reach, anchor_start) + 1 for mark in ",:"))
     spans = [
-        ("period", _period(lexicon, text, sentence_start, anchor_start, dates, date_ends)),
+        ("period", _period(lexicon, text, sentence_start, item.start, dates, date_ends)),
         ("area", item.area or _nearest(text, lexicon.vocabulary.areas, clause_start, anchor_start)),
         ("group", _nearest(text, lexicon.vocabulary.groups, since, anchor_start)),
     ]
