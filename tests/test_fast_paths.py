@@ -293,7 +293,7 @@ def test_import_reads_nothing_optional() -> None:
     st.lists(st.floats(allow_subnormal=True), max_size=10),
 )
 def test_one_comparison_with_the_cutoff_equals_subtracting(threshold: float, strict: bool, steps: list[int], others: list[float]) -> None:
-    from phindicators.targets import _RELATIVE_TOLERANCE, _up_cutoff
+    from phindicators.targets.comparators import _RELATIVE_TOLERANCE, _up_cutoff
 
     cutoff = _up_cutoff(threshold, strict)
     assert cutoff is not None

@@ -29,7 +29,7 @@ import phindicators as ph
 import phindicators.catalog as catalog_module
 import phindicators.errors as errors_module
 import phindicators.rules as rules_module
-import phindicators.targets as targets_module
+import phindicators.targets.loading as targets_module
 import phindicators.units as units_module
 from phindicators import Catalog, CatalogError, InvalidCountsError, PhindicatorsError, Result
 from phindicators._once import Once
@@ -45,7 +45,7 @@ from phindicators.targets import Target
 from tests.conftest import TINY
 
 # The module, not the function of the same name that phindicators exports.
-extract_module = importlib.import_module("phindicators.extract")
+extract_module = importlib.import_module("phindicators.extract.labels")
 
 SOURCE = pathlib.Path(__file__).resolve().parents[1] / "src" / "phindicators"
 CATALOG = Catalog.from_toml(TINY)

@@ -15,7 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import phindicators.targets as targets_module
+import phindicators.targets.loading as targets_module
 from phindicators import (
     Catalog,
     CatalogError,
