@@ -2,9 +2,10 @@
 
 When the build starts, this extension writes into ``docs/generated/``:
 
-- ``catalog.rst``: the searchable table of every indicator and the index by
-  domain;
-- ``indicators/<id>.rst``: one page per indicator (names, definition,
+- ``catalog.rst``: the searchable table of every indicator, the index by
+  standard set (with counts per set) and the index by domain;
+- ``indicators/<id>.rst``: one page per indicator (names, confidence and
+  evidence, standard sets, variants side by side, definition,
   formula, unit and display, valid range, polarity, confidence-interval
   method, every target of every bundled target set, source, worked examples
   and what the bundled example report prints);
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import phindicators as ph
 from phindicators.compute import KIND_INTERVALS
 from phindicators.extract import Mention, example_report, extract
+from phindicators.model import Evidence
 from phindicators.stats import INTERVAL_METHODS
 from phindicators.targets import COMPARATORS, Comparator
 from phindicators.units import UNITS, conversion_factor
@@ -67,6 +69,28 @@ UNIT_TEXT = {
     "per_hundred_thousand": "per 100 000 (/10万)",
     "yuan": "yuan (元)",
     "wan_yuan": "10 000 yuan (万元)",
+}
+CONFIDENCE_TEXT = {
+    "confirmed": "confirmed — the wording was seen in the official text",
+    "secondary": "secondary — seen in a secondary copy (a reprint, a report form, an exam page), "
+    "not in the official text",
+    "unverified": "unverified — written from standard usage or recall; no source quoted for the "
+    "definition itself",
+}
+NEEDS_TEXT = {
+    "life_table": "a life table: computed by the life-table routines "
+    "(``phindicators.stats.life_table``) from deaths and populations by age group, not by "
+    ":meth:`~phindicators.Indicator.compute`, which refuses it",
+}
+# Headings of the standard sets (ids of the catalog's sources), in the order
+# the overview lists them; a set missing here falls back to its source title.
+STANDARD_SET_TEXT = {
+    "nbphs_2017": "国家基本公共卫生服务规范（第三版）: assessment and work indicators",
+    "nbphs_2011": "2011-edition, performance-evaluation and SMD-system indicators still printed",
+    "mch_survey_2015": "全国妇幼卫生调查制度: the MCH annual report",
+    "healthy_china_action_2019": "健康中国行动（2019—2030年）",
+    "who_core_2015": "WHO 100 core health indicators and SDG 3",
+    "health_statistics_survey": "国家卫生健康统计调查制度: resources, service and efficiency",
 }
 SCOPE_TEXT = {
     "global": "global (a world aggregate)",
@@ -259,6 +283,28 @@ def _target_notes(target: ph.Target, indicator: ph.Indicator) -> list[str]:
     return notes
 
 
+def _evidence(items: Sequence[Evidence]) -> list[str]:
+    """One paragraph per piece of evidence: the quote, where, and a note."""
+    return [
+        f"“{_escape(e.quote)}” — {_escape(e.address)}" + (f" ({_escape(e.note)})" if e.note else "")
+        for e in items
+    ]
+
+
+def _confidence_cell(item: ph.Indicator | ph.Target) -> list[str]:
+    return [f"**{item.confidence.value}**", *_evidence(item.evidence)]
+
+
+def _variant_family(indicator: ph.Indicator, catalog: ph.Catalog) -> list[ph.Indicator]:
+    """The main indicator and every variant of it, this one included."""
+    main = catalog.get(indicator.variant_of) if indicator.variant_of else indicator
+    return [main, *(i for i in catalog if i.variant_of == main.id)]
+
+
+def _computable(indicator: ph.Indicator) -> bool:
+    return "life_table" not in indicator.needs
+
+
 def _targets_of(
     indicator: ph.Indicator, sets: Sequence[ph.TargetSet]
 ) -> list[tuple[ph.TargetSet, ph.Target]]:
@@ -286,10 +332,17 @@ def _targets_section(indicator: ph.Indicator, sets: Sequence[ph.TargetSet]) -> l
             [f":ref:`{_escape(s.name_zh)} <target-set-{s.id}>`", _period(t.period)],
             [requirement(t, indicator), _scope(t)],
             [*_target_notes(t, indicator), f"Source: {_escape(t.source.citation())}"],
+            _confidence_cell(t),
         )
         for s, t in found
     ]
-    out += _list_table(("Plan and period", "Target and scope", "Note and source"), rows, (25, 25, 50))
+    out += _list_table(
+        ("Plan and period", "Target and scope", "Note and source", "Confidence and evidence"),
+        rows,
+        (20, 20, 30, 30),
+    )
+    if not _computable(indicator):
+        return out
     # A relative target with no stored baseline needs each area's own.
     unresolved = any(t.comparator is Comparator.RELATIVE_CHANGE and t.baseline is None for _, t in found)
     numerator, denominator = _worked_counts(indicator)
@@ -326,6 +379,8 @@ def _targets_section(indicator: ph.Indicator, sets: Sequence[ph.TargetSet]) -> l
 
 def _example_section(indicator: ph.Indicator) -> list[str]:
     out = [_title("Worked example", "-")]
+    if not _computable(indicator):
+        return out + [f"None here: this indicator needs {NEEDS_TEXT['life_table']}.", ""]
     if indicator.examples:
         examples = [(e.numerator, e.denominator, e) for e in indicator.examples]
     else:
@@ -391,6 +446,49 @@ def _mentions_section(indicator: ph.Indicator, mentions: Sequence[Mention], repo
     return out
 
 
+def _variants_section(indicator: ph.Indicator, catalog: ph.Catalog) -> list[str]:
+    """The variants of the same measure side by side: what each divides by."""
+    family = _variant_family(indicator, catalog)
+    if len(family) < 2:
+        return []
+    rows = [
+        (
+            f":ref:`{_escape(v.name_zh)} <indicator-{v.id}>`" + (" (main)" if v.variant_of is None else ""),
+            f"``{v.id}``",
+            _escape(v.numerator.name_zh),
+            _escape(v.denominator.name_zh) if v.denominator else "—",
+            _escape(v.source.citation()),
+        )
+        for v in family
+    ]
+    return [
+        _title("Variants side by side", "-"),
+        "The same measure with other denominators or of another series; the definitions "
+        "above say how they differ and which one the national form uses. Their values are "
+        "not comparable.",
+        "",
+        *_list_table(("Indicator", "id", "Numerator", "Denominator", "Source"), rows, (22, 22, 20, 20, 16)),
+    ]
+
+
+def _set_heading(set_id: str, catalog: ph.Catalog) -> str:
+    if set_id in STANDARD_SET_TEXT:
+        return STANDARD_SET_TEXT[set_id]
+    return catalog.sources[set_id].title if set_id in catalog.sources else set_id
+
+
+def standard_set_counts(catalog: ph.Catalog) -> dict[str, tuple[int, int]]:
+    """Per standard set: indicators in it, and how many of them are variants."""
+    counts: dict[str, list[int]] = {}
+    for indicator in catalog:
+        for set_id in indicator.standard_sets:
+            entry = counts.setdefault(set_id, [0, 0])
+            entry[0] += 1
+            entry[1] += indicator.variant_of is not None
+    order = [*STANDARD_SET_TEXT, *sorted(set(counts) - set(STANDARD_SET_TEXT))]
+    return {s: (counts[s][0], counts[s][1]) for s in order if s in counts}
+
+
 def indicator_page(
     indicator: ph.Indicator,
     catalog: ph.Catalog,
@@ -400,7 +498,7 @@ def indicator_page(
 ) -> str:
     """The reStructuredText page of one indicator."""
     numerator, denominator = _worked_counts(indicator)
-    shown = indicator.compute(numerator, denominator)
+    shown = indicator.compute(numerator, denominator) if _computable(indicator) else None
     targets = _targets_of(indicator, sets)
     low, high = indicator.valid_range
     rows: list[tuple[str, str]] = [
@@ -411,7 +509,12 @@ def indicator_page(
         ("Domain", f":ref:`domain-{indicator.domain}`"),
         ("Kind", KIND_TEXT[indicator.kind]),
         ("Unit", f"{UNIT_TEXT[indicator.unit]} (``{indicator.unit}``), {indicator.decimals} decimals"),
-        ("Displayed as", f"``{shown.format()}`` (zh), ``{shown.format('en')}`` (en)"),
+        (
+            "Displayed as",
+            f"``{shown.format()}`` (zh), ``{shown.format('en')}`` (en)"
+            if shown is not None
+            else "computed by the life-table routines (see Needs)",
+        ),
         ("Valid range", f"{_number(low)} to {_number(high)} {UNIT_TEXT[indicator.unit]}"),
         ("Polarity", POLARITY_TEXT[indicator.polarity]),
         (
@@ -422,14 +525,30 @@ def indicator_page(
         ),
         ("Targets", f"{len(targets)} (see below)" if targets else "none bundled"),
         ("Source", _escape(indicator.source.citation())),
+        ("Confidence", CONFIDENCE_TEXT[indicator.confidence.value]),
+        (
+            "Standard sets",
+            "; ".join(f":ref:`{_escape(_set_heading(s, catalog))} <standard-set-{s}>`" for s in indicator.standard_sets)
+            or "none (a local or programme indicator)",
+        ),
     ]
+    if indicator.needs:
+        rows.append(("Needs", "; ".join(NEEDS_TEXT[n] for n in indicator.needs)))
     if indicator.variant_of:
         national = catalog.get(indicator.variant_of)
         rows.append(("Variant of", f":ref:`{_escape(national.name_zh)} <indicator-{national.id}>`"))
-    variants = [i for i in catalog if i.variant_of == indicator.id]
-    if variants:
+    family = _variant_family(indicator, catalog)
+    if len(family) > 1:
         rows.append(
-            ("Local variants", ", ".join(f":ref:`{_escape(v.name_zh)} <indicator-{v.id}>`" for v in variants))
+            (
+                "Variants side by side",
+                ", ".join(
+                    f":ref:`{_escape(v.name_zh)} <indicator-{v.id}>`"
+                    + (" (main)" if v.variant_of is None else "")
+                    for v in family
+                    if v.id != indicator.id
+                ),
+            )
         )
     out = [
         f".. _indicator-{indicator.id}:",
@@ -441,6 +560,13 @@ def indicator_page(
         "",
         _escape(indicator.definition.zh),
         "",
+        _title("Confidence and evidence", "-"),
+        f"Confidence: **{CONFIDENCE_TEXT[indicator.confidence.value]}**.",
+        "",
+        *(f"* {line}" for line in _evidence(indicator.evidence)),
+        *([] if indicator.evidence else ["No sentence of a source is quoted for this definition."]),
+        "",
+        *_variants_section(indicator, catalog),
         _title("Formula", "-"),
         f"``{_formula(indicator)}``",
         "",
@@ -501,6 +627,34 @@ def catalog_index(catalog: ph.Catalog, sets: Sequence[ph.TargetSet] = ()) -> str
         (20, 34, 22, 9, 11, 4),
         css="filterable",
     )
+    out += [_title("By standard set", "-")]
+    set_counts = standard_set_counts(catalog)
+    out += [
+        "The national and international indicator sets that bureaus report against, with the "
+        "catalog's indicators in each (an indicator may belong to several sets; variants are "
+        "counted with them). The README's coverage table lists what each set holds that the "
+        "catalog leaves out, and why.",
+        "",
+    ]
+    out += _list_table(
+        ("Standard set", "source id", "indicators", "of which variants"),
+        [
+            (f":ref:`{_escape(_set_heading(s, catalog))} <standard-set-{s}>`", f"``{s}``", str(n), str(v))
+            for s, (n, v) in set_counts.items()
+        ],
+        (55, 20, 12, 13),
+    )
+    for set_id in set_counts:
+        members = [i for i in catalog if set_id in i.standard_sets]
+        out += [f".. _standard-set-{set_id}:", "", _title(_set_heading(set_id, catalog), "~")]
+        out += [
+            ", ".join(
+                f":ref:`{_escape(i.name_zh)} <indicator-{i.id}>`"
+                + (f" ({i.confidence.value})" if i.confidence.value != "secondary" else "")
+                for i in members
+            ),
+            "",
+        ]
     out += [_title("By domain", "-")]
     for domain in catalog.domains():
         out += [f".. _domain-{domain}:", "", _title(domain.replace("_", " ").capitalize(), "~")]
@@ -583,9 +737,14 @@ def target_set_page(target_set: ph.TargetSet, catalog: ph.Catalog) -> str:
                     *_target_notes(target, indicator),
                     *([f"Source: {_escape(target.source.citation())}"] if target.source != source else []),
                 ],
+                _confidence_cell(target),
             )
         )
-    out += _list_table(("Indicator", "Target", "Scope", "Period", "Note"), target_rows, (24, 22, 12, 10, 32))
+    out += _list_table(
+        ("Indicator", "Target", "Scope", "Period", "Note", "Confidence and evidence"),
+        target_rows,
+        (18, 16, 9, 9, 24, 24),
+    )
     out += [
         "In code:",
         "",
