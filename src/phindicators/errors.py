@@ -343,3 +343,18 @@ class PhindicatorsWarning(UserWarning):
     >>> issubclass(caught[0].category, UserWarning)
     True
     """
+
+
+class SerializationError(InvalidTypeError):
+    """A value, or a field type, that has no JSON form: ``to_dict(42)``, a
+    field annotated with a type the converter does not know.
+
+    Examples
+    --------
+    >>> from phindicators.serialize import to_dict
+    >>> try:
+    ...     to_dict(42)
+    ... except TypeError as error:
+    ...     print(error)
+    to_dict takes an attrs object, got 42
+    """
