@@ -68,6 +68,7 @@ UNIT_SIGNS: dict[str, tuple[str, int]] = {
     "%": ("percent", 0),
     "‰": ("permille", 0),
     "‱": ("per_ten_thousand", 0),
+    "/‰": ("permille", 0),  # "6.44/‰": a slash left over from "/1000"
     "/100000": ("per_hundred_thousand", 0),
     "/10万": ("per_hundred_thousand", 0),
     "/十万": ("per_hundred_thousand", 0),

@@ -45,6 +45,9 @@ class _Vocabulary:
     change_suffixes: tuple[str, ...]
     target_cues: tuple[str, ...]
     changes: tuple[str, ...]
+    adverbs: tuple[str, ...]
+    label_glue: tuple[str, ...]
+    subgroups: tuple[str, ...]
     areas: tuple[str, ...]
     figure_areas: tuple[str, ...]
     groups: tuple[str, ...]
@@ -147,6 +150,7 @@ class _Lexicon:
     share: re.Pattern[str]
     separators: re.Pattern[str]
     changes: re.Pattern[str]
+    subgroups: re.Pattern[str]
     area_separators: re.Pattern[str]
     respectively: re.Pattern[str]
 
@@ -179,8 +183,17 @@ def _lexicon(catalog: Catalog) -> _Lexicon:
         terms=tuple((words, term) for words, term in terms if len(words) >= 2),
         vocabulary=vocabulary,
         # Connectors, and a year printed between a name and its figure.
-        connectors=re.compile(rf"(?:[ ]|{alternatives(vocabulary.connectors)}|\d{{4}}年(?:度)?)*"),
-        changes=re.compile(rf"[ ,]*(?:{alternatives(vocabulary.changes)})"),
+        connectors=re.compile(
+            rf"(?:[ ]|{alternatives(vocabulary.connectors)}|{alternatives(vocabulary.adverbs)}"
+            r"|\d{4}年(?:度)?)*"
+        ),
+        # After a figure: "下降到", "较上年", ",2018年下降为", "、1982年的" (a later
+        # value of a list of years).
+        changes=re.compile(
+            rf"[ ,]*(?:\d{{4}}年)?(?:{alternatives(vocabulary.adverbs)})?"
+            rf"(?:{alternatives(vocabulary.changes)})|[ ]*[、,和][ ]*(?=\d{{4}}年)"
+        ),
+        subgroups=re.compile(rf"(?:{alternatives(vocabulary.subgroups)})$"),
         # Before the figure of another area: ",农村98%", "高于城市(29.7/10万)", "(市99.97%".
         area_separators=re.compile(
             rf"[ ]*\)?[ ]*(?:{alternatives(vocabulary.separators)}|高于|低于|略高于|略低于|\()[ ]*"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import attrs
 
 from ..errors import PhindicatorsError
-from ..figures import Bound, Figure, match_figure
+from ..figures import Bound, Figure, is_cjk, match_figure
 from ..model import Indicator, Term
 from .labels import LabelRule, _Lexicon
 
@@ -58,14 +58,34 @@ def _anchors(lexicon: _Lexicon, text: str, start: int, end: int) -> list[_Anchor
     found = []
     for match in lexicon.anchors.finditer(text, start, end):
         key = match.group()
+        if lexicon.subgroups.search(text, max(start, match.start() - 8), match.start()):
+            continue  # "高危住院分娩率": the rate of a subgroup, not the indicator
         if key in lexicon.names:
             indicator = lexicon.catalog.get(lexicon.names[key])
             found.append(_Anchor(match.start(), match.end(), indicator, "name"))
+            continue
+        if not _label_stands(lexicon, text, start, match.start(), lexicon.rules[key]):
             continue
         rule = _resolve(lexicon.rules[key], text, start, match.start())
         if rule is not None and rule.indicator in lexicon.catalog:
             found.append(_Anchor(match.start(), match.end(), lexicon.catalog.get(rule.indicator), "label"))
     return found
+
+
+def _label_stands(
+    lexicon: _Lexicon, text: str, start: int, position: int, rules: Sequence[LabelRule]
+) -> bool:
+    """Whether a short label at ``position`` stands on its own: after punctuation,
+    a digit, a linking word or one of its context words. Glued to other words
+    it is part of a longer name the catalog does not know ("产科出血死亡率" is a
+    cause-specific rate, not the 死亡率 of "孕产妇…")."""
+    if position == start or not is_cjk(text[position - 1]):
+        return True
+    before = text[max(start, position - 12) : position]
+    vocabulary = lexicon.vocabulary
+    if before.endswith(("年", "月", *vocabulary.label_glue, *vocabulary.periods, *vocabulary.areas)):
+        return True
+    return any(before.endswith(word) for rule in rules for word in rule.context)
 
 
 def _resolve(rules: Sequence[LabelRule], text: str, start: int, end: int) -> LabelRule | None:
