@@ -137,7 +137,7 @@ def _direct(lexicon: _Lexicon, text: str, anchor: _Anchor, end: int) -> list[_Fo
         # Further figures of the same indicator for other areas: ",农村98%".
         separator = lexicon.area_separators.match(text, last.end, end)
         next_area = separator and _area_at(lexicon, text, separator.end(), areas)
-        if not next_area:
+        if separator is None or not next_area:
             return found
         position = _skip(lexicon, text, next_area[1], end)
         figure = _closed_figure(lexicon, text, separator.start(), position, anchor.indicator)
@@ -219,7 +219,8 @@ def _respectively(
     """ "A和B分别为x和y": pair the names before "分别" with the figures after it, in order.
 
     Only the names since the previous figure take part, and only when there
-    are exactly as many figures as distinct indicators: nothing is guessed.
+    are exactly as many figures as items in the list of names (a name the
+    catalog lacks is an item whose figure is skipped): nothing is guessed.
     """
     found: list[_Found] = []
     # Sorted ends of the figures found so far, and anchor starts, for bisection:
@@ -235,31 +236,114 @@ def _respectively(
         if last - first > _MAX_LIST:
             continue  # more names than any list pairs: nothing is guessed
         group = [a for a in anchors[first:last] if a.end <= where]
-        indicators = list({a.indicator.id: a.indicator for a in group}.values())
-        if not indicators:
+        items = _items(text, group, since, where)
+        paired = [] if items is None else _paired(lexicon, text, items, occurrence.end(), end)
+        if not paired:
+            # The names are not one list ("全市产妇…,系统管理…,0-6岁儿童…,系统管理…,
+            # 两个系统管理分别达到…"): each distinct indicator since the last figure.
+            distinct = list({a.indicator.id: a for a in group}.values())
+            paired = _paired(lexicon, text, distinct, occurrence.end(), end)
+            paired = [
+                attrs.evolve(f, anchors=tuple(a for a in group if a.indicator.id == f.anchors[0].indicator.id))
+                for f in paired
+            ]
+        for item in paired:
+            found.append(item)
+            bisect.insort(ends, item.end)
+    return found
+
+
+def _lists(
+    lexicon: _Lexicon, text: str, anchors: Sequence[_Anchor], end: int
+) -> tuple[list[_Found], set[int]]:
+    """ "婴儿死亡率和5岁以下儿童死亡率下降到8.9‰和11.7‰": names joined by 和/、 whose
+    figures follow the last of them in the same order, without "分别".
+
+    Returns the figures found and the ids of the anchors they used (which
+    then take no figure of their own).
+    """
+    found: list[_Found] = []
+    used: set[int] = set()
+    index = 0
+    while index < len(anchors) - 1:
+        chain = [anchors[index]]
+        while index + len(chain) < len(anchors):
+            following = anchors[index + len(chain)]
+            gap = text[chain[-1].end : following.start]
+            if following.start - chain[-1].end > 12 or not _LIST_JOIN.fullmatch(gap):
+                break
+            chain.append(following)
+        index += len(chain)
+        if len(chain) < 2:
             continue
-        position = _skip(lexicon, text, occurrence.end(), end)
-        figures: list[tuple[Figure, int, int]] = []
-        while len(figures) < len(indicators):
-            figure = _indicator_figure(lexicon, text, position, indicators[len(figures)])
+        pairs = _paired(lexicon, text, list(chain), chain[-1].end, end)
+        if pairs:
+            found.extend(pairs)
+            used.update(id(a) for a in chain)
+    return found, used
+
+
+# Between two names of a list: a joining word, and the area or population words
+# that start the next name ("婴儿死亡率和5岁以下儿童死亡率").
+_LIST_JOIN = re.compile(r"[ ]*[、和及与][ ]*[^,:;()\d%‰]{0,10}")
+
+
+def _items(text: str, group: Sequence[_Anchor], since: int, where: int) -> list[_Anchor | None] | None:
+    """The items of the list of names that ends at ``where``, back to a comma: the
+    anchor in each, or None for a short name the catalog lacks ("产前检查率")."""
+    cut = max(since, text.rfind(",", since, where) + 1, where - _REACH)
+    items: list[_Anchor | None] = []
+    position = where
+    while True:
+        joint = max(text.rfind(mark, cut, position) for mark in "、和及与")
+        item_start = joint + 1 if joint >= cut else cut
+        inside = [a for a in group if item_start <= a.start and a.end <= position]
+        if inside:
+            items.append(inside[-1])
+        elif joint >= cut and position - item_start <= 12:
+            items.append(None)
+        else:
+            break  # the words before the list
+        if joint < cut:
+            break
+        position = joint
+    items.reverse()
+    return items if any(item is not None for item in items) else None
+
+
+def _paired(
+    lexicon: _Lexicon, text: str, items: Sequence[_Anchor | None], position: int, end: int
+) -> list[_Found]:
+    """The figures after ``position`` paired with ``items`` in order, or none at all
+    when their numbers differ or a further figure follows."""
+    position = stop = _skip(lexicon, text, position, end)
+    figures: list[tuple[Figure, int, int] | None] = []
+    while len(figures) < len(items):
+        item = items[len(figures)]
+        if item is None:
+            raw = match_figure(text, position)
+            if raw is None or raw[0].count_word:
+                break
+            figures.append(None)
+            stop = raw[1]
+        else:
+            figure = _indicator_figure(lexicon, text, position, item.indicator)
             if figure is None:
                 break
             figures.append((figure[0], position, figure[1]))
-            separator = lexicon.separators.match(text, figure[1], end)
-            position = separator.end() if separator else figure[1]
-        # A further figure after the list would leave the pairing ambiguous.
-        more = (
-            bool(figures)
-            and position != figures[-1][2]
-            and (_indicator_figure(lexicon, text, position, group[-1].indicator) is not None)
-        )
-        if len(figures) != len(indicators) or more:
-            continue
-        for indicator, (value, value_start, value_end) in zip(indicators, figures, strict=True):
-            own = tuple(a for a in group if a.indicator.id == indicator.id)
-            found.append(_Found(own, value, value_start, value_end))
-            bisect.insort(ends, value_end)
-    return found
+            stop = figure[1]
+        separator = lexicon.separators.match(text, stop, end)
+        position = separator.end() if separator else stop
+    if not items or len(figures) != len(items):
+        return []
+    # A further figure after the list would leave the pairing ambiguous.
+    if position != stop and match_figure(text, position) is not None:
+        return []
+    return [
+        _Found((item,), *figure)
+        for item, figure in zip(items, figures, strict=True)
+        if item is not None and figure is not None
+    ]
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -20,6 +20,7 @@ from .matching import (
     _direct,
     _Found,
     _nearest,
+    _lists,
     _respectively,
     _skip,
     _term,
@@ -82,9 +83,11 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
     anchors = _anchors(lexicon, text, start, end)
     if not anchors:
         return
-    found: list[_Found] = []
+    found, listed = _lists(lexicon, text, anchors, end)
     last_end = start  # where the previous figure ends
     for anchor in anchors:
+        if id(anchor) in listed:
+            continue
         direct = _direct(lexicon, text, anchor, end)
         if direct:
             found.extend([*direct, *_coordinated(lexicon, text, direct[0], last_end)])
