@@ -13,7 +13,8 @@ import sys
 import pytest
 from scipy.stats import chi2
 
-from phindicators import cli
+from phindicators.cli import common as cli_common
+from phindicators.cli import definitions as cli_definitions
 from phindicators.cli import main
 from phindicators.scorecard import Scorecard
 
@@ -302,7 +303,7 @@ def test_an_interrupted_export_leaves_the_previous_file(
         file.write('{"indicators": [')
         raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(cli, "write_json", half_then_fail)
+    monkeypatch.setattr(cli_definitions, "write_json", half_then_fail)
     with pytest.raises(RuntimeError, match="disk pulled out"):
         main(["export", "--output", str(output)])
     assert output.read_text(encoding="utf-8") == "previous export\n"
@@ -339,7 +340,7 @@ def test_an_interrupted_scorecard_leaves_the_previous_file(
 def test_a_progress_bar_for_large_tables_on_a_terminal(
     table: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "LARGE_INPUT", 2)
+    monkeypatch.setattr(cli_common, "LARGE_INPUT", 2)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     status, out, err = run(["scorecard", table], capsys)
     assert status == 1 and "甲县" in out
@@ -351,7 +352,7 @@ def test_a_progress_bar_for_large_tables_on_a_terminal(
 def test_no_progress_bar_when_stderr_is_not_a_terminal(
     table: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "LARGE_INPUT", 2)
+    monkeypatch.setattr(cli_common, "LARGE_INPUT", 2)
     status, _, err = run(["scorecard", table], capsys)
     assert status == 1 and err == ""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import phindicators as ph
-from phindicators import cli
+from phindicators.cli import parser as cli_parser
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sphinx.application import Sphinx
@@ -71,7 +71,7 @@ def cli_page() -> str:
     previous = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = COLUMNS
     try:
-        parser = cli._parser()
+        parser = cli_parser._parser()
         out = [INTRO, *_block(parser.prog, parser.format_help())]
         for name, sub in _subcommands(parser).items():
             title = f"``phindicators {name}``"

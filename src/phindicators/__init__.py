@@ -27,8 +27,7 @@ import types
 from typing import Any
 
 from . import errors as _errors
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 #: The public API, declared once: module -> the names it gives the package
 #: (a tuple, or a dict of public name -> attribute where the two differ).

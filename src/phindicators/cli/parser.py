@@ -1,0 +1,191 @@
+"""The parser of the ``phindicators`` command, and :func:`main`, its entry point."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+
+from phindicators.display import (
+    LANGUAGES,
+)
+from phindicators.errors import PhindicatorsError
+from phindicators.export import EXPORT_FORMATS
+from phindicators.scorecard import (
+    POOLED,
+)
+
+from .audit import run_audit
+from .common import UsageError
+from .definitions import run_compute, run_demo, run_export, run_list, run_show
+from .scorecard import run_scorecard
+
+# -- the parser ------------------------------------------------------------------------------
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the output (default zh)")
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", metavar="PATH", help="write here instead of to stdout")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="phindicators",
+        description="Public-health indicator definitions: look them up, compute them from "
+        "counts, score tables against targets, export the catalog, audit reports.",
+        epilog="Exit status: 0 success; 1 the input has problems the command reports "
+        "(scorecard rows not computed, audit figures that do not add up); 2 bad usage or "
+        "unreadable input.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="list indicators", description="List the bundled indicators.")
+    listing.add_argument("--domain", help="only this domain (e.g. child_health)")
+    listing.set_defaults(run=run_list)
+
+    show = commands.add_parser(
+        "show",
+        help="the definition card of an indicator",
+        description="The definition card of an indicator: names, aliases, definition, formula, "
+        "unit, valid range, polarity, source, and its targets in every bundled target set.",
+    )
+    show.add_argument("indicator", help="id or name (Chinese, English or alias)")
+    _add_lang(show)
+    show.set_defaults(run=run_show)
+
+    compute = commands.add_parser(
+        "compute",
+        help="compute an indicator from counts",
+        description="Compute an indicator from its numerator and denominator (none for counts).",
+    )
+    compute.add_argument("indicator", help="id or name (Chinese, English or alias)")
+    compute.add_argument("numerator", type=_number)
+    compute.add_argument("denominator", type=_number, nargs="?")
+    compute.add_argument(
+        "--confidence",
+        type=_number,
+        metavar="LEVEL",
+        help="also show the confidence interval at LEVEL (e.g. 0.95 or 99.8)",
+    )
+    _add_lang(compute)
+    compute.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="json: value, interval (at LEVEL, default 0.95), method and displays in both languages",
+    )
+    compute.set_defaults(run=run_compute)
+
+    card = commands.add_parser(
+        "scorecard",
+        help="compute and judge every indicator of a table of counts",
+        description="Compute every indicator of every area and period of a CSV table, with "
+        "intervals, target status and a comparison with a benchmark area. Long tables have the "
+        "columns indicator, area, period, numerator, denominator; wide tables area, period and "
+        "one column per term id (live_births, maternal_deaths, ...), and are also checked "
+        "against the validation rules. Rows that cannot be computed are reported with their "
+        "line numbers (exit status 1); the others are computed all the same.",
+    )
+    card.add_argument("file", nargs="?", help="a UTF-8 CSV file (default: a bundled example table)")
+    card.add_argument(
+        "--targets", metavar="SET", help="hold the rows to this target set (e.g. women_outline_2011)"
+    )
+    card.add_argument(
+        "--benchmark",
+        metavar="AREA",
+        help=f"compare each area with this area of the table, or {POOLED!r} for the pooled total",
+    )
+    card.add_argument(
+        "--confidence",
+        type=_number,
+        default=0.95,
+        metavar="LEVEL",
+        help="confidence level of the intervals (default 0.95)",
+    )
+    card.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _add_output(card)
+    card.add_argument(
+        "--plot",
+        metavar="OUT.png",
+        help="also draw values and intervals against the target line (needs matplotlib: "
+        "pip install 'phindicators[plot]')",
+    )
+    _add_lang(card)
+    card.set_defaults(run=run_scorecard)
+
+    export = commands.add_parser(
+        "export",
+        help="export the catalog (JSON, JSON Schema, FHIR, DHIS2)",
+        description="Export the bundled catalog: json (definitions and target sets), schema (the "
+        "JSON Schema of that document), fhir (an R4 Bundle of Measures), dhis2 (a metadata package).",
+    )
+    export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="json")
+    _add_output(export)
+    export.set_defaults(run=run_export)
+
+    demo = commands.add_parser(
+        "demo",
+        help="list the catalog and recompute the bundled examples",
+        description="List the catalog and recompute every worked example of the bundled reports.",
+    )
+    demo.set_defaults(run=run_demo)
+
+    audit = commands.add_parser(
+        "audit",
+        help="find indicator figures in a report and check them against their counts",
+        description="Find every catalog indicator figure in a plain-text report, recompute it "
+        "from the counts the sentence gives and say whether it adds up. Exit status: 0 when "
+        "nothing is inconsistent or impossible, 1 when something is, 2 for bad usage or an "
+        "unreadable file.",
+    )
+    audit.add_argument("report", nargs="?", help="a UTF-8 text file (default: a bundled example report)")
+    audit.add_argument(
+        "--targets", metavar="SET", help="also hold each figure to this target set (e.g. women_outline_2011)"
+    )
+    audit.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    audit.add_argument(
+        "--strict", action="store_true", help="also exit 1 when a figure was truncated, not rounded"
+    )
+    audit.set_defaults(run=run_audit)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad usage or input).
+
+    argparse itself exits with status 2 (SystemExit) for arguments it
+    cannot parse.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status = args.run(args)
+    except (PhindicatorsError, UsageError) as error:
+        print(f"phindicators: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, and keep Python from
+        # complaining when it flushes stdout at exit.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"phindicators: error: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("phindicators: interrupted", file=sys.stderr)
+        return 130
+    return status or 0
