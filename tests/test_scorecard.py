@@ -493,7 +493,27 @@ def test_csv_round_trip(card: Scorecard) -> None:
             "" if row.benchmark_status is None else row.benchmark_status.value
         )
         assert record["violations"] == ";".join(row.violations)
-        assert record["lower"] == ("" if row.lower is None else repr(row.lower))
+        # Shortest round-tripping text, whichever writer (0.0 may be "0").
+        assert (record["lower"] == "") if row.lower is None else float(record["lower"]) == row.lower
+        assert record["numerator"] == str(int(row.numerator))  # counts as integers
+
+
+@pytest.mark.parametrize("pyarrow", ["1", "0"])
+def test_both_csv_writers_write_the_same_table(
+    card: Scorecard, pyarrow: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phindicators.scorecard import formatting
+
+    monkeypatch.setenv(formatting.NO_PYARROW_VARIABLE, pyarrow)
+    formatting.has_pyarrow.cache_clear()
+    try:
+        out = io.StringIO()
+        card.write_csv(out)
+    finally:
+        formatting.has_pyarrow.cache_clear()
+    read = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [record["display_en"] for record in read] == [row.display_en for row in card]
+    assert [record["numerator"] for record in read] == [str(int(row.numerator)) for row in card]
 
 
 def test_csv_to_a_path(card: Scorecard, tmp_path: pathlib.Path) -> None:
@@ -537,7 +557,7 @@ def test_plain_text_in_both_languages(card: Scorecard) -> None:
 
 
 def test_columns_must_be_the_row_fields() -> None:
-    with pytest.raises(InvalidOptionError, match="scorecard columns must be"):
+    with pytest.raises(InvalidOptionError, match="scorecard columns must start with"):
         Scorecard(columns={"line": ()})
 
 
@@ -558,14 +578,30 @@ def test_the_plot_is_a_png(card: Scorecard) -> None:
     assert out.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_plots_of_too_many_rows_are_refused(tiny: Catalog) -> None:
-    table = [{"area": f"a{i}", "period": "2023", "births": 10, "managed": 5} for i in range(101)]
-    with pytest.raises(InvalidOptionError, match="101 rows are too many to plot"):
-        scorecard(table, catalog=tiny).plot(io.BytesIO())
+def test_plots_of_many_rows_are_caterpillars_and_empty_ones_refused(tiny: Catalog) -> None:
+    pytest.importorskip("matplotlib")
+    table = [{"area": f"a{i}", "period": "2023", "births": 1000, "managed": 500 + i} for i in range(501)]
+    out = io.BytesIO()
+    scorecard(table, catalog=tiny).plot(out, lang="en")
+    assert out.getvalue().startswith(b"\x89PNG")
     with pytest.raises(InvalidOptionError, match="no rows to plot"):
         scorecard([{"area": "a", "period": "2023", "births": 0, "managed": 0}], catalog=tiny).plot(
             io.BytesIO()
         )
+
+
+def test_without_a_cjk_font_the_plot_says_which_to_install(
+    tiny: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("matplotlib")
+    from phindicators.scorecard import plot
+
+    monkeypatch.setattr(plot, "_CJK_FONTS", ("No Such Font",))
+    table = [{"area": "甲县", "period": "2023", "births": 1000, "managed": 900}]
+    out = io.BytesIO()
+    note = scorecard(table, catalog=tiny).plot(out)  # no glyph warnings (they would be errors here)
+    assert note == plot.CJK_FONT_HINT and "fonts-noto-cjk" in note and "--lang en" in note
+    assert scorecard(table, catalog=tiny).plot(io.BytesIO(), lang="en") is None
 
 
 def test_without_matplotlib_the_plot_says_how_to_install_it(
@@ -603,3 +639,132 @@ def test_the_bundled_example_reproduces_the_seed_figures() -> None:
 def test_row_error_problems_are_known() -> None:
     with pytest.raises(ValueError):
         RowError(line=2, problem="odd")
+
+
+# -- DataFrames, mapped columns, several target sets, trends (issue 16) --------------------
+
+
+MANAGED_95 = Target(
+    id="managed_95", indicator="managed_rate", comparator=">=", threshold=95, unit="percent",
+    plan="strict_plan", source=SPEC,
+)
+
+
+def strict_plan() -> TargetSet:
+    return TargetSet(
+        id="strict_plan", name_zh="严格规划", name_en="Strict plan", version="1", source=SPEC,
+        targets=(MANAGED_95,),
+    )
+
+
+def test_area_and_period_columns_are_mapped_by_the_caller(tiny: Catalog) -> None:
+    rows = [{"县区": "甲县", "年份": 2023, "births": 1000, "managed": 950}]
+    card = scorecard(rows, catalog=tiny, area="县区", period="年份")
+    assert [(row.area, row.period, row.indicator) for row in card] == [("甲县", "2023", "managed_rate")]
+    with pytest.raises(ParseError, match="area"):
+        scorecard(rows, catalog=tiny)
+
+
+def test_several_target_sets_and_the_uncertain_status(tiny: Catalog) -> None:
+    # 950/1000 = 95 %: Wilson's 95 % interval (93.5–96.2, statsmodels) holds
+    # the strict threshold but not the lenient one.
+    low, high = proportion_confint(950, 1000, method="wilson")
+    assert low * 100 < 95 < high * 100 and low * 100 > 90
+    rows = [{"area": "甲县", "period": "2023", "births": 1000, "managed": 950}]
+    card = scorecard(rows, [plan(MANAGED_90), strict_plan()], catalog=tiny, uncertain=True)
+    [row] = card.rows
+    assert row.target_status is TargetStatus.MET and row.target_gap == pytest.approx(5.0)
+    assert card.columns["target_status_strict_plan"][0] is TargetStatus.UNCERTAIN
+    assert card.columns["target_gap_strict_plan"][0] == pytest.approx(0.0)
+    assert card.target_sets == ("tiny_plan", "strict_plan")
+    record = card.records()[0]
+    assert record["target_status_strict_plan"] == "uncertain" and record["target"] == "managed_90"
+    out = io.StringIO()
+    card.write_csv(out)
+    header = out.getvalue().splitlines()[0].split(",")
+    assert header[-3:] == ["target_strict_plan", "target_status_strict_plan", "target_gap_strict_plan"]
+    # Without uncertain=True the same value is judged on its point estimate.
+    strict = scorecard(rows, strict_plan(), catalog=tiny)
+    assert strict.rows[0].target_status is TargetStatus.MET
+
+
+def test_counts_are_integers_and_amounts_keep_their_decimals(tiny: Catalog) -> None:
+    rows = [{"area": "甲县", "period": "2023", "births": "1,000", "managed": 950.0,
+             "amount": 9.55, "beneficiaries": 100}]
+    card = scorecard(rows, catalog=tiny)
+    by_id = {row.indicator: row for row in card}
+    assert type(by_id["managed_rate"].numerator) is int and by_id["managed_rate"].denominator == 1000
+    assert by_id["mean_amount"].numerator == pytest.approx(9.55)
+    frame = card.to_frame()
+    assert frame.loc[frame["indicator"] == "managed_rate", "numerator"].tolist() == [950]
+
+
+def test_polars_and_pyarrow_frames_give_the_same_card(tiny: Catalog) -> None:
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    data = {"area": ["甲县", "乙县"], "period": ["2023", "2023"], "births": [1000, None], "managed": [950, 10]}
+    expected = scorecard([dict(zip(data, values, strict=True)) for values in zip(*data.values(), strict=True)],
+                         catalog=tiny)
+    for table in (pl.DataFrame(data), pa.table(data)):
+        card = scorecard(table, catalog=tiny)
+        assert card.records() == expected.records()
+        assert [str(error) for error in card.errors] == ["line 3: births is empty"]
+    frame = scorecard(pl.DataFrame(data), catalog=tiny).to_frame("polars")
+    assert isinstance(frame, pl.DataFrame) and frame["display_zh"].to_list() == ["95.00%"]
+
+
+def test_a_table_read_from_a_gbk_file_keeps_its_line_numbers(tmp_path: pathlib.Path, tiny: Catalog) -> None:
+    pytest.importorskip("pandas")
+    from phindicators.io import read_table
+
+    text = "# 2023年报\n地区,时期,births,managed\n甲县,2023,1000,950\n\n乙县,2023,-5,1\n"
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(text.encode("gbk"))
+    card = scorecard(read_table(path), catalog=tiny)
+    assert [row.area for row in card] == ["甲县"]
+    assert [str(error) for error in card.errors] == ["line 5: births is negative: -5"]
+
+
+def _cochran_armitage_z(x: list[int], n: list[int]) -> float:
+    """The chi-squared test for trend's z, written out from its textbook
+    formula (Armitage 1955) with times 0..4."""
+    times = range(len(x))
+    p = sum(x) / sum(n)
+    mean_time = sum(t * m for t, m in zip(times, n, strict=True)) / sum(n)
+    top = sum((t - mean_time) * k for t, k in zip(times, x, strict=True))
+    spread = sum(m * (t - mean_time) ** 2 for t, m in zip(times, n, strict=True))
+    return top / math.sqrt(p * (1 - p) * spread)
+
+
+def test_the_trend_column_over_the_latest_five_periods(tiny: Catalog) -> None:
+    years = [2017, 2018, 2019, 2020, 2021, 2022, 2023]
+    series = {
+        "rising": [800, 810, 850, 880, 910, 940, 960],  # of 1000 managed: rising, good
+        "falling": [960, 950, 930, 900, 880, 860, 840],
+        "flat": [900, 905, 898, 902, 900, 899, 901],
+        "short": [900, 950, 990],  # three periods: no trend
+    }
+    rows = [
+        {"area": area, "period": str(year), "births": 1000, "managed": managed}
+        for area, values in series.items()
+        for year, managed in zip(years[-len(values):], values, strict=True)
+    ]
+    card = scorecard(rows, catalog=tiny)
+    latest = {row.area: row.trend for row in card if row.period == "2023"}
+    earlier = {row.trend for row in card if row.period != "2023"}
+    assert earlier == {None}
+    expected = {}
+    for area, values in series.items():
+        if len(values) < 5:
+            expected[area] = None
+            continue
+        z = _cochran_armitage_z(values[-5:], [1000] * 5)
+        # 99.8 % two-sided: |z| > 3.090; high is good for managed_rate.
+        expected[area] = (
+            "increasing_and_getting_better" if z > 3.090
+            else "decreasing_and_getting_worse" if z < -3.090
+            else "no_significant_change"
+        )
+    assert {area: None if status is None else status.value for area, status in latest.items()} == expected
+    assert expected["rising"] == "increasing_and_getting_better" and expected["flat"] == "no_significant_change"
+    assert scorecard(rows, catalog=tiny, trend=False).rows[-1].trend is None
