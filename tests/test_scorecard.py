@@ -768,3 +768,33 @@ def test_the_trend_column_over_the_latest_five_periods(tiny: Catalog) -> None:
     assert {area: None if status is None else status.value for area, status in latest.items()} == expected
     assert expected["rising"] == "increasing_and_getting_better" and expected["flat"] == "no_significant_change"
     assert scorecard(rows, catalog=tiny, trend=False).rows[-1].trend is None
+
+
+def test_column_formatting_gives_the_strings_of_display() -> None:
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("pyarrow")
+    from phindicators.display import format_interval, format_value
+    from phindicators.scorecard.formatting import format_intervals, format_values
+
+    rng = np.random.default_rng(16)
+    values = np.concatenate([
+        rng.uniform(0, 2000, 3000),
+        np.round(rng.uniform(0, 100, 1000), 3),  # ties at 2 decimals and near them
+        [np.nan, np.inf, -0.001, -5.555, 0.125, 1.005, 999.995, 999.6, 1e20, 0.0],
+    ])
+    lower, upper = values * 0.9, values * 1.1
+    lower[3] = np.nan
+    for unit, lang, denominator in [
+        ("permille", "zh", ""), ("permille", "en", "live births"), ("per_hundred_thousand", "zh", ""),
+        ("per_hundred_thousand", "en", "live births"), ("percent", "en", ""), ("percent", "zh", ""),
+    ]:
+        for decimals in (0, 1, 2):
+            got = [str(text) for text in format_values(values, unit, decimals, lang, denominator)]
+            assert got == format_value(values, unit, decimals, lang, denominator).tolist()
+            for level in (0.95, 0.998):
+                got = [str(text) for text in format_intervals(
+                    values, lower, upper, unit, decimals, lang, confidence=level, denominator=denominator
+                )]
+                assert got == format_interval(
+                    values, lower, upper, unit, decimals, lang, confidence=level, denominator=denominator
+                ).tolist()
