@@ -755,3 +755,14 @@ def test_recursive_classes():
     schema = json_schema(Node)
     assert schema["$defs"]["Node"]["properties"]["children"]["items"] == {"$ref": "#/$defs/Node"}
     validator(schema).validate(data)
+
+
+def test_numpy_floats_encode_as_plain_floats() -> None:
+    """Regression: a numpy float64 (a float subclass) was passed through
+    unchanged by the JSON encoder, so that documents held numpy scalars."""
+    from phindicators._json import to_json_value
+
+    encoded = to_json_value({"value": np.float64(0.5), "limits": [np.float64(0.25), np.float32(2.0)]})
+    assert encoded == {"value": 0.5, "limits": [0.25, 2.0]}
+    assert type(encoded["value"]) is float
+    assert all(type(limit) is float for limit in encoded["limits"])
