@@ -140,6 +140,8 @@ BOUND_PREFIXES: dict[str, Bound] = {
     "少于": Bound.LESS_THAN,
     "不足": Bound.LESS_THAN,
     "约": Bound.APPROXIMATELY,
+    "约为": Bound.APPROXIMATELY,
+    "大约为": Bound.APPROXIMATELY,
     "大约": Bound.APPROXIMATELY,
 }
 

@@ -104,12 +104,20 @@ def _indicator_figure(
     if found is None:
         return None
     figure, end = found
+    if figure.count_word and figure.decimals > 0 and figure.value < 1000 and _per_population(indicator):
+        # "千人口托位数为2.57个", "婴儿死亡率…9.7人": a rate printed with what it counts.
+        figure = attrs.evolve(figure, unit=None, count_word="", unit_printed=False)
     if figure.count_word or text.startswith(lexicon.vocabulary.change_suffixes, end):
         return None  # a count ("2790个") or a change ("2.5个百分点"), not the indicator's value
     try:
         return figure.for_indicator(indicator), end
     except PhindicatorsError:
         return None
+
+
+def _per_population(indicator: Indicator) -> bool:
+    """Whether the indicator counts per 1 000 or more of a population (not a percentage)."""
+    return indicator.unit in ("permille", "per_thousand", "per_ten_thousand", "per_hundred_thousand")
 
 
 def _direct(lexicon: _Lexicon, text: str, anchor: _Anchor, end: int) -> list[_Found]:

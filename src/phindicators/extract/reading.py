@@ -114,7 +114,11 @@ def _fold(original: str) -> tuple[str, _Offsets]:
 
 
 # A number grouped by thousands with ASCII commas ("2,164人", "1,234,567.5").
-_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)")
+# Or with spaces, as books print them ("约为1 500/10万"), before a unit sign.
+_GROUPED = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)"
+    r"|(?<![\d. ])\d{1,3}(?: \d{3})+(?:\.\d+)?(?=[%‰/])"
+)
 
 
 def _ungroup(original: str, text: str, origin: _Offsets) -> tuple[str, _Offsets]:
@@ -127,8 +131,8 @@ def _ungroup(original: str, text: str, origin: _Offsets) -> tuple[str, _Offsets]
     kept: list[tuple[int, int]] = []
     position = 0
     for match in _GROUPED.finditer(text):
-        commas = [i for i in range(match.start(), match.end()) if text[i] == ","]
-        if all(original[origin[i]] == "," for i in commas):
+        commas = [i for i in range(match.start(), match.end()) if text[i] in ", "]
+        if all(original[origin[i]] in ", \u2009\u202f\u00a0" for i in commas):
             for comma in commas:
                 kept.append((position, comma))
                 position = comma + 1
@@ -148,6 +152,11 @@ _DECIMAL_MARK = re.compile(
 # A line break that cuts a figure (OCR): a number and its unit sign, or a
 # number and its decimals ("15\n  ‰", "2.\n5%").
 _CUT_FIGURE = re.compile(r"\d[%‰‱/]|\.\d|\d\.")
+
+
+# Years in Chinese numerals ("一九八一年", "二零二零年"), read one digit a character.
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CHINESE_YEAR = re.compile(r"[一二][〇零一二三四五六七八九]{3}(?=年)")
 
 
 def _drop(text: str, origin: _Offsets, pattern: re.Pattern[str]) -> tuple[str, _Offsets]:
@@ -218,6 +227,7 @@ def _prepare(original: str) -> _Text:
     text, origin = _ungroup(original, text, origin)
     text, origin = _drop(text, origin, _GLOSS)
     text = _DECIMAL_MARK.sub(".", text)
+    text = _CHINESE_YEAR.sub(lambda year: year.group().translate(_CHINESE_DIGITS), text)
     kept: list[tuple[int, int]] = []  # spans of text to keep
     position, page = 0, 1
     for cut in _BREAK.finditer(text):
@@ -225,7 +235,13 @@ def _prepare(original: str) -> _Text:
         position = cut.end()
         mark = _PAGE_MARK.match(text, cut.end())
         line = text[max(text.rfind("\n", 0, cut.start()) + 1, cut.start() - _MIN_CUT_LINE) : cut.start()]
-        if mark is not None and int(mark.group(1)) == page:
+        # The page's number, or any number cutting a figure in two ("15.0\n3、8").
+        cuts_number = (
+            mark is not None
+            and line[-1:] in tuple("0123456789.")
+            and text[mark.end() : mark.end() + 1].isdigit()
+        )
+        if mark is not None and (int(mark.group(1)) == page or cuts_number):
             position, page = mark.end(), page + 1
         elif not (
             len(line) >= _MIN_CUT_LINE
