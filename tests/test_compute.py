@@ -297,3 +297,16 @@ def test_threaded_blocks_equal_one_thread(size: int, data: st.DataObject) -> Non
         bad[size - 1] = den[size - 1] + 1  # the last block, in whichever thread runs it
         with pytest.raises(InvalidCountsError, match=rf"at 1 of {size} positions: \({size - 1},\)"):
             indicator.compute(bad, den)
+
+
+def test_life_table_indicators_refuse_two_counts_on_every_route() -> None:
+    """Regression: only Indicator.compute refused a life-table indicator;
+    compute() (and so scorecards and frames) divided its two terms."""
+    from phindicators import DefinitionError, get
+    from phindicators.compute import compute as compute_function
+
+    indicator = get("life_expectancy")
+    with pytest.raises(DefinitionError, match="life-table"):
+        compute_function(indicator, 7_700_000, 100_000)
+    with pytest.raises(DefinitionError, match="life-table"):
+        compute_function(indicator, np.array([7_700_000, 7_600_000]), np.array([100_000, 100_000]))

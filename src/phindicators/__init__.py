@@ -64,6 +64,8 @@ _PUBLIC: dict[str, tuple[str, ...] | dict[str, str]] = {
         "Period",
     ),
     "model": (
+        "Confidence",
+        "Evidence",
         "Example",
         "Indicator",
         "Kind",

@@ -35,7 +35,7 @@ from . import _threads
 from ._threads import for_blocks, one_thread
 from ._threads import scratch as threads_scratch
 from .display import format_value
-from .errors import InvalidCountsError, InvalidOptionError
+from .errors import DefinitionError, InvalidCountsError, InvalidOptionError
 from .model import Indicator, Kind
 from .periods import Period
 from .stats import (
@@ -412,6 +412,15 @@ def compute(
     >>> round(result.lower, 2), round(result.upper, 2), result.method
     (1.62, 11.67, 'exact')
     """
+    if "life_table" in indicator.needs:
+        # Dividing the two terms of a life-table indicator would print a
+        # plausible but wrong number: refuse on every route (Indicator.compute,
+        # compute, scorecards, frames all come through here).
+        raise DefinitionError(
+            "needs",
+            f"{indicator.id} is computed by the life-table routines "
+            "(phindicators.stats.life_expectancy), not from two counts",
+        )
     levels = () if confidence is None else confidence_levels(confidence)
     chosen = _interval_method(indicator, method)
     if period is not None:

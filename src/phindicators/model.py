@@ -547,14 +547,6 @@ class Indicator:
         ...
         phindicators.errors.DefinitionError: needs: life_expectancy is computed by the life-table routines ...
         """
-        # Dividing the two terms of a life-table indicator would print a
-        # plausible but wrong number, so refuse before computing.
-        check(
-            "needs",
-            "life_table" not in self.needs,
-            f"{self.id} is computed by the life-table routines "
-            "(phindicators.stats.life_table), not from two counts",
-        )
         # The one upward import of the package (model -> compute), made here
         # so that ``indicator.compute(...)`` reads as users expect while the
         # definitions stay importable without the computing layer; the layer
