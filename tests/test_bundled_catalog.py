@@ -137,7 +137,7 @@ def test_seed_figures_reproduce(name: str, numerator: float, denominator: int, d
         ("孕产妇系统化管理率", "maternal_systematic_management_rate"),
         ("0-6岁儿童系统管理率", "child_systematic_management_rate_0_6"),
         ("糖丸接种率", "polio_vaccine_coverage"),
-        ("建卡率", "vaccination_certificate_rate"),
+        ("预防接种建卡率", "vaccination_certificate_rate"),
         ("参合率", "ncms_enrollment_rate"),
         ("人均享受补助款", "inpatient_reimbursement_per_beneficiary"),
         ("调离率", "disqualified_worker_removal_rate"),

@@ -570,6 +570,7 @@ ALL_PRESENT = pytest.mark.skipif(
 EXPECTED_SETS = {
     "women_outline_2011", "children_outline_2011", "children_outline_2021", "healthy_china_2030",
     "sdg_2030", "mdg_2015", "healthy_children_action_2021", "sex_ratio_normal_range",
+    "fyp13_health_2016", "healthy_china_action_2019", "nhc_outlines_plan_2022", "nutrition_plan_2017",
 }
 # Directions that agree with each polarity, written out independently of the module's table.
 AGREES = {"high_is_good": {"up"}, "low_is_good": {"down"}}
