@@ -19,8 +19,8 @@ from .matching import (
     _counts,
     _direct,
     _Found,
-    _nearest,
     _lists,
+    _nearest,
     _respectively,
     _skip,
     _term,
@@ -28,6 +28,7 @@ from .matching import (
 )
 from .model import Count, Mention, Qualifier
 from .reading import _prepare, _sentences, _Text
+from .tables import table_mentions
 
 #: Dates and month ranges a sentence attaches: "2005年", "2022年1-10月", "1-6月份",
 #: "110月份" (1-10月 whose dash was lost), "10月底".
@@ -75,6 +76,9 @@ def extract(text: str, catalog: Catalog | None = None) -> list[Mention]:
     mentions: list[Mention] = []
     for start, end in _sentences(prepared.text):
         mentions.extend(_sentence(lexicon, prepared, start, end))
+    tables = list(table_mentions(lexicon, prepared))
+    if tables:
+        mentions = sorted([*mentions, *tables], key=lambda m: (m.figure_start, m.start))
     return mentions
 
 
