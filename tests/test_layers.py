@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # L3 on results
     ("pooling", "targets", "rules"),
     # L4 workflows
-    ("compare", "extract", "audit", "scorecard"),
+    ("compare", "audit", "extract", "scorecard"),
     # L5 adapters
     ("io", "serialize", "schema", "fhir", "dhis2", "export", "frames", "plots"),
     # L6 entry points
@@ -168,3 +168,9 @@ def test_private_names_stay_in_their_unit(path: pathlib.Path) -> None:
         crossing += [f"line {node.lineno}: {alias.name} from {target}" for alias in node.names
                      if alias.name.startswith("_") and not alias.name.startswith("__")]
     assert not crossing, "\n".join(crossing)
+
+
+def test_the_architecture_page_names_every_unit() -> None:
+    page = (PACKAGE.parents[1] / "docs" / "architecture.rst").read_text(encoding="utf-8")
+    missing = [unit for units in LAYERS for unit in units if f"``{unit}``" not in page]
+    assert not missing, f"docs/architecture.rst does not place: {missing}"
