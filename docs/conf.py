@@ -77,7 +77,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(number|array|path|file|str to .*|.* to str)"),
     # Private helpers and type variables are not documented on purpose.
     (r"py:.*", r"phindicators(\.\w+)*\._\w+"),
-    (r"py:.*", r"phindicators\.serialize\.T"),
+    (r"py:.*", r"phindicators\.serialize(\.decoding)?\.T"),
 ]
 
 html_theme = "pydata_sphinx_theme"

@@ -40,6 +40,7 @@ __all__ = [
     "POLARITY_LABELS",
     "SCOPE_LABELS",
     "STATUS_LABELS",
+    "Displayable",
     "format_count",
     "format_interval",
     "format_number",
