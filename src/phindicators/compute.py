@@ -19,6 +19,10 @@ Each result carries its confidence interval(s), computed by the method the
 indicator's kind calls for (:data:`KIND_INTERVALS`): Wilson's score interval
 for proportions, the Poisson interval of the numerator count (exact below 10
 events, Byar's from 10) for the kinds that count events, none for means.
+
+The module does one job, the count → value path and the value type it
+returns; its three routes share their tail (:class:`Result` with its
+intervals attached), which is why they stay together past 600 lines.
 """
 
 from __future__ import annotations
