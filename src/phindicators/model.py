@@ -494,6 +494,17 @@ class Indicator:
             f"a {self.kind} {'needs' if spec.has_denominator else 'has no'} denominator",
         )
         self._check_dimensions()
+        if spec.numerator_within_denominator and self.denominator is not None:
+            # The numerator counts a part of the denominator, so both are in
+            # one unit: every check of "numerator <= denominator" and every
+            # interval kernel compares the raw numbers (5000 yuan of 1 万元
+            # would be refused as more than the whole).
+            check(
+                "numerator",
+                self.numerator.unit == self.denominator.unit,
+                f"a {self.kind}'s numerator is part of its denominator, so both terms need one unit, "
+                f"got {self.numerator.unit!r} and {self.denominator.unit!r}",
+            )
 
     def _check_dimensions(self) -> None:
         numerator = UNITS[self.numerator.unit].dimension

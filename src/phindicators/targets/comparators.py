@@ -59,8 +59,11 @@ def _difference(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | fl
         close = (abs(a - b) <= _RELATIVE_TOLERANCE * abs(b) and math.isfinite(b)) or a == b
         return 0.0 if close else a - b
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    close = np.isclose(a, b, rtol=_RELATIVE_TOLERANCE, atol=0.0)
-    return np.where(close, 0.0, a - b)
+    # Near the float range a - b overflows to ±inf, which is the gap; inf - inf
+    # is NaN only where isclose calls two equal infinities close.
+    with np.errstate(invalid="ignore", over="ignore"):
+        close = np.isclose(a, b, rtol=_RELATIVE_TOLERANCE, atol=0.0)
+        return np.where(close, 0.0, a - b)
 
 
 def _lowest(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
@@ -129,32 +132,23 @@ def _gap_of(values: np.ndarray, spec: ComparatorSpec, thresholds: Thresholds) ->
 
 def _met_up(values: np.ndarray, threshold: float, strict: bool, out: np.ndarray, work: np.ndarray) -> None:
     # The gap is v - t, 0 where |v - t| <= r·|t|: it is >= 0 exactly where
-    # v - t >= -r·|t|, and > 0 where v - t > r·|t| (r the tolerance; NaN fails).
-    cutoff = _up_cutoff(threshold, strict)
-    if cutoff is not None:
-        np.greater_equal(values, cutoff, out=out)
-        return
-    np.subtract(values, threshold, out=work[0])
-    limit = _RELATIVE_TOLERANCE * abs(threshold)
-    if strict:
-        np.greater(work[0], limit, out=out)
-    else:
-        np.greater_equal(work[0], -limit, out=out)
+    # v - t >= -r·|t|, and > 0 where v - t > r·|t| (r the tolerance; NaN
+    # fails). _met sends non-finite thresholds to the gap, so the cutoff exists.
+    np.greater_equal(values, _up_cutoff(threshold, strict), out=out)
 
 
 @functools.lru_cache(maxsize=256)
-def _up_cutoff(threshold: float, strict: bool) -> float | None:
-    """The least float ``v`` that meets an upward target at ``threshold``,
-    or None if the threshold is not finite.
+def _up_cutoff(threshold: float, strict: bool) -> float:
+    """The least float ``v`` that meets an upward target at a finite ``threshold``.
 
     Rounded subtraction is monotone, so the values ``v`` whose rounded
     ``v - t`` passes :func:`_met_up`'s test are exactly those ``>=`` some
     float: one comparison per value then gives the same answer, bit for bit,
     as subtracting and comparing. It lies within a few ulps of ``t - r·|t|``
-    (``t + r·|t|`` if strict); a step at a time finds it.
+    (``t + r·|t|`` if strict); a step at a time finds it: for ``v`` within a
+    factor 2 of ``t`` the subtraction is exact (Sterbenz), so the first
+    guess is off by its own rounding, an ulp at most.
     """
-    if not math.isfinite(threshold):
-        return None
     limit = _RELATIVE_TOLERANCE * abs(threshold)
 
     def meets(v: float) -> bool:
@@ -169,7 +163,7 @@ def _up_cutoff(threshold: float, strict: bool) -> float | None:
             cutoff = below
         else:
             cutoff = math.nextafter(cutoff, math.inf)
-    return None  # not reached for finite thresholds; the general path stays right
+    raise AssertionError(f"no cutoff within 64 ulps of {threshold!r}")  # pragma: no cover - see above
 
 
 def _met_down(values: np.ndarray, threshold: float, strict: bool, out: np.ndarray, work: np.ndarray) -> None:
@@ -181,8 +175,7 @@ def _met_down(values: np.ndarray, threshold: float, strict: bool, out: np.ndarra
     work[1] *= _RELATIVE_TOLERANCE
     if strict:
         np.greater(work[0], work[1], out=out)
-        if not math.isnan(threshold):
-            out |= values == -np.inf
+        out |= values == -np.inf
     else:
         np.negative(work[1], out=work[1])
         np.greater_equal(work[0], work[1], out=out)
@@ -197,12 +190,19 @@ def _met(values: np.ndarray, spec: ComparatorSpec, thresholds: Thresholds) -> np
     same answer as ``spec.gap(values, thresholds) >= 0`` (``> 0`` if
     strict), by blocks and without building the gap array."""
     values = np.asarray(values, dtype=np.float64)
+    if not all(math.isfinite(t) for t in thresholds):
+        # A threshold that overflowed (a huge baseline times 1 + change, or a
+        # unit conversion) or NaN: infinities minus themselves make the
+        # shortcuts below wrong, and nothing is gained by them; the gap decides.
+        gap = spec.gap(values, thresholds)  # type: ignore[misc]
+        return np.asarray(gap > 0 if spec.strict else gap >= 0)
     flat = values.reshape(-1)
     met = np.empty(flat.size, dtype=bool)
     sides: tuple[tuple[str, float], ...] = ((spec.direction, thresholds[0]),)
     if spec.direction == "range":
         sides = (("up", thresholds[0]), ("down", thresholds[1]))
-    if len(sides) == 1 and sides[0][0] == "up" and (cutoff := _up_cutoff(sides[0][1], spec.strict)) is not None:
+    if len(sides) == 1 and sides[0][0] == "up":
+        cutoff = _up_cutoff(sides[0][1], spec.strict)
         # One comparison, nothing to keep in cache: no blocks (nor threads,
         # which only add their start-up to a pass bound by memory).
         np.greater_equal(flat, cutoff, out=met)

@@ -315,7 +315,10 @@ class Target:
         if np.any(base < 0) or np.any(np.isinf(base)):
             raise TargetError(f"{self.id}: baseline must be finite and >= 0, got {baseline!r}")
         comparator = Comparator.AT_MOST if self.direction == "down" else Comparator.AT_LEAST
-        threshold = base * (1.0 + self.change)  # type: ignore[operator]
+        # Only an increase can overflow (a decrease keeps 0 <= 1 + change < 1): its
+        # threshold is then +inf, beyond every finite value, which is what it means.
+        with np.errstate(over="ignore"):
+            threshold = base * (1.0 + self.change)  # type: ignore[operator]
         return comparator, (float(threshold) if threshold.ndim == 0 else threshold,)
 
     def _as_values(self, value: ArrayLike | Result, what: str = "value") -> tuple[np.ndarray, str]:
