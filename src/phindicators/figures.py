@@ -139,6 +139,7 @@ BOUND_PREFIXES: dict[str, Bound] = {
     "小于": Bound.LESS_THAN,
     "少于": Bound.LESS_THAN,
     "不足": Bound.LESS_THAN,
+    "不到": Bound.LESS_THAN,
     "约": Bound.APPROXIMATELY,
     "约为": Bound.APPROXIMATELY,
     "大约为": Bound.APPROXIMATELY,

@@ -7,12 +7,26 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
+import attrs
+
 from ..compute import Result
 from ..errors import InvalidCountsError, InvalidOptionError
 from ..figures import Bound, Figure
 from ..model import KINDS, Indicator, Term
 from ..units import UNITS, unit_spec
-from .arithmetic import Amount, _allows, _amount, _display, _factor, _figure, _float, _interval, _number, _scale
+from .arithmetic import (
+    Amount,
+    _allows,
+    _amount,
+    _display,
+    _factor,
+    _figure,
+    _float,
+    _interval,
+    _number,
+    _scale,
+    _sign,
+)
 from .causes import _Case, _cause
 from .model import Cause, Status, Verdict
 
@@ -144,7 +158,11 @@ def audit(
             cause,
         )
     if recomputed is None:
-        return _one_count(indicator, figure, numerator, denominator, verdict)
+        judged = _one_count(indicator, figure, numerator, denominator, verdict)
+        slip = _percent_slip(indicator, figure)
+        if slip is None:
+            return judged
+        return attrs.evolve(judged, cause=slip, reason=f"{judged.reason} Likely cause: {slip.description}.")
 
     counts = _number(num, indicator.numerator.unit) + (  # type: ignore[arg-type]
         "" if den is None or indicator.denominator is None else f"/{_number(den, indicator.denominator.unit)}"
@@ -171,6 +189,26 @@ def audit(
         f"(difference {_number(printed - recomputed)}, more than the ±{_number(tolerance)} "
         "rounding allows)." + (f" Likely cause: {cause.description}." if cause else ""),
         cause,
+    )
+
+
+#: Units that count per thousand or more of a population: no report prints
+#: them as a percentage, so a "%" after such a figure is a slip of the sign.
+_PER_POPULATION = frozenset({"permille", "per_thousand", "per_ten_thousand", "per_hundred_thousand"})
+
+
+def _percent_slip(indicator: Indicator, figure: Figure) -> Cause | None:
+    """A rate per 1 000 (or more) printed with "%" ("婴儿死亡率6.2%"): a slip of the
+    sign, not a value of 6.2 %. Without counts nothing says which sign was meant,
+    so the cause predicts no number."""
+    if not (figure.unit_printed and figure.unit == "percent" and indicator.unit in _PER_POPULATION):
+        return None
+    return Cause(
+        "unit_sign",
+        f"{indicator.name_zh} is printed in {_sign(indicator.unit)}, never with %: "
+        f"{figure.text} is most likely {figure.value}{_sign(indicator.unit)} with the wrong sign",
+        None,
+        False,
     )
 
 

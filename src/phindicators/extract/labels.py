@@ -198,7 +198,7 @@ def _lexicon(catalog: Catalog) -> _Lexicon:
         area_separators=re.compile(
             rf"[ ]*\)?[ ]*(?:{alternatives(vocabulary.separators)}|高于|低于|略高于|略低于|\()[ ]*"
         ),
-        share=re.compile(rf"[ ,]*(?:{alternatives(vocabulary.share_verbs)})[^,;。\n]{{0,20}}?的"),
+        share=re.compile(rf"[ ,]*(?:{alternatives(vocabulary.share_verbs)})(?:[^,;。\n]{{0,20}}?的)?"),
         separators=re.compile(rf"[ ]*(?:{alternatives(vocabulary.separators)})[ ]*"),
         respectively=re.compile(alternatives(vocabulary.respectively)),
     )

@@ -244,7 +244,7 @@ def _respectively(
         if last - first > _MAX_LIST:
             continue  # more names than any list pairs: nothing is guessed
         group = [a for a in anchors[first:last] if a.end <= where]
-        items = _items(text, group, since, where)
+        items = _items(lexicon, text, group, since, where)
         paired = [] if items is None else _paired(lexicon, text, items, occurrence.end(), end)
         if not paired:
             # The names are not one list ("全市产妇…,系统管理…,0-6岁儿童…,系统管理…,
@@ -296,9 +296,13 @@ def _lists(
 _LIST_JOIN = re.compile(r"[ ]*[、和及与][ ]*[^,:;()\d%‰]{0,10}")
 
 
-def _items(text: str, group: Sequence[_Anchor], since: int, where: int) -> list[_Anchor | None] | None:
+def _items(
+    lexicon: _Lexicon, text: str, group: Sequence[_Anchor], since: int, where: int
+) -> list[_Anchor | None] | None:
     """The items of the list of names that ends at ``where``, back to a comma: the
-    anchor in each, or None for a short name the catalog lacks ("产前检查率")."""
+    anchor in each, a name completed by the ending of the next one ("卡介苗、乙肝、
+    百白破疫苗接种率": 卡介苗接种率, 乙肝疫苗接种率), or None for a short name the
+    catalog lacks ("产前检查率")."""
     cut = max(since, text.rfind(",", since, where) + 1, where - _REACH)
     items: list[_Anchor | None] = []
     position = where
@@ -306,8 +310,11 @@ def _items(text: str, group: Sequence[_Anchor], since: int, where: int) -> list[
         joint = max(text.rfind(mark, cut, position) for mark in "、和及与")
         item_start = joint + 1 if joint >= cut else cut
         inside = [a for a in group if item_start <= a.start and a.end <= position]
+        completed = None if inside else _completed(lexicon, text, item_start, position, items)
         if inside:
             items.append(inside[-1])
+        elif completed is not None:
+            items.append(completed)
         elif joint >= cut and position - item_start <= 12:
             items.append(None)
         else:
@@ -317,6 +324,24 @@ def _items(text: str, group: Sequence[_Anchor], since: int, where: int) -> list[
         position = joint
     items.reverse()
     return items if any(item is not None for item in items) else None
+
+
+def _completed(
+    lexicon: _Lexicon, text: str, start: int, end: int, following: Sequence[_Anchor | None]
+) -> _Anchor | None:
+    """The phrase text[start:end] completed to a catalog name by the longest ending
+    of the next item's name that makes one, as an anchor."""
+    # The list's last name, whose ending the items before it leave unsaid.
+    after = next((item for item in following if item is not None and item.match != "coordinated"), None)
+    phrase = text[start:end].strip()
+    if after is None or not phrase:
+        return None
+    name = text[after.start : after.end]
+    for cut in range(1, len(name) - 1):
+        key = phrase + name[cut:]
+        if key in lexicon.names:
+            return _Anchor(start, end, lexicon.catalog.get(lexicon.names[key]), "coordinated")
+    return None
 
 
 def _paired(
@@ -392,6 +417,13 @@ def _words(text: str, start: int, end: int, sentence: tuple[int, int], stops: Se
 
 
 def _term(lexicon: _Lexicon, words: str) -> Term | None:
-    for word in lexicon.vocabulary.not_terms:
+    not_terms = lexicon.vocabulary.not_terms
+    # A term whose own words contain a not-term ("孕产妇死亡") names it whole.
+    whole = next(
+        (term for key, term in lexicon.terms if key in words and any(w in key for w in not_terms)), None
+    )
+    if whole is not None:
+        return whole
+    for word in not_terms:
         words = words.replace(word, "|")
     return next((term for key, term in lexicon.terms if key in words), None)

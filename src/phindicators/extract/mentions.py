@@ -8,8 +8,9 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from ..catalog import Catalog, bundled_catalog
 from ..errors import InvalidTypeError
-from ..figures import Figure
-from .judging import _MAX_COUNTS, _judge
+from ..figures import Bound, Figure
+from ..model import Indicator
+from .judging import _MAX_COUNTS, _Choice, _judge, _single_role, _try
 from .labels import _Lexicon, _lexicon
 from .matching import (
     _REACH,
@@ -74,18 +75,27 @@ def extract(text: str, catalog: Catalog | None = None) -> list[Mention]:
     lexicon = _lexicon(bundled_catalog() if catalog is None else catalog)
     prepared = _prepare(text)
     mentions: list[Mention] = []
+    paragraph: dict[str, Count] = {}
     for start, end in _sentences(prepared.text):
-        mentions.extend(_sentence(lexicon, prepared, start, end))
+        if start and prepared.text[start - 1] == "\n":
+            paragraph = {}
+        mentions.extend(_sentence(lexicon, prepared, start, end, paragraph))
     tables = list(table_mentions(lexicon, prepared))
     if tables:
         mentions = sorted([*mentions, *tables], key=lambda m: (m.figure_start, m.start))
     return mentions
 
 
-def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Iterator[Mention]:
+def _sentence(
+    lexicon: _Lexicon, prepared: _Text, start: int, end: int, paragraph: dict[str, Count]
+) -> Iterator[Mention]:
+    """The mentions of text[start:end]. ``paragraph`` holds the counts the
+    paragraph has named so far, by term ("全市活产2158人。"), for the
+    definition's denominator of a later figure; this sentence's are added."""
     text = prepared.text
     anchors = _anchors(lexicon, text, start, end)
     if not anchors:
+        _remember(lexicon, prepared, start, end, paragraph)
         return
     found, listed = _lists(lexicon, text, anchors, end)
     last_end = start  # where the previous figure ends
@@ -152,6 +162,7 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
         usable = [c for c in own if c.period == period or (c.period is None and not other)]
         borrowed = [c for c in previous_counts if c.period == period]
         choice = _judge(indicator, item.figure, usable, borrowed, item.share)
+        choice = _with_paragraph(indicator, item.figure, choice, usable, paragraph, period, item.share)
         span = prepared.span(anchor.start, item.end)
         figure_span = prepared.span(item.start, item.end)
         yield Mention(
@@ -163,7 +174,7 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
             end=span[1],
             figure_start=figure_span[0],
             figure_end=figure_span[1],
-            role=_role(lexicon, text, previous_end, anchor.start),
+            role=_role(lexicon, text, previous_end, anchor.start, item.figure),
             qualifiers=_qualifiers(lexicon, prepared, item, start, previous_end, dates, date_ends),
             counts=choice.counts,
             numerator=choice.numerator,
@@ -172,6 +183,52 @@ def _sentence(lexicon: _Lexicon, prepared: _Text, start: int, end: int) -> Itera
             verdict=choice.verdict,
         )
         previous_end, previous_counts = item.end, own
+    for counts in owners.values():
+        paragraph.update((c.term.id, c) for c in counts if c.term is not None)
+
+
+def _remember(
+    lexicon: _Lexicon, prepared: _Text, start: int, end: int, paragraph: dict[str, Count]
+) -> None:
+    """Add the counts of a sentence without names whose words name a term."""
+    text = prepared.text
+    for count_start, count_end, figure in _counts(text, start, end, [])[:_MAX_COUNTS]:
+        words = _words(text, count_start, count_end, (start, end), [])
+        term = _term(lexicon, words)
+        if term is not None:
+            origin = prepared.span(count_start, count_end)
+            paragraph[term.id] = Count(figure, origin[0], origin[1], words, term)
+
+
+def _with_paragraph(
+    indicator: Indicator,
+    figure: Figure,
+    choice: _Choice,
+    usable: Sequence[Count],
+    paragraph: Mapping[str, Count],
+    period: str | None,
+    share: bool,
+) -> _Choice:
+    """A figure without a denominator in its sentence takes the one its paragraph
+    named earlier, when that count's words name the definition's denominator
+    ("全市活产2158人。孕产妇死亡2人,孕产妇死亡率92.68/10万"): the text ties it
+    to the figure by the term, never by position alone."""
+    if choice.denominator is not None or indicator.denominator is None:
+        return choice
+    denominator = paragraph.get(indicator.denominator.id)
+    if denominator is None or denominator.period not in (None, period) or denominator in usable:
+        return choice
+    numerators = [
+        c
+        for c in usable
+        if (c.term is not None and c.term.id == indicator.numerator.id)
+        or (len(usable) == 1 and _single_role(indicator, c, share) == "numerator")
+    ]
+    numerator = numerators[-1] if numerators else None
+    verdict = _try(indicator, figure, numerator, denominator)
+    if verdict is None:
+        return choice
+    return _Choice((*choice.counts, denominator), choice.candidates, verdict, numerator, denominator)
 
 
 def _owner(
@@ -197,9 +254,12 @@ def _owner(
     return following[index]
 
 
-def _role(lexicon: _Lexicon, text: str, since: int, anchor_start: int) -> str:
-    cue = _nearest(text, lexicon.vocabulary.target_cues, since, anchor_start)
-    return "value" if cue is None else "target"
+def _role(lexicon: _Lexicon, text: str, since: int, anchor_start: int, figure: Figure) -> str:
+    """"target" after a target cue, "bound" for a figure that bounds the value
+    ("95%以上", "不到5‰", "低于8‰"), else "value"."""
+    if _nearest(text, lexicon.vocabulary.target_cues, since, anchor_start) is not None:
+        return "target"
+    return "value" if figure.bound in (Bound.EXACT, Bound.APPROXIMATELY) else "bound"
 
 
 def _period(

@@ -103,10 +103,12 @@ class Mention:
     figure_start, figure_end : int
         Offsets of the figure alone.
     role : str
-        ``"value"``, or ``"target"`` when the sentence presents the figure as
-        a target or requirement.
+        ``"value"``; ``"target"`` when the sentence presents the figure as
+        a target or requirement; ``"bound"`` when the figure only bounds the
+        value ("95%以上", "不到5‰", "低于8‰"; "左右" is a value, approximately).
     qualifiers : tuple of Qualifier
-        Period, area and group the text attaches.
+        Period (a year, a range of years, "1-10月", "去年"), area ("城市",
+        "农村") and group the text attaches to the figure.
     counts : tuple of Count
         The counts of the sentence that lead up to the figure (the eight
         nearest it at most: no report divides counts printed further away).
