@@ -365,3 +365,28 @@ def test_demo_and_audit(capsys: pytest.CaptureFixture[str]) -> None:
     assert "2067/2164 -> 95.52%" in capsys.readouterr().out
     assert main(["audit"]) == 1
     assert "the bundled example report" in capsys.readouterr().out
+
+
+def test_a_closed_pipe_exits_0_quietly(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression (issue 15): when the reader went away (`| head`) the
+    command exited 1, which means "a figure does not add up"."""
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            raise io.UnsupportedOperation("no file descriptor")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["list"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_definitions, "indicators", interrupted)
+    assert main(["list"]) == 130
+    assert "interrupted" in capsys.readouterr().err

@@ -178,9 +178,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, and keep Python from
         # complaining when it flushes stdout at exit.
+        # Exit 0: 1 means "a figure does not add up", which a closed pipe
+        # says nothing about (as `yes | head` ends quietly).
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return 0
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         print(f"phindicators: error: {where}{error.strerror or error}", file=sys.stderr)
