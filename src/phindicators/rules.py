@@ -47,6 +47,7 @@ import attrs
 import numpy as np
 
 from ._once import Once
+from ._text import number
 from ._toml import (
     Document,
     build_definition,
@@ -211,10 +212,6 @@ class Rule:
         return f"{' + '.join(self.left)} {self.operator.value} {' + '.join(self.right)}"
 
 
-def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
 @attrs.frozen(eq=False)
 class Violation:
     """A rule that the counts break.
@@ -256,11 +253,11 @@ class Violation:
         failed = OPERATORS[self.rule.operator][1]
         head = f"{self.rule.id} ({self.rule.importance.value}): {self.rule} fails"
         if self.mask is None:
-            detail = f"{_plain(self.left)} {failed} {_plain(self.right)}"  # type: ignore[arg-type]
+            detail = f"{number(self.left)} {failed} {number(self.right)}"  # type: ignore[arg-type]
         else:
             shown = self.positions[:SHOWN_POSITIONS]
             detail = f"at {self.n_violated} of {self.mask.size} positions: " + "; ".join(
-                f"{p}: {_plain(self.left[p])} {failed} {_plain(self.right[p])}"  # type: ignore[index]
+                f"{p}: {number(self.left[p])} {failed} {number(self.right[p])}"  # type: ignore[index]
                 for p in shown
             )
             if self.n_violated > len(shown):
