@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
+import attrs
 import numpy as np
 
-from .._counts import checked_counts
+from .._counts import checked_counts, raise_if_any
 from .._options import check_choice, check_multiplier
 from ..errors import InvalidOptionError
 from .levels import Confidence, confidence_levels, single, z_value
@@ -183,3 +185,284 @@ def funnel_limits(
             )
         )
     return intervals[0] if single(confidence) else tuple(intervals)
+
+
+# ------------------------------------------------- rate funnels by events (PHE)
+
+#: The category of a DSR below 10 events in :func:`rate_funnel_significance`
+#: (PHE's wording): its rate is not plotted or judged.
+FUNNEL_NOT_APPLICABLE = "Not applicable for events less than 10 for dsrs"
+
+#: The funnel categories, in PHE's order.
+FUNNEL_CATEGORIES = (
+    "High (0.001)",
+    "High (0.025)",
+    "Low (0.001)",
+    "Low (0.025)",
+    "Not significant",
+    FUNNEL_NOT_APPLICABLE,
+)
+
+#: The kinds of rate of :func:`rate_funnel_limits`: crude rates, or DSRs
+#: (not plotted below :data:`~phindicators.stats.dsr.DSR_MIN_COUNT` events).
+RATE_KINDS = ("crude", "dsr")
+
+_DSR_MIN_EVENTS = 10  # dsr.DSR_MIN_COUNT; dsr imports nothing from here, but keep the layers flat
+
+
+@attrs.frozen(eq=False)
+class FunnelPoints:
+    """The points of a rate funnel plot (PHE's ``calculate_funnel_points``).
+
+    Attributes
+    ----------
+    rate : ndarray
+        The rate to plot (NaN for a DSR below 10 events).
+    denominator : ndarray
+        The population per year at which to plot it, ``multiplier · count /
+        rate / years_of_data`` (the given denominator per year for a crude
+        rate of 0 events; NaN for a DSR below 10 events).
+    """
+
+    rate: np.ndarray
+    denominator: np.ndarray
+
+
+@attrs.frozen(eq=False)
+class RateFunnel:
+    """Control limits of a rate funnel at a list of event counts (PHE's layout).
+
+    Attributes
+    ----------
+    events : ndarray
+        The event counts (the axis PHE tabulates).
+    lower_population, upper_population : ndarray
+        The population per year at which ``events`` events sit on the lower
+        and the upper limit.
+    lower, upper : ndarray
+        Those limits as rates (times the multiplier).
+    baseline : float
+        The average rate times the multiplier.
+    confidence : float
+    """
+
+    events: np.ndarray
+    lower_population: np.ndarray
+    lower: np.ndarray
+    upper_population: np.ndarray
+    upper: np.ndarray
+    baseline: float
+    confidence: float
+
+
+def _derived_denominators(
+    counts: np.ndarray, rates: np.ndarray, kind: str, multiplier: float, denominators: np.ndarray | None
+) -> np.ndarray:
+    """PHE's ``denominator_derived``: ``multiplier · count / rate``; for 0
+    events the given denominator (crude) or nothing (DSR)."""
+    zero = counts == 0
+    if np.any(zero & (rates != 0)):
+        raise InvalidOptionError("rate funnels: a record with 0 events has a rate that is not 0")
+    if kind == "crude" and np.any(zero) and denominators is None:
+        raise InvalidOptionError(
+            "rate funnels: records with 0 events need their denominators (denominators=)"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = multiplier * counts / rates
+    if kind == "dsr":
+        return np.where(zero, np.nan, derived)
+    if denominators is not None:
+        derived = np.where(zero, denominators, derived)
+    return derived
+
+
+def _rate_inputs(
+    where: str, counts: ArrayLike, rates: ArrayLike, kind: str, denominators: ArrayLike | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    check_choice("kind", kind, RATE_KINDS)
+    # A record of 0 events may come without a rate (PHE: NA); it is 0.
+    given = np.asarray(rates, dtype=np.float64)
+    rates = np.where(np.isnan(given) & (np.asarray(counts) == 0), 0.0, given)
+    x, r = (
+        np.atleast_1d(np.asarray(a))
+        for a in checked_counts(where, {"counts": counts, "rates": rates}, per_unit=("rates",))
+    )
+    raise_if_any(where, "rates", "is 0 where there are events", (r == 0) & (x > 0), {"counts": x, "rates": r})
+    d = None
+    if denominators is not None:
+        (d,) = checked_counts(where, {"denominators": denominators})
+        d = np.broadcast_to(np.asarray(d), x.shape)
+    return x, r, d
+
+
+def _years(years_of_data: object) -> float:
+    if isinstance(years_of_data, bool) or not isinstance(years_of_data, int | float) or not years_of_data > 0:
+        raise InvalidOptionError(f"years_of_data must be a number > 0, got {years_of_data!r}")
+    return float(years_of_data)
+
+
+def funnel_points(
+    counts: ArrayLike,
+    rates: ArrayLike,
+    *,
+    kind: str = "crude",
+    years_of_data: float = 1,
+    multiplier: float = 100_000,
+    denominators: ArrayLike | None = None,
+) -> FunnelPoints:
+    """Where each area sits on a rate funnel plot (PHE's ``calculate_funnel_points``).
+
+    Examples
+    --------
+    >>> points = funnel_points([414, 5], [184.0, 90.0], kind="dsr", years_of_data=3)
+    >>> points.denominator.round(1).tolist(), bool(np.isnan(points.rate[1]))
+    ([75000.0, nan], True)
+    """
+    multiplier = check_multiplier(multiplier)
+    years = _years(years_of_data)
+    x, r, d = _rate_inputs("funnel_points", counts, rates, kind, denominators)
+    derived = _derived_denominators(x, r, kind, multiplier, d) / years
+    if kind == "dsr":
+        small = x < _DSR_MIN_EVENTS
+        return FunnelPoints(np.where(small, np.nan, r), np.where(small, np.nan, derived))
+    return FunnelPoints(r.astype(np.float64), derived)
+
+
+def _signif_floor(x: float) -> float:
+    value = math.floor(x * 0.95)
+    if x == 0:
+        return 0.0
+    n = len(str(value)) - 1
+    return math.floor(x * 0.95 / 10**n) * 10**n
+
+
+def _signif_ceiling(x: float) -> float:
+    value = math.ceil(x * 1.05)
+    if x == 0:
+        return 0.0
+    n = len(str(value)) - 2
+    return math.ceil(x * 1.05 / 10**n) * 10.0**n
+
+
+def funnel_axis(start: float, stop: float, points: int = 100) -> np.ndarray:
+    """PHE's axis of a funnel table: ``points`` whole numbers from ``max(1, start)``
+    to about ``stop``, spaced geometrically, each at least one above the last.
+
+    Examples
+    --------
+    >>> axis = funnel_axis(0, 1000)
+    >>> axis[:5].tolist(), int(axis[-1]), len(axis)
+    ([1.0, 2.0, 3.0, 4.0, 5.0], 1000, 100)
+    """
+    axis = [max(1.0, float(start))]
+    for j in range(2, points + 1):
+        step = (stop / axis[-1]) ** (1 / (points + 1 - j)) * axis[-1]
+        # R's round() halves to even, as numpy's does.
+        axis.append(max(float(np.round(step)), axis[-1] + 1))
+    return np.array(axis)
+
+
+def rate_funnel_limits(
+    counts: ArrayLike,
+    rates: ArrayLike,
+    *,
+    kind: str = "crude",
+    years_of_data: float = 1,
+    multiplier: float = 100_000,
+    denominators: ArrayLike | None = None,
+    confidence: Confidence = (0.95, 0.998),
+) -> RateFunnel | tuple[RateFunnel, ...]:
+    """A rate funnel drawn by event count, as PHE's ``calculate_funnel_limits(statistic = "rate")``.
+
+    The average is ``Σ counts / Σ derived denominators`` (``multiplier ·
+    count / rate``; for 0 events the given denominator of a crude rate, and
+    none for a DSR). Along an axis of 100 event counts (:func:`funnel_axis`
+    over the populations seen, times the average), the population at which
+    ``e`` events sit on each limit is the expected count whose exact
+    Poisson interval just reaches ``e`` — ``χ²(1 − α/2; 2e + 2)/2`` below,
+    ``χ²(α/2; 2e)/2`` above — over the average, per year of data. PHE finds
+    those counts by bisection (to about 5e-5); here they are exact.
+
+    Raises
+    ------
+    InvalidCountsError
+        Negative or missing counts, rates or denominators; a rate of 0 with
+        events.
+    InvalidOptionError
+        Records of 0 events without denominators (crude rates), an unknown
+        kind, a bad multiplier, years of data or confidence.
+
+    Examples
+    --------
+    >>> inner, outer = rate_funnel_limits([414, 462, 300], [184.0, 102.0, 150.0], kind="dsr", years_of_data=3)
+    >>> len(inner.events), round(inner.baseline, 4)
+    (100, 133.9497)
+    """
+    from scipy import special
+
+    levels = confidence_levels(confidence)
+    multiplier = check_multiplier(multiplier)
+    years = _years(years_of_data)
+    x, r, d = _rate_inputs("rate_funnel_limits", counts, rates, kind, denominators)
+    derived = _derived_denominators(x, r, kind, multiplier, d)
+    average = float(x.sum() / np.nansum(derived))
+    low, high = float(np.nanmin(derived)), float(np.nanmax(derived))
+    start = 0.0 if high > 2 * low else _signif_floor(low / years) * years
+    stop = _signif_ceiling(high / years) * years
+    events = funnel_axis(math.floor(start * average), math.ceil(stop * average))
+    results = []
+    for level in levels:
+        tail = (1 - level) / 2
+        expected_high = special.gammaincinv(events + 1, 1 - tail)
+        expected_low = special.gammaincinv(events, tail)
+        results.append(
+            RateFunnel(
+                events,
+                expected_high / average / years,
+                events / (expected_high / average) * multiplier,
+                expected_low / average / years,
+                events / (expected_low / average) * multiplier,
+                average * multiplier,
+                level,
+            )
+        )
+    return results[0] if single(confidence) else tuple(results)
+
+
+def rate_funnel_significance(
+    counts: ArrayLike,
+    rates: ArrayLike,
+    *,
+    kind: str = "crude",
+    multiplier: float = 100_000,
+    denominators: ArrayLike | None = None,
+) -> np.ndarray:
+    """Each area's funnel category (PHE's ``assign_funnel_significance``, rates).
+
+    The average ``Σ counts / Σ derived denominators`` is compared with each
+    area's Poisson interval (exact below 10 events, Byar's from 10) at
+    99.8 % and 95 %: "High (0.001)", "High (0.025)", "Low (0.001)", "Low
+    (0.025)" or "Not significant"; a DSR below 10 events is
+    :data:`FUNNEL_NOT_APPLICABLE`.
+
+    Examples
+    --------
+    >>> rate_funnel_significance([400, 100, 5], [200.0, 100.0, 80.0], kind="dsr").tolist()
+    ['High (0.001)', 'Low (0.001)', 'Not applicable for events less than 10 for dsrs']
+    """
+    from .poisson import poisson_interval
+
+    multiplier = check_multiplier(multiplier)
+    x, r, d = _rate_inputs("rate_funnel_significance", counts, rates, kind, denominators)
+    derived = _derived_denominators(x, r, kind, multiplier, d)
+    average = x.sum() / np.nansum(derived)
+    usable = np.where(np.isnan(derived), 1.0, derived)
+    wide, narrow = poisson_interval(x, usable, (0.998, 0.95))  # type: ignore[misc]
+    category = np.select(
+        [average < wide.lower, average < narrow.lower, average > wide.upper, average > narrow.upper],
+        list(FUNNEL_CATEGORIES[:4]),
+        default="Not significant",
+    ).astype(object)
+    if kind == "dsr":
+        category = np.where(x < _DSR_MIN_EVENTS, FUNNEL_NOT_APPLICABLE, category).astype(object)
+    return category
