@@ -34,15 +34,18 @@ from __future__ import annotations
 
 from .labels import LabelRule, example_report, label_rules
 from .mentions import extract
-from .model import Candidate, Count, Mention, Qualifier
+from .misses import misses
+from .model import Candidate, Count, Mention, Miss, Qualifier
 
 __all__ = [
     "Candidate",
     "Count",
     "LabelRule",
     "Mention",
+    "Miss",
     "Qualifier",
     "example_report",
     "extract",
     "label_rules",
+    "misses",
 ]

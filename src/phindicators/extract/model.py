@@ -153,3 +153,34 @@ class Mention:
         if self.denominator is None or self.denominator.term is None or self.indicator.denominator is None:
             return None
         return self.denominator.term.id == self.indicator.denominator.id
+
+
+@attrs.frozen
+class Miss:
+    """A rate-like figure of a text that no mention attributes, and why.
+
+    Attributes
+    ----------
+    figure : Figure
+        The printed figure ("98.7%").
+    start, end : int
+        Offsets of the figure in the original text.
+    reason : str
+        ``"not a value"``, ``"unknown indicator"``, ``"ambiguous label"`` or
+        ``"no label"`` (see :func:`phindicators.extract.misses`).
+    label : str
+        The words that named it, if any ("产前筛查阳性率").
+
+    Examples
+    --------
+    >>> from phindicators.extract import misses
+    >>> miss = misses("产前筛查阳性率为3.2%。")[0]
+    >>> miss.reason, miss.label, miss.start
+    ('unknown indicator', '产前筛查阳性率', 8)
+    """
+
+    figure: Figure
+    start: int
+    end: int
+    reason: str
+    label: str = ""
