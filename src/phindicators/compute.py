@@ -37,7 +37,6 @@ import numpy as np
 
 from . import _threads
 from ._threads import for_blocks, one_thread
-from ._threads import scratch as threads_scratch
 from .display import format_value
 from .errors import DefinitionError, InvalidCountsError, InvalidOptionError
 from .model import Indicator, Kind
@@ -69,7 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from .stats import Confidence
 
-__all__ = ["KIND_INTERVALS", "Result", "compute", "value_scale"]
+__all__ = ["KIND_INTERVALS", "Result", "compute", "interval_methods", "value_scale"]
 
 Values = float | np.ndarray
 
@@ -97,6 +96,31 @@ KIND_INTERVALS: dict[Kind, tuple[str, ...]] = {
 }
 
 
+def interval_methods(indicator: Indicator) -> tuple[str, ...]:
+    """The interval methods ``indicator`` accepts, its default first; empty
+    when it gets no interval.
+
+    Those of its kind (:data:`KIND_INTERVALS`), unless its numerator is an
+    amount of money. Binomial and Poisson intervals model counts of events;
+    an amount of money is not one, and its "interval" would depend on the
+    currency unit (2.5 万元 of 10 gives 4 %–80 %, the same 25 000 元 of
+    100 000 gives 24.7 %–25.3 %). Such indicators (资金到位率, a share of
+    spending) are legitimate, so they load and compute, without an
+    interval, as means do.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> interval_methods(get("infant_mortality_rate"))
+    ('exact', 'byar')
+    >>> interval_methods(get("oop_share_of_health_expenditure"))
+    ()
+    """
+    if not UNITS[indicator.numerator.unit].whole:
+        return ()
+    return KIND_INTERVALS[indicator.kind]
+
+
 def _interval_tuple(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     return tuple(intervals)
 
@@ -117,9 +141,9 @@ class Result:
         What was computed.
     numerator, denominator : float or ndarray
         The counts (``denominator`` is None for counts): floats for scalar
-        counts; for arrays, the caller's array (broadcast to the result's
-        shape, not copied) when it holds integers or float64, which
-        represent every valid count exactly, else a float64 copy.
+        counts; for arrays, a read-only float64 copy in the result's shape,
+        so that a caller reusing its buffer cannot change the counts under
+        the value (every valid count is exact in float64).
     value : float or ndarray
         The value in ``unit``: 95.517… for 2067/2164 in percent. A float when
         the counts were scalars, otherwise an array of their broadcast shape.
@@ -226,7 +250,7 @@ class Result:
         [0.95, 0.998]
         """
         method = None
-        if self.intervals and self.intervals[0].method in KIND_INTERVALS[self.indicator.kind]:
+        if self.intervals and self.intervals[0].method in interval_methods(self.indicator):
             method = self.intervals[0].method
         fresh = compute(
             self.indicator,
@@ -340,11 +364,16 @@ def value_scale(indicator: Indicator) -> float:
 def _interval_method(indicator: Indicator, method: str | None) -> str | None:
     """The method to use for ``indicator``: its kind's default, or ``method``
     if the kind accepts it."""
-    allowed = KIND_INTERVALS[indicator.kind]
+    allowed = interval_methods(indicator)
     if method is None:
         return allowed[0] if allowed else None
     if method not in allowed:
-        accepted = ", ".join(map(repr, allowed)) if allowed else "none (no interval for this kind)"
+        if allowed:
+            accepted = ", ".join(map(repr, allowed))
+        elif KIND_INTERVALS[indicator.kind]:
+            accepted = "none (an amount of money is not a count of events)"
+        else:
+            accepted = "none (no interval for this kind)"
         raise InvalidOptionError(
             f"{indicator.id}: method must be one for a {indicator.kind}: {accepted}; got {method!r}"
         )
@@ -462,11 +491,10 @@ def compute(
     if value_array.ndim == 0:  # 0-d arrays in, Python floats out
         num, value = float(num_checked), float(value_array)
         den = None if den_checked is None else float(den_checked)
-    else:  # as the block path does: integer arrays are kept as given
-        if num_array.dtype.kind in _KEPT_KINDS:
-            num = np.broadcast_to(num_array, value_array.shape)
-        if den_array is not None and den_array.dtype.kind in _KEPT_KINDS:
-            den = np.broadcast_to(den_array, value_array.shape)
+    else:  # as the block path does: a read-only float64 copy of the counts
+        num = _owned(num_checked, num_array)
+        if den_checked is not None and den_array is not None:
+            den = _owned(den_checked, den_array)
     return _with_intervals(indicator, num, den, value, levels, chosen, scale, period)
 
 
@@ -519,31 +547,35 @@ def _by_blocks(num: np.ndarray, den: np.ndarray | None) -> bool:
     """Whether the counts take the block path: numeric arrays of one shape
     (anything else is broadcast, converted or reported by
     :func:`~phindicators.validation.validate_counts` first)."""
-    return (
-        num.ndim > 0
-        and num.dtype.kind in "iuf"
-        and (den is None or (den.shape == num.shape and den.dtype.kind in "iuf"))
-    )
+    return num.ndim > 0 and _plain(num) and (den is None or (den.shape == num.shape and _plain(den)))
 
 
-#: Array dtypes a result keeps as given: they hold every valid count exactly.
-_KEPT_KINDS = "iu"
+def _plain(array: np.ndarray) -> bool:
+    """Integers, or floats float64 holds exactly: extended-precision floats
+    are checked as given by validate_counts, before any rounding."""
+    return array.dtype.kind in "iu" or (array.dtype.kind == "f" and array.dtype.itemsize <= 8)
 
 
-def _kept(array: np.ndarray) -> bool:
-    return array.dtype.kind in _KEPT_KINDS or array.dtype == np.float64
+def _owned(checked: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """Checked counts as a result keeps them: read-only, and never memory
+    the caller can still write to (a buffer reused for the next chunk would
+    otherwise change the counts under the value, and every interval, pool
+    or document recomputed from them)."""
+    if np.may_share_memory(checked, given):
+        checked = np.broadcast_to(np.array(given, dtype=np.float64), checked.shape)
+    return _read_only(checked)
 
 
-def _float_block(
-    source: np.ndarray, target: np.ndarray | None, scratch: np.ndarray, start: int, stop: int
-) -> np.ndarray:
-    """Rows ``start:stop`` of ``source`` as float64: a view if they are
-    float64 already, else converted into ``target`` (a float64 copy the
-    result keeps) or into ``scratch`` (a block-sized buffer, when the result
-    keeps ``source``)."""
-    if source.dtype == np.float64:
-        return source[start:stop]
-    block = scratch[: stop - start] if target is None else target[start:stop]
+def _read_only(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+def _float_block(source: np.ndarray, target: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` of ``source`` copied as float64 into ``target``
+    (the result's own copy of the counts), while they are in the cache."""
+    block = target[start:stop]
     np.copyto(block, source[start:stop], casting="unsafe")
     return block
 
@@ -602,22 +634,24 @@ def _compute_blocks(
     shape, size = num.shape, num.size
     num_in = num.reshape(-1)
     den_in = None if den is None else den.reshape(-1)
-    # Integer and float64 counts are kept as given; others get a float64 copy.
-    num_f = None if _kept(num) else np.empty(size)
-    den_f = None if den is None or _kept(den) else np.empty(size)
+    # The result keeps a float64 copy of the counts, made block by block
+    # while they are in the cache (see _owned for why never the caller's).
     block_rows = _threads.BLOCK_ROWS
-    value, *bounds = _output_arrays(1 + 2 * len(kernels), size)
+    n_counts = 1 if den is None else 2
+    num_f, *outputs = _output_arrays(n_counts + 1 + 2 * len(kernels), size)
+    den_f = None if den is None else outputs.pop(0)
+    value, *bounds = outputs
     limits = list(zip(bounds[::2], bounds[1::2], strict=True))
     check = block_check(indicator, num.dtype, None if den is None else den.dtype)
 
     def run(starts: Iterable[int]) -> None:
-        scratch = threads_scratch("counts", min(size, block_rows), 2)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # over: 1 / 5e-324 overflows before the check below names the count.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             for start in starts:
                 stop = min(start + block_rows, size)
                 rows = slice(start, stop)
-                x = _float_block(num_in, num_f, scratch[0], start, stop)
-                n = None if den_in is None else _float_block(den_in, den_f, scratch[1], start, stop)
+                x = _float_block(num_in, num_f, start, stop)
+                n = None if den_in is None or den_f is None else _float_block(den_in, den_f, start, stop)
                 ratio = value[rows]
                 if n is None:
                     np.copyto(ratio, x)
@@ -633,8 +667,8 @@ def _compute_blocks(
 
     for_blocks(size, block_rows, run)
     return (
-        num if num_f is None else num_f.reshape(shape),
-        None if den is None else den if den_f is None else den_f.reshape(shape),
+        _read_only(num_f.reshape(shape)),
+        None if den_f is None else _read_only(den_f.reshape(shape)),
         value.reshape(shape),
         [(lower.reshape(shape), upper.reshape(shape)) for lower, upper in limits],
     )

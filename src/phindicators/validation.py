@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._counts import MAX_EXACT_COUNT, TOO_LARGE, in_range, raise_if_any
+from ._counts import MAX_EXACT_COUNT, SMALLEST_COUNT, TOO_LARGE, in_range, raise_if_any
 from ._text import number, shown
 from .errors import SHOWN_POSITIONS, InvalidCountsError
 from .model import KINDS
@@ -61,7 +61,15 @@ _VALUE_CHECKS: tuple[tuple[str, _Test], ...] = (
 )
 _WHOLE_CHECK: tuple[str, _Test] = ("is not a whole number", lambda x: x != np.floor(x))
 _ZERO_CHECK: tuple[str, _Test] = ("is zero", lambda x: x == 0)
+# A denominator of money (fractions allowed) below a millionth is a unit
+# slip, and dividing by it could overflow to an infinite value.
+_TINY_CHECK: tuple[str, _Test] = (
+    f"is between 0 and {SMALLEST_COUNT:g} (too small an amount to divide by)",
+    lambda x: (x > 0) & (x < SMALLEST_COUNT),
+)
 _WITHIN = "exceeds the denominator"
+_INEXACT = "is not representable exactly as a float"
+_ROUNDING_ADVICE = "convert it to float yourself if rounding is intended"
 
 #: The types of Python number checked without numpy (bool is not one).
 _NUMBERS = (int, float)
@@ -142,11 +150,20 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike, *, whole: 
     if array.dtype.kind in "iu":
         return array.astype(np.float64), False
     if array.dtype.kind == "f":
+        if array.dtype.itemsize > 8:
+            # Extended precision (float128): checked as given, before the
+            # conversion to float64 could round 5 + 2**-60 to a whole 5.
+            _check_extended(indicator_id, field, array, whole=whole)
         return array.astype(np.float64, copy=False), True
+    if array.dtype.kind in "US":
+        # Text is never a count, whatever float() makes of it ("1_000", "٥").
+        raise _text_error(indicator_id, field, array)
+    if array.dtype.kind == "O":
+        _refuse_text_and_missing(indicator_id, field, array)
     try:
-        # Objects (e.g. Python ints too large for int64) and numeric strings
-        # are accepted only if every element converts to a real number.
-        if array.dtype.kind not in "OUS":
+        # Objects (e.g. Python ints too large for int64) are accepted only if
+        # every element converts to a real number.
+        if array.dtype.kind != "O":
             raise TypeError(array.dtype)
         converted = array.astype(np.float64)
     except OverflowError:  # a Python int or Fraction beyond float64's range
@@ -164,6 +181,83 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike, *, whole: 
             raise InvalidCountsError(indicator_id, field, "must be numbers, got booleans")
         _refuse_inexact(indicator_id, field, array, converted, whole=whole)
     return converted, True
+
+
+def _text_error(indicator_id: str, field: str, array: np.ndarray) -> InvalidCountsError:
+    """The one error for counts given as text: a text array, a text element
+    of an object array (pandas ``string`` and categorical columns arrive so)."""
+    flat = array.ravel()
+    first = next((v for v in flat if isinstance(v, str | bytes | np.str_ | np.bytes_)), flat[0])
+    text = first.item() if isinstance(first, np.generic) else first
+    return InvalidCountsError(
+        indicator_id,
+        field,
+        f"must be numbers, got text {shown(text)}",
+        detail="convert text columns with pandas.to_numeric or float() first",
+    )
+
+
+def _refuse_text_and_missing(indicator_id: str, field: str, array: np.ndarray) -> None:
+    """Refuse text and missing values (None, pandas.NA) in an object array by
+    name, before ``float()`` would read "5" as 5 or turn None into a NaN the
+    caller never gave."""
+    flat = array.ravel()
+    kinds = [type(v) for v in flat]
+    if any(issubclass(k, str | bytes) for k in kinds):
+        raise _text_error(indicator_id, field, array)
+    missing = np.fromiter(
+        (v is None or type(v).__name__ == "NAType" for v in flat), dtype=bool, count=flat.size
+    )
+    if missing.any():
+        name = "None" if any(v is None for v in flat) else "NA"
+        _raise_listed(indicator_id, field, f"is missing ({name})", missing.reshape(array.shape), array)
+
+
+def _raise_listed(
+    indicator_id: str, field: str, problem: str, mask: np.ndarray, array: np.ndarray, advice: str = ""
+) -> None:
+    """Raise ``problem`` at the positions of ``mask``, showing each element
+    as the caller gave it (``shown``, never a float64 rounding of it)."""
+    tail = f"; {advice}" if advice else ""
+    if array.ndim == 0:
+        raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={_as_given(array[()])}{tail}")
+    positions = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:SHOWN_POSITIONS]]
+    n_bad = int(np.count_nonzero(mask))
+    listed = "; ".join(f"{p}: {field}={_as_given(array[p])}" for p in positions)
+    more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
+    raise InvalidCountsError(
+        indicator_id,
+        field,
+        problem,
+        positions=positions,
+        n_bad=n_bad,
+        detail=f"at {n_bad} of {array.size} positions: {listed}{more}{tail}",
+    )
+
+
+def _as_given(value: object) -> str:
+    """An element as the caller gave it: an extended-precision float by all
+    its digits (``repr`` of a float128 would say ``np.longdouble(...)``)."""
+    if isinstance(value, np.floating) and value.dtype.itemsize > 8:
+        return str(value)
+    return shown(value.item() if isinstance(value, np.generic) and value.dtype.itemsize <= 8 else value)
+
+
+def _check_extended(indicator_id: str, field: str, array: np.ndarray, *, whole: bool) -> None:
+    """The table's checks on an extended-precision array as given, then
+    refusal of what float64 would round."""
+    with np.errstate(invalid="ignore"):
+        checks: list[tuple[str, np.ndarray]] = [
+            ("is NaN or infinite", ~np.isfinite(array)),
+            ("is negative", array < 0),
+            (TOO_LARGE, array >= MAX_EXACT_COUNT),
+        ]
+        if whole:
+            checks.append((_WHOLE_CHECK[0], array != np.floor(array)))
+        checks.append((_INEXACT, array != array.astype(np.float64).astype(array.dtype)))
+    for problem, mask in checks:
+        if mask.any():
+            _raise_listed(indicator_id, field, problem, mask, array, _ROUNDING_ADVICE if problem == _INEXACT else "")
 
 
 def _refuse_inexact(indicator_id: str, field: str, array: np.ndarray, converted: np.ndarray, *, whole: bool) -> None:
@@ -191,24 +285,7 @@ def _refuse_inexact(indicator_id: str, field: str, array: np.ndarray, converted:
         inexact[i] = flat[i] != float(flat_converted[i])
     if not inexact.any():
         return
-    problem = "is not representable exactly as a float"
-    advice = "convert it to float yourself if rounding is intended"
-    if array.ndim == 0:
-        raise InvalidCountsError(
-            indicator_id, field, problem, detail=f"got {field}={shown(array.item())}; {advice}"
-        )
-    positions = [tuple(int(i) for i in p) for p in np.argwhere(inexact.reshape(array.shape))[:SHOWN_POSITIONS]]
-    n_bad = int(np.count_nonzero(inexact))
-    listed = "; ".join(f"{p}: {field}={shown(array[p])}" for p in positions)
-    more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
-    raise InvalidCountsError(
-        indicator_id,
-        field,
-        problem,
-        positions=positions,
-        n_bad=n_bad,
-        detail=f"at {n_bad} of {array.size} positions: {listed}{more}; {advice}",
-    )
+    _raise_listed(indicator_id, field, _INEXACT, inexact.reshape(array.shape), array, _ROUNDING_ADVICE)
 
 
 def _negative(value: object) -> bool:
@@ -240,6 +317,8 @@ def _scalar_problem(indicator_id: str, field: str, value: float, unit: str, *, p
         given = number(value)
     if positive:
         problems.append((_ZERO_CHECK[0], value == 0))
+        if not UNITS[unit].whole:
+            problems.append((_TINY_CHECK[0], 0 < value < SMALLEST_COUNT))
     for problem, bad in problems:
         if bad:
             raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={given}")
@@ -404,8 +483,10 @@ numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denom
         ) from None
 
     within = spec.numerator_within_denominator
+    tiny = {name: name == "denominator" and not UNITS[unit].whole for name, (_, unit) in fields.items()}
     valid = all(
-        in_range(array, positive=name == "denominator") and (not whole[name] or _whole(array))
+        in_range(array, positive=name == "denominator", fractional=tiny[name])
+        and (not whole[name] or _whole(array))
         for name, array in arrays.items()
     ) and not (within and np.greater(arrays["numerator"], arrays["denominator"]).any())
     if valid:
@@ -417,6 +498,8 @@ numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denom
             checks.append(_WHOLE_CHECK)
         if name == "denominator":
             checks.append(_ZERO_CHECK)
+        if tiny[name]:
+            checks.append(_TINY_CHECK)
         for problem, test in checks:
             raise_if_any(iid, name, problem, test(array), {name: array}, origin)
     if within:
@@ -466,6 +549,8 @@ def block_check(
         and UNITS[indicator.denominator.unit].whole
         and denominator_dtype.kind == "f"
     )
+    # Money denominators may hold fractions, but none below SMALLEST_COUNT.
+    denominator_tiny = indicator.denominator is not None and not UNITS[indicator.denominator.unit].whole
     within = spec.numerator_within_denominator
     # Whole counts below 2**53 differ by at least 1, so n > d >= 1 gives
     # n / d >= 1 + 1/d > 1 + 2**-53, which rounds above 1: the ratio decides.
@@ -482,7 +567,9 @@ def block_check(
             return False
         if denominator is None:
             return True
-        if not in_range(denominator, positive=True) or (denominator_whole and not _whole(denominator)):
+        if not in_range(denominator, positive=True, fractional=denominator_tiny) or (
+            denominator_whole and not _whole(denominator)
+        ):
             return False
         if not within or numerator.size == 0:
             return True
