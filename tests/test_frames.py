@@ -17,12 +17,12 @@ import pytest
 pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 pytest.importorskip("narwhals")
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import proportion_confint  # noqa: E402
 
-from phindicators import get
-from phindicators.errors import InvalidCountsError, InvalidOptionError, InvalidTypeError
-from phindicators.frames import compute_frame, result_frame
-from phindicators.targets import target_set
+from phindicators import get  # noqa: E402
+from phindicators.errors import InvalidCountsError, InvalidOptionError, InvalidTypeError  # noqa: E402
+from phindicators.frames import compute_frame, result_frame  # noqa: E402
+from phindicators.targets import target_set  # noqa: E402
 
 RATE = "maternal_systematic_management_rate"  # a proportion in percent, Wilson
 

@@ -10,8 +10,8 @@ import pytest
 pd = pytest.importorskip("pandas")
 pytest.importorskip("charset_normalizer")
 
-from phindicators.errors import InvalidOptionError, ParseError
-from phindicators.io import LINES, detect_encoding, read_table, write_table
+from phindicators.errors import InvalidOptionError, ParseError  # noqa: E402
+from phindicators.io import LINES, detect_encoding, read_table, write_table  # noqa: E402
 
 TABLE = "地区,时期,活产数,孕产妇死亡数\n甲县,2023,\"2,158\",2\n乙县,2023,1900,0\n丙县,2023,30000,3\n"
 EXPECTED = {"地区": ["甲县", "乙县", "丙县"], "活产数": [2158, 1900, 30000], "孕产妇死亡数": [2, 0, 3]}
@@ -111,3 +111,28 @@ def test_write_by_extension_round_trips(extension: str, tmp_path) -> None:  # ty
 def test_write_refuses_an_unknown_extension(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidOptionError, match="no writer for '.txt'"):
         write_table({"a": [1]}, tmp_path / "out.txt")
+
+
+def test_read_arrow_keeps_lines_and_dates_as_text() -> None:
+    pytest.importorskip("pyarrow")
+    from phindicators.io import read_arrow
+
+    text = "# 2023年报\n地区,时期,活产数\n甲县,2023-01-01,2158\n,,\n\n乙县,2023-02-01,\"1,900\"\n"
+    table = read_arrow(text.encode("gbk"))
+    assert table.column("地区").to_pylist() == ["甲县", "乙县"]
+    assert table.column("时期").to_pylist() == ["2023-01-01", "2023-02-01"]  # as written, not dates
+    assert table.column("活产数").to_pylist() == ["2158", "1,900"]  # text: the scorecard parses it
+    import numpy as np
+
+    assert np.frombuffer(table.schema.metadata[LINES.encode()], dtype=np.int64).tolist() == [3, 6]
+
+
+def test_a_scorecard_of_an_arrow_table_names_file_lines(tiny) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("pyarrow")
+    from phindicators.io import open_table
+    from phindicators.scorecard import scorecard
+
+    text = "# 2023\narea,period,births,managed\n甲县,2023,\"1,000\",950\n\n乙县,2023,-5,1\n"
+    card = scorecard(open_table(text.encode("utf-16")), catalog=tiny)
+    assert [(row.area, row.denominator) for row in card] == [("甲县", 1000)]
+    assert [str(error) for error in card.errors] == ["line 5: births is negative: -5"]

@@ -774,7 +774,7 @@ def test_column_formatting_gives_the_strings_of_display() -> None:
     np = pytest.importorskip("numpy")
     pytest.importorskip("pyarrow")
     from phindicators.display import format_interval, format_value
-    from phindicators.scorecard.formatting import format_intervals, format_values
+    from phindicators.scorecard.formatting import format_displays, format_intervals, format_values
 
     rng = np.random.default_rng(16)
     values = np.concatenate([
@@ -795,6 +795,13 @@ def test_column_formatting_gives_the_strings_of_display() -> None:
                 got = [str(text) for text in format_intervals(
                     values, lower, upper, unit, decimals, lang, confidence=level, denominator=denominator
                 )]
-                assert got == format_interval(
+                expected = format_interval(
                     values, lower, upper, unit, decimals, lang, confidence=level, denominator=denominator
+                ).tolist()
+                assert got == expected
+                both = format_displays(values, lower, upper, unit, decimals, confidence=level,
+                                       denominator=denominator)
+                assert [str(text) for text in both[f"interval_{lang}"]] == expected
+                assert [str(text) for text in both[f"display_{lang}"]] == format_value(
+                    values, unit, decimals, lang, denominator
                 ).tolist()

@@ -4,6 +4,6 @@ See :mod:`phindicators.io.tables`. The readers (pandas, python-calamine,
 openpyxl, charset-normalizer, pyarrow) are imported when a table is read.
 """
 
-from .tables import LINES, decode, detect_encoding, read_table, write_table
+from .tables import LINES, decode, detect_encoding, open_table, read_arrow, read_table, write_table
 
-__all__ = ["LINES", "decode", "detect_encoding", "read_table", "write_table"]
+__all__ = ["LINES", "decode", "detect_encoding", "open_table", "read_arrow", "read_table", "write_table"]

@@ -188,11 +188,6 @@ class Scorecard:
                 for index in np.flatnonzero(np.fromiter(map(bool, array), bool, len(array))).tolist():
                     joined[index] = ";".join(array[index])
                 array = joined
-            if array.dtype == object and len(array) and all(value is None for value in array[:1]):
-                # A column of None (no denominator, no target) may be all None.
-                if not any(value is not None for value in array):
-                    arrays[name] = pa.nulls(len(array))
-                    continue
             arrays[name] = pa.array(array, from_pandas=True)
         return pa.table(arrays)
 
@@ -220,10 +215,18 @@ class Scorecard:
         if has_pyarrow():
             import pyarrow.csv as pa_csv
 
-            buffer = io.BytesIO()
             options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
-            pa_csv.write_csv(self._arrow(), buffer, write_options=options)
             destination.write(",".join(self.columns) + "\n")
+            binary = getattr(destination, "buffer", None)
+            if binary is not None and getattr(destination, "encoding", "").lower().replace("-", "") == "utf8":
+                # A UTF-8 text file: the bytes go straight to its buffer,
+                # never held as one Python string.
+                destination.flush()
+                pa_csv.write_csv(self._arrow(), binary, write_options=options)
+                binary.flush()
+                return
+            buffer = io.BytesIO()
+            pa_csv.write_csv(self._arrow(), buffer, write_options=options)
             destination.write(buffer.getvalue().decode("utf-8"))
             return
         writer = csv.writer(destination, lineterminator="\n")
@@ -275,7 +278,7 @@ class Scorecard:
         >>> json_text(document).startswith("{")
         True
         """
-        from ..serialize import to_json_value
+        from .._json import to_json_value
 
         plain = self._plain_columns(joined=False)
         return to_json_value(

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..display import MISSING, format_interval, format_number, format_value
 
-__all__ = ["format_intervals", "format_values", "has_pyarrow"]
+__all__ = ["format_displays", "format_intervals", "format_values", "has_pyarrow"]
 
 # A scaled value closer to a tie than this (relative to its size) is
 # rounded by Decimal in display.format_number; the fast path keeps away
@@ -84,8 +84,10 @@ def _affixes(unit: str, lang: str, denominator: str, confidence: float) -> tuple
     return head, tail, limit_tail, opening, closing
 
 
-def _numbers(values: np.ndarray, decimals: int, grouping: bool) -> Any:
-    """``display.format_numbers`` of ``values`` as a pyarrow string array."""
+def _numbers(values: np.ndarray, decimals: int) -> tuple[Any, Any]:
+    """``display.format_numbers`` of ``values`` without and with thousands
+    separators, as two pyarrow string arrays (the same one when no value
+    reaches 1 000)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -95,24 +97,53 @@ def _numbers(values: np.ndarray, decimals: int, grouping: bool) -> Any:
         rounded = np.floor(scaled + 0.5)
         distance = np.abs(scaled - np.floor(scaled) - 0.5)
         fast = np.isfinite(scaled) & (scaled < _MAX_SCALED) & (distance > _TIE_MARGIN * (scaled + 1.0))
-        if grouping:
-            fast &= rounded < _GROUPED_FROM * 10.0**decimals  # 999.6 shows as "1,000"
+        # 999.6 shows as "1,000" at 0 decimals: the rounded value decides.
+        grouped = ~fast | (rounded >= _GROUPED_FROM * 10.0**decimals)
     if decimals > _MAX_DECIMALS:
         fast[:] = False
+        grouped[:] = True
     whole = np.where(fast, rounded, 0.0).astype(np.int64)
     unit = 10**decimals
-    texts = pc.cast(pa.array(whole // unit), pa.string())
+    texts = pc.cast(_int64s(whole // unit), pa.string())
     if decimals:
-        fraction = pc.utf8_lpad(pc.cast(pa.array(whole % unit), pa.string()), decimals, "0")
+        fraction = pc.utf8_lpad(pc.cast(_int64s(whole % unit), pa.string()), decimals, "0")
         texts = pc.binary_join_element_wise(texts, fraction, ".")
     negative = np.signbit(flat) & (whole != 0)
     if negative.any():
-        texts = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", texts, ""), texts)
-    slow = np.flatnonzero(~fast)
-    if slow.size:
-        replacements = [format_number(float(flat[i]), decimals, grouping=grouping) for i in slow.tolist()]
-        texts = pc.replace_with_mask(texts, pa.array(~fast), pa.array(replacements, pa.string()))
-    return texts
+        texts = pc.if_else(_booleans(negative), pc.binary_join_element_wise("-", texts, ""), texts)
+    plain = _replaced(texts, flat, ~fast, decimals, grouping=False)
+    if not grouped.any():
+        return plain, plain
+    return plain, _replaced(texts, flat, grouped, decimals, grouping=True)
+
+
+def _replaced(texts: Any, flat: np.ndarray, mask: np.ndarray, decimals: int, *, grouping: bool) -> Any:
+    """``texts`` with the elements at ``mask`` formatted one by one by
+    :func:`~phindicators.display.format_number`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    positions = np.flatnonzero(mask)
+    if not positions.size:
+        return texts
+    replacements = [format_number(float(flat[i]), decimals, grouping=grouping) for i in positions.tolist()]
+    return pc.replace_with_mask(texts, _booleans(mask), pa.array(replacements, pa.string()))
+
+
+def _int64s(values: np.ndarray) -> Any:
+    """A numpy int64 array as a pyarrow array, zero-copy (pa.array would
+    import pandas to look for a Series)."""
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), values.size, [None, pa.py_buffer(values)])
+
+
+def _booleans(mask: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    packed = np.packbits(np.ascontiguousarray(mask, dtype=bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), mask.size, [None, pa.py_buffer(packed)])
 
 
 def _join(*parts: Any) -> Any:
@@ -138,15 +169,10 @@ def format_values(
     if not has_pyarrow():
         return np.asarray(format_value(values, unit, decimals, lang, denominator), dtype=object)
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     head, tail, _, _, _ = _affixes(unit, lang, denominator, 0.95)
-    numbers = _numbers(values, decimals, lang == "en")
-    shown = _join(pa.scalar(head), numbers, pa.scalar(tail))
-    missing = np.isnan(values)
-    if missing.any():
-        shown = pc.if_else(pa.array(missing), pa.scalar(MISSING), shown)
-    return shown
+    numbers = _numbers(values, decimals)[lang == "en"]
+    return _missing_as_dash(_join(pa.scalar(head), numbers, pa.scalar(tail)), values)
 
 
 def format_intervals(
@@ -177,27 +203,94 @@ def format_intervals(
         )
         return np.asarray(shown, dtype=object).reshape(-1)
     import pyarrow as pa
+
+    grouping = lang == "en"
+    affixes = _affixes(unit, lang, denominator, confidence)
+    value_texts, low, high = (
+        None if array is None else _numbers(array, decimals)[grouping] for array in (values, lower, upper)
+    )
+    display = _join(pa.scalar(affixes[0]), value_texts, pa.scalar(affixes[1]))
+    return _interval_texts(display, low, high, values, lower, upper, affixes)
+
+
+def _missing_as_dash(texts: Any, values: np.ndarray) -> Any:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    head, tail, limit_tail, opening, closing = _affixes(unit, lang, denominator, confidence)
-    grouping = lang == "en"
-    plain = _join(pa.scalar(head), _numbers(values, decimals, grouping), pa.scalar(tail))
-    if lower is None or upper is None:
-        shown = plain
-        no_limits = np.zeros(values.shape, dtype=bool)
-    else:
+    missing = np.isnan(values)
+    if missing.any():
+        texts = pc.if_else(_booleans(missing), pa.scalar(MISSING), texts)
+    return texts
+
+
+def _interval_texts(
+    display: Any,
+    low: Any,
+    high: Any,
+    values: np.ndarray,
+    lower: np.ndarray | None,
+    upper: np.ndarray | None,
+    affixes: tuple[str, str, str, str, str],
+) -> Any:
+    """The value's display, then its interval where both limits are known."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    _, _, limit_tail, opening, closing = affixes
+    shown = display
+    if lower is not None and upper is not None:
         shown = _join(
-            plain,
+            display,
             pa.scalar(opening),
-            _numbers(lower, decimals, grouping),
+            low,
             pa.scalar(limit_tail + "–"),
-            _numbers(upper, decimals, grouping),
+            high,
             pa.scalar(limit_tail + closing),
         )
         no_limits = np.isnan(lower) | np.isnan(upper)
         if no_limits.any():
-            shown = pc.if_else(pa.array(no_limits), plain, shown)
-    missing = np.isnan(values)
-    if missing.any():
-        shown = pc.if_else(pa.array(missing), pa.scalar(MISSING), shown)
+            shown = pc.if_else(_booleans(no_limits), display, shown)
+    return _missing_as_dash(shown, values)
+
+
+def format_displays(
+    values: np.ndarray,
+    lower: np.ndarray | None,
+    upper: np.ndarray | None,
+    unit: str,
+    decimals: int,
+    *,
+    confidence: float = 0.95,
+    denominator: str = "",
+) -> dict[str, Any]:
+    """``display_zh``, ``display_en``, ``interval_zh`` and ``interval_en``
+    of 1-d arrays at once (each number is made once), as
+    :func:`format_values` and :func:`format_intervals` give them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shown = format_displays(np.array([10.6580]), np.array([6.7565]), np.array([15.9924]),
+    ...                         "permille", 2)
+    >>> [str(shown[name][0]) for name in ("display_zh", "interval_en")]
+    ['10.66‰', '10.66 per 1,000 (95% CI 6.76–15.99)']
+    """
+    if not has_pyarrow():
+        shown: dict[str, Any] = {}
+        for lang in ("zh", "en"):
+            shown[f"display_{lang}"] = format_values(values, unit, decimals, lang, denominator)
+            shown[f"interval_{lang}"] = format_intervals(
+                values, lower, upper, unit, decimals, lang, confidence=confidence, denominator=denominator
+            )
+        return shown
+    import pyarrow as pa
+
+    numbers = [None if array is None else _numbers(array, decimals) for array in (values, lower, upper)]
+    shown = {}
+    for lang, grouping in (("zh", False), ("en", True)):
+        affixes = _affixes(unit, lang, denominator, confidence)
+        display = _join(pa.scalar(affixes[0]), numbers[0][grouping], pa.scalar(affixes[1]))  # type: ignore[index]
+        low, high = (None if pair is None else pair[grouping] for pair in numbers[1:])
+        shown[f"display_{lang}"] = _missing_as_dash(display, values)
+        shown[f"interval_{lang}"] = _interval_texts(display, low, high, values, lower, upper, affixes)
     return shown

@@ -11,6 +11,7 @@ import csv
 import io
 import math
 import numbers
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -252,8 +253,11 @@ def texts(data: Table, name: str) -> tuple[list[str], np.ndarray]:
     cells = data.columns[name]
     if isinstance(cells, np.ndarray) and cells.dtype.kind == "f":
         cells = cells.astype(object)  # years read as numbers: "2023"
-    texts = [cell_text(cell) for cell in cells]
-    empty = np.array([not text for text in texts], dtype=bool).reshape(-1)
+    try:
+        texts = [cell.strip() for cell in cells]  # the common case: all text
+    except AttributeError:
+        texts = [cell_text(cell) for cell in cells]
+    empty = np.fromiter(map(operator.not_, texts), bool, len(texts))
     missing = data.missing[name]
     if missing is not None:
         empty |= missing

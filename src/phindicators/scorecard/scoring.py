@@ -31,7 +31,7 @@ from ..targets import COMPARATORS, Comparator, Target, TargetSet
 from ..targets import target_set as find_target_set
 from ..units import UNITS, unit_spec
 from .card import Scorecard
-from .formatting import format_intervals, format_values
+from .formatting import format_displays
 from .layouts import Group, Keys, checked_pairs, long_groups, row_keys, wide_groups
 from .layouts import layout as table_layout
 from .reading import Report, Table, read
@@ -97,6 +97,10 @@ class _Context:
     periods: np.ndarray
     #: The violations of each table row, by position.
     violations: dict[int, list[RowViolation]]
+    #: Per table row, a number for its area and the rank of its period in
+    #: time (see :func:`_period_order`), for the trend column.
+    area_codes: np.ndarray
+    period_ranks: np.ndarray
 
 
 def _benchmark_values(result: Result, group: Group, context: _Context) -> np.ndarray:
@@ -155,6 +159,16 @@ def _period_order(labels: Sequence[str]) -> dict[str, tuple[int, object]]:
     return keys
 
 
+def _codes(areas: list[str], periods: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """A number per area and the rank in time of each period, per row."""
+    numbers: dict[str, int] = {}
+    area_codes = np.fromiter((numbers.setdefault(area, len(numbers)) for area in areas), np.int64, len(areas))
+    keys = _period_order(sorted(set(periods)))
+    ranks = {label: rank for rank, label in enumerate(sorted(keys, key=keys.__getitem__))}
+    period_ranks = np.fromiter((ranks[label] for label in periods), np.int64, len(periods))
+    return area_codes, period_ranks
+
+
 def _trend(result: Result, group: Group, context: _Context) -> np.ndarray:
     """Per row, the trend over the area's latest :data:`TREND_PERIODS`
     periods (Fingertips' chi-squared test for trend at 99.8 %, polarity-aware),
@@ -164,16 +178,10 @@ def _trend(result: Result, group: Group, context: _Context) -> np.ndarray:
     trend = _filled(size, None)
     if not KIND_INTERVALS[group.indicator.kind]:
         return trend
-    areas = context.areas[group.rows]
-    periods = context.periods[group.rows]
-    order_keys = _period_order(sorted(set(periods.tolist())))
-    ranks = {label: rank for rank, label in enumerate(sorted(order_keys, key=order_keys.__getitem__))}
-    rank = np.array([ranks[label] for label in periods.tolist()], dtype=np.int64).reshape(-1)
-    area_labels, area_codes = np.unique(areas.astype(str), return_inverse=True)
-    area_codes = area_codes.reshape(-1)
+    area_codes, rank = context.area_codes[group.rows], context.period_ranks[group.rows]
     # Rows by area, oldest period first; the last TREND_PERIODS of each area.
     order = np.lexsort((rank, area_codes))
-    counts = np.bincount(area_codes, minlength=area_labels.size)
+    counts = np.bincount(area_codes, minlength=int(context.area_codes.max(initial=-1)) + 1)
     ends = np.cumsum(counts)
     enough = np.flatnonzero(counts >= TREND_PERIODS)
     if not enough.size:
@@ -243,6 +251,9 @@ def _score(group: Group, context: _Context, notes: list[str]) -> dict[str, Any]:
             if broken:
                 violations[index] = tuple(v.rule for v in broken if terms.intersection(v.terms))
     confidence = context.level if has_interval else None
+    displays = format_displays(
+        value, lower, upper, result.unit, indicator.decimals, confidence=context.level, denominator=den_name
+    )
     columns: dict[str, Any] = {
         "line": context.lines[group.rows],
         "indicator": _filled(size, indicator.id),
@@ -256,20 +267,14 @@ def _score(group: Group, context: _Context, notes: list[str]) -> dict[str, Any]:
         else _counts(group.denominator, indicator.denominator.unit),
         "value": value,
         "unit": _filled(size, result.unit),
-        "display_zh": format_values(value, result.unit, indicator.decimals, "zh", den_name),
-        "display_en": format_values(value, result.unit, indicator.decimals, "en", den_name),
+        "display_zh": displays["display_zh"],
+        "display_en": displays["display_en"],
         "lower": nothing if lower is None else lower,
         "upper": nothing if upper is None else upper,
         "confidence": np.full(size, confidence, dtype=object if confidence is None else np.float64),
         "method": _methods(result),
-        "interval_zh": format_intervals(
-            value, lower, upper, result.unit, indicator.decimals, "zh",
-            confidence=context.level, denominator=den_name,
-        ),
-        "interval_en": format_intervals(
-            value, lower, upper, result.unit, indicator.decimals, "en",
-            confidence=context.level, denominator=den_name,
-        ),
+        "interval_zh": displays["interval_zh"],
+        "interval_en": displays["interval_en"],
         "target": nothing,
         "target_zh": nothing,
         "target_en": nothing,
@@ -424,6 +429,7 @@ def scorecard(
     by_row: dict[int, list[RowViolation]] = {}
     for violation, row in zip(violations, _violation_rows(violations, data), strict=True):
         by_row.setdefault(row, []).append(violation)
+    area_codes, period_ranks = _codes(keys.areas, keys.periods) if trend else (np.zeros(0, np.int64),) * 2
     context = _Context(
         level=levels[0],
         plans=plans,
@@ -434,6 +440,8 @@ def scorecard(
         areas=_objects(keys.areas),
         periods=_objects(keys.periods),
         violations=by_row,
+        area_codes=area_codes,
+        period_ranks=period_ranks,
     )
     notes: list[str] = []
     parts: list[dict[str, Any]] = []
@@ -526,6 +534,10 @@ def _joined(pieces: list[Any], order: np.ndarray) -> Any:
 
 
 def _violation_rows(violations: list[RowViolation], data: Table) -> list[int]:
+    if not violations:
+        return []
+    if np.all(np.diff(data.lines) > 0):  # lines increase down a file: a binary search
+        return np.searchsorted(data.lines, [violation.line for violation in violations]).tolist()
     position = {int(line): index for index, line in enumerate(data.lines.tolist())}
     return [position[violation.line] for violation in violations]
 
