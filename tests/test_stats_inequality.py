@@ -137,3 +137,25 @@ def test_sii_bad_input() -> None:
         sii(values, pops, lower=values, upper=values, transform=True)
     with pytest.raises(InvalidOptionError, match="at least 1000"):
         sii(values, pops, errors, repetitions=100)
+
+
+def test_sii_simulated_limits_match_normal_theory() -> None:
+    # For value_type "other" the slope is linear in the values, so its exact
+    # distribution is normal with variance sum(c_i^2 se_i^2): the simulated
+    # limits must sit within their Monte Carlo error of its quantiles.
+    rows = [r for r in _rows("sii.csv") if r["TestDescription"].startswith("default (e.g. life expectancy) - default")
+            and r["Area"] == "area1"]
+    values, pops, errors = (np.array([float(r[k]) for r in rows]) for k in ("Value", "Population", "StandardError"))
+    share = pops / pops.sum()
+    x = np.cumsum(share) - share / 2
+    design = np.column_stack([np.ones(x.size), x])
+    coefficients = np.linalg.solve(design.T @ (share[:, None] * design), design.T * share)[1]
+    slope, sigma = coefficients @ values, np.sqrt((coefficients**2 * errors**2).sum())
+    for level in (0.95, 0.99):
+        tail = (1 - level) / 2
+        z = stats.norm.isf(tail)
+        tolerance = 5 * np.sqrt(tail * (1 - tail) / 100_000) / stats.norm.pdf(z) * sigma
+        result = sii(values, pops, errors, level, seed=7)
+        assert result.sii.value == pytest.approx(slope, rel=1e-12)
+        assert result.sii.lower == pytest.approx(slope - z * sigma, abs=tolerance)
+        assert result.sii.upper == pytest.approx(slope + z * sigma, abs=tolerance)
