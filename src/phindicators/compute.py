@@ -54,6 +54,7 @@ from .stats import (
 )
 from .units import UNITS, conversion_factor, quantity
 from .validation import (
+    aligned,
     block_check,
     check_denominator,
     counts_array,
@@ -112,7 +113,7 @@ def interval_methods(indicator: Indicator) -> tuple[str, ...]:
     --------
     >>> from phindicators import get
     >>> interval_methods(get("infant_mortality_rate"))
-    ('exact', 'byar')
+    ('auto', 'exact', 'byar')
     >>> interval_methods(get("oop_share_of_health_expenditure"))
     ()
     """
@@ -466,6 +467,8 @@ def compute(
     # Before any route: the block path would otherwise take counts without
     # their denominator for a count (2 managed mothers as 200 %).
     check_denominator(indicator, denominator)
+    # pandas objects pair by label, never by position.
+    denominator = aligned(indicator.id, numerator, denominator)  # type: ignore[assignment]
     if is_lazy(numerator) or is_lazy(denominator):
         return _compute_lazy(indicator, numerator, denominator, levels, chosen, period)
     num_array = counts_array(indicator.id, "numerator", numerator)
@@ -690,6 +693,7 @@ def _compute_lazy(
     result is computed, with positions in the whole array.
     """
     inputs = (numerator,) if denominator is None else (numerator, denominator)
+    _check_lazy_shapes(indicator, inputs)
 
     def chunk(*blocks: np.ndarray, origin: tuple[int, ...]) -> list[np.ndarray]:
         num, den = blocks[0], blocks[1] if len(blocks) > 1 else None
@@ -715,6 +719,29 @@ def _compute_lazy(
         for i, level in enumerate(levels)
     )
     return Result(indicator, num_l, den_l, value_l, indicator.unit, intervals, period)
+
+
+def _check_lazy_shapes(indicator: Indicator, inputs: tuple[ArrayLike, ...]) -> None:
+    """Refuse, before dask does with a bare ValueError, dask arrays of
+    unknown chunk sizes (``x[x > 0]`` makes them) and shapes that do not
+    broadcast; nothing is computed here."""
+    names = ("numerator", "denominator")
+    shapes = {name: tuple(np.shape(values)) for name, values in zip(names, inputs, strict=False)}
+    for name, shape in shapes.items():
+        if any(size != size for size in shape):  # NaN: a chunk size dask does not know yet
+            raise InvalidCountsError(
+                indicator.id,
+                name,
+                f"is a dask array of unknown chunk sizes (shape {shape})",
+                detail="call .compute_chunk_sizes() on it first (boolean indexing leaves sizes unknown)",
+            )
+    try:
+        np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
+        raise InvalidCountsError(
+            indicator.id, "numerator/denominator", f"shapes do not broadcast together: {listed}"
+        ) from None
 
 
 def _period(period: Period | str) -> Period:

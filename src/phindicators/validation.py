@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "BlockCheck",
+    "aligned",
     "block_check",
     "check_denominator",
     "counts_array",
@@ -360,6 +361,57 @@ def scalar_counts(
             indicator.id, "numerator", _WITHIN, detail=f"got numerator={number(num)}, denominator={number(den)}"
         )
     return num, den
+
+
+def aligned(indicator_id: str, numerator: object, denominator: object) -> object:
+    """``denominator`` in the order of ``numerator``'s labels, when both are
+    pandas objects; numpy would pair them by position (甲县's numerator with
+    乙县's denominator).
+
+    Indexes equal: unchanged. The same unique labels in another order: the
+    denominator reordered. Anything else is refused.
+
+    Raises
+    ------
+    InvalidCountsError
+        If the indexes hold different labels, or repeat one.
+
+    Examples
+    --------
+    >>> import pytest; pd = pytest.importorskip("pandas")
+    >>> num = pd.Series([5, 9], index=["a", "b"])
+    >>> aligned("x", num, pd.Series([20, 10], index=["b", "a"])).tolist()
+    [10, 20]
+    """
+    num_index, den_index = _pandas_index(numerator), _pandas_index(denominator)
+    if num_index is None or den_index is None or num_index.equals(den_index):
+        return denominator
+    if num_index.is_unique and den_index.is_unique and len(num_index) == len(den_index):
+        missing = num_index.difference(den_index)
+        if len(missing) == 0:
+            return denominator.reindex(num_index)  # type: ignore[attr-defined]
+    only_num = [shown(v) for v in num_index.difference(den_index)[:SHOWN_POSITIONS]]
+    only_den = [shown(v) for v in den_index.difference(num_index)[:SHOWN_POSITIONS]]
+    detail = (
+        f"labels only in the numerator: {', '.join(only_num) or 'none'}; "
+        f"only in the denominator: {', '.join(only_den) or 'none'}"
+    )
+    if not (num_index.is_unique and den_index.is_unique):
+        detail = "an index repeats a label, so rows cannot be paired by label"
+    raise InvalidCountsError(
+        indicator_id,
+        "numerator/denominator",
+        "are pandas objects with different indexes",
+        detail=f"{detail}; align them (e.g. with .reindex) or pass .to_numpy() to pair by position",
+    )
+
+
+def _pandas_index(values: object) -> Any:
+    """The index of a pandas Series or DataFrame (recognised without
+    importing pandas), else None."""
+    if type(values).__module__.partition(".")[0] != "pandas":
+        return None
+    return getattr(values, "index", None)
 
 
 def check_denominator(indicator: Indicator, denominator: object) -> None:

@@ -23,12 +23,16 @@ _LEVEL_RANGES = "a fraction in [0.9, 1) or a percentage in [90, 100)"
 
 @functools.lru_cache(maxsize=64)
 def _level(confidence: float) -> float:
+    level = None
     if 0.9 <= confidence < 1:
-        return float(confidence)
-    if 90 <= confidence < 100:
+        level = float(confidence)
+    elif 90 <= confidence < 100:
         # Exact decimal scaling: 99.8 % is 0.998, not 0.9979999999999999.
-        return float(Decimal(repr(float(confidence))) / 100)
-    raise InvalidOptionError(f"confidence must be {_LEVEL_RANGES}, got {confidence!r}")
+        level = float(Decimal(repr(float(confidence))) / 100)
+    # A percentage just below 100 may scale to a fraction that rounds to 1.
+    if level is None or level >= 1:
+        raise InvalidOptionError(f"confidence must be {_LEVEL_RANGES}, got {confidence!r}")
+    return level
 
 
 def _one_level(confidence: object) -> float:
@@ -92,6 +96,8 @@ def _cached_levels(confidence: float | tuple[float, ...]) -> tuple[float, ...]:
 
 
 def _levels(confidence: Confidence) -> tuple[float, ...]:
+    if isinstance(confidence, np.ndarray) and confidence.ndim == 0:
+        confidence = confidence.item()  # np.array(0.95): one level
     if isinstance(confidence, numbers.Real) and not isinstance(confidence, bool):
         return (_one_level(confidence),)
     if isinstance(confidence, str | bytes) or not isinstance(confidence, Sequence | np.ndarray):
@@ -115,13 +121,18 @@ def z_value(confidence: float) -> float:
     """The two-sided standard normal quantile of a confidence level.
 
     Cached per level: the interval functions call it once per level, never
-    per element.
+    per element. It is computed from the tail ``(1 - level) / 2``, which is
+    exact for levels in [0.5, 1); ``0.5 + level / 2`` would round near 1
+    (to 1.0 itself at the top level below 1, where the quantile is
+    infinite).
 
     Examples
     --------
     >>> round(z_value(0.95), 6), round(z_value(0.998), 6)
     (1.959964, 3.090232)
+    >>> round(z_value(0.9999999999999999), 3)
+    8.292
     """
     from statistics import NormalDist  # imported on first use: import stays cheap
 
-    return NormalDist().inv_cdf(0.5 + _one_level(confidence) / 2)
+    return -NormalDist().inv_cdf((1.0 - _one_level(confidence)) / 2)
