@@ -157,10 +157,10 @@ def _read(source: str | os.PathLike[str] | bytes | IO[bytes], max_bytes: int) ->
         name = os.fspath(source)
         if name == "-":
             return _bounded(sys.stdin.buffer, max_bytes, "<stdin>"), "<stdin>"
+        # Checked before opening: opening a FIFO without a writer waits forever.
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            raise ParseError(name, "not a regular file (a FIFO, a device or a directory)")
         with open(name, "rb") as file:
-            mode = os.fstat(file.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                raise ParseError(name, "not a regular file (a FIFO, a device or a directory)")
             data = _bounded(file, max_bytes, name)
     elif hasattr(source, "read"):
         name = str(getattr(source, "name", "<file>"))
@@ -178,7 +178,7 @@ def _bounded(file: IO[Any], max_bytes: int, name: str) -> bytes:
     data = file.read(max_bytes + 1)
     if isinstance(data, bytes) and len(data) > max_bytes:
         raise ParseError(name, f"larger than {max_bytes} bytes: not a report (max_bytes= raises the limit)")
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def _decode(data: bytes, encoding: str | None, name: str) -> str:
