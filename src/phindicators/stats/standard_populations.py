@@ -153,7 +153,11 @@ def standard_population(
     name : str
         One of :func:`standard_populations`: ``"who_world_2000"`` is the WHO
         World Standard Population 2000–2025 (Ahmad et al. 2001), 21 bands
-        0–4 … 95–99, 100+.
+        0–4 … 95–99, 100+; ``"esp_2013"`` the European Standard Population
+        2013 (Eurostat), 19 bands 0–4 … 85–89, 90+; ``"china_2000"`` the
+        China 2000 census population (中标率) and ``"segi_world"`` Segi's
+        world population (世标率), both in the registry bands 0, 1–4,
+        5–9 … 80–84, 85+.
     open_age : int, optional
         Merge the bands from this age up (``85`` for data ending at "85+").
 
