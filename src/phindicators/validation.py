@@ -180,6 +180,13 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike, *, whole: 
     if array.dtype.kind == "O":
         if any(isinstance(v, bool | np.bool_) for v in array.flat):
             raise InvalidCountsError(indicator_id, field, "must be numbers, got booleans")
+        # The table's first checks, showing the elements as given: 2**53 + 1
+        # would be shown as its float, 9007199254740992.
+        for problem, test in _VALUE_CHECKS:
+            with np.errstate(invalid="ignore"):
+                mask = test(converted)
+            if mask.any():
+                _raise_listed(indicator_id, field, problem, mask, array)
         _refuse_inexact(indicator_id, field, array, converted, whole=whole)
     return converted, True
 

@@ -1,0 +1,330 @@
+"""Regression tests for the robustness findings of issue 15
+(/work/shared/ROBUSTNESS_FINDINGS.md): each test names its finding, and
+each fails on the code before the fix (the docstring says how).
+
+Expected numbers come from the counts by hand (5/10 = 50 %), never from
+the code under test.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import phindicators as ph
+from phindicators import Catalog
+from phindicators.compute import interval_methods
+from phindicators.errors import InvalidCountsError, InvalidOptionError
+from phindicators.pooling import pool
+from phindicators.stats import z_value
+
+from tests.conftest import TINY
+
+MANAGED = "maternal_systematic_management_rate"
+
+# A user catalog over money: a completion (资金到位率) and a density of money
+# per money, the F4/F5 reproductions.
+MONEY = """
+[terms.budget]
+name_en = "budgeted funds"
+name_zh = "预算资金"
+unit = "wan_yuan"
+
+[terms.paid_yuan]
+name_en = "funds paid"
+name_zh = "到位资金"
+unit = "yuan"
+
+[terms.budget_yuan]
+name_en = "budgeted funds"
+name_zh = "预算资金（元）"
+unit = "yuan"
+
+[indicators.funds_completion]
+name_en = "Funds in place"
+name_zh = "资金到位率"
+domain = "other"
+definition = { en = "Funds paid / funds budgeted.", zh = "到位资金/预算资金×100%" }
+numerator = "amount"
+denominator = "budget"
+kind = "completion"
+unit = "percent"
+decimals = 2
+polarity = "high_is_good"
+source = "spec"
+
+[indicators.funds_completion_yuan]
+name_en = "Funds in place (yuan)"
+name_zh = "资金到位率（元）"
+domain = "other"
+definition = { en = "Funds paid / funds budgeted.", zh = "到位资金/预算资金×100%" }
+numerator = "paid_yuan"
+denominator = "budget_yuan"
+kind = "completion"
+unit = "percent"
+decimals = 2
+polarity = "high_is_good"
+source = "spec"
+
+[indicators.funds_density]
+name_en = "Funds density"
+name_zh = "资金密度"
+domain = "other"
+definition = { en = "Funds per thousand of budget.", zh = "补助金额/预算资金×1000" }
+numerator = "amount"
+denominator = "budget"
+kind = "density"
+unit = "per_thousand"
+decimals = 2
+polarity = "no_judgement"
+source = "spec"
+"""
+
+
+@pytest.fixture(scope="module")
+def money() -> Catalog:
+    return Catalog.from_toml(TINY + MONEY)
+
+
+# ------------------------------------------------------------------ F2
+
+
+def test_f2_a_reused_buffer_does_not_change_a_result() -> None:
+    """F2: before the fix the result kept the caller's array, so after
+    ``n[:] = [10, 10]`` its numerator read [10, 10] and pool gave 100 %."""
+    n, d = np.array([5, 9]), np.array([10, 10])
+    result = ph.get(MANAGED).compute(n, d)
+    n[:] = [10, 10]
+    d[:] = [20, 20]
+    assert result.numerator.tolist() == [5, 9]
+    assert result.denominator.tolist() == [10, 10]
+    assert pool(result).value == pytest.approx(14 / 20 * 100)
+    wider = result.with_confidence(0.99)
+    assert np.all(wider.lower <= result.value) and np.all(result.value <= wider.upper)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        (np.array([5.0, 9.0]), np.array([10.0, 10.0])),  # float64: the block path
+        (np.array([[5], [9]]), np.array([10, 20])),  # broadcast: the validate path
+    ],
+    ids=["float64 blocks", "broadcast"],
+)
+def test_f2_every_route_keeps_counts_of_its_own_read_only(counts: tuple[np.ndarray, np.ndarray]) -> None:
+    """F2: float64 arrays were kept as given (views of the caller's buffer)."""
+    n, d = counts
+    result = ph.get(MANAGED).compute(n, d)
+    assert not np.shares_memory(result.numerator, n)
+    assert not np.shares_memory(result.denominator, d)
+    with pytest.raises(ValueError, match="read-only"):
+        result.numerator[...] = 0
+
+
+# ------------------------------------------------------------------ F3
+
+
+def test_f3_series_pair_by_label() -> None:
+    """F3: the Series were paired by position (25 %, 90 %)."""
+    pd = pytest.importorskip("pandas")
+    num = pd.Series([5, 9], index=["甲县", "乙县"])
+    den = pd.Series([20, 10], index=["乙县", "甲县"])
+    assert ph.get(MANAGED).compute(num, den).value.tolist() == [50.0, 45.0]
+
+
+@pytest.mark.parametrize(
+    "den_index", [["甲县", "丙县"], ["甲县", "甲县"]], ids=["other labels", "repeated label"]
+)
+def test_f3_series_of_other_labels_are_refused(den_index: list[str]) -> None:
+    pd = pytest.importorskip("pandas")
+    num = pd.Series([5, 9], index=["甲县", "乙县"])
+    den = pd.Series([20, 10], index=den_index)
+    with pytest.raises(InvalidCountsError, match="different indexes"):
+        ph.get(MANAGED).compute(num, den)
+
+
+def test_f3_series_of_one_index_still_pair_as_given() -> None:
+    pd = pytest.importorskip("pandas")
+    value = ph.get(MANAGED).compute(pd.Series([5, 9]), pd.Series([20, 10])).value
+    assert value.tolist() == [25.0, 90.0]
+
+
+# ------------------------------------------------------------------ F4
+
+
+def test_f4_money_gets_no_poisson_interval(money: Catalog) -> None:
+    """F4: 2.5 万元 / 10 万元 got an exact Poisson 4.16 %–80.06 %, the same
+    amount in 元 24.69 %–25.31 %: an interval that depends on the currency."""
+    in_wan = money.get("funds_completion").compute(2.5, 10)
+    in_yuan = money.get("funds_completion_yuan").compute(25_000, 100_000)
+    assert in_wan.value == in_yuan.value == 25.0
+    assert in_wan.intervals == () and in_yuan.intervals == ()
+    assert interval_methods(money.get("funds_density")) == ()
+    with pytest.raises(InvalidOptionError, match="amount of money is not a count"):
+        money.get("funds_completion").compute(2.5, 10, method="exact")
+
+
+def test_f4_a_bundled_share_of_money_gets_no_binomial_interval() -> None:
+    """F4, bundled: a Wilson interval on 元 treated 元 as people."""
+    result = ph.get("oop_share_of_health_expenditure").compute(30, 100)
+    assert result.value == 30.0 and result.intervals == ()
+
+
+def test_f4_counts_of_events_keep_their_intervals() -> None:
+    assert ph.get("infant_mortality_rate").compute(23, 2158).method == "byar"
+    assert ph.get(MANAGED).compute(2067, 2164).method == "wilson"
+
+
+# ------------------------------------------------------------------ F5, F13
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [(1.0, 1e-306), (np.array([1.0]), np.array([1e-306])), (np.array([1.0, 2.0]), np.array([[1e-306], [1.0]]))],
+    ids=["numbers", "blocks", "broadcast"],
+)
+def test_f5_a_tiny_money_denominator_is_refused_not_infinite(money: Catalog, counts: Any) -> None:
+    """F5: value inf, display ∞/千, with overflow warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InvalidCountsError, match="denominator is between 0 and 1e-06"):
+            money.get("funds_density").compute(*counts)
+
+
+def test_f5_ordinary_money_still_computes(money: Catalog) -> None:
+    assert money.get("funds_density").compute(1, 2.5).value == pytest.approx(1 / 2.5 * 1000)
+
+
+def test_f13_no_overflow_warning_before_the_library_error() -> None:
+    """F13: RuntimeWarning 'overflow encountered in divide' escaped first."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InvalidCountsError, match="denominator is not a whole number"):
+            ph.get("inpatient_reimbursement_per_beneficiary").compute(np.array([1.0]), np.array([5e-324]))
+
+
+def test_values_are_never_infinite_at_the_extremes(money: Catalog) -> None:
+    # The largest exact numerator over the smallest accepted denominator.
+    value = money.get("funds_density").compute(2.0**53 - 1, 1e-6).value
+    assert math.isfinite(value)
+
+
+# ------------------------------------------------------------------ F6
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).nmant <= 52, reason="no extended precision here")
+def test_f6_extended_floats_are_checked_before_rounding() -> None:
+    """F6: 5 + 2**-60 as float128 was rounded to 5 and accepted (50 %)."""
+    x = np.array([5], np.longdouble) + np.longdouble(2) ** -60
+    with pytest.raises(InvalidCountsError, match=r"numerator is not a whole number .*numerator=5\.0000000000000000"):
+        ph.get(MANAGED).compute(x, np.array([10], np.longdouble))
+    third = np.array([np.longdouble(1) / 3])
+    with pytest.raises(InvalidCountsError, match="not representable exactly as a float"):
+        ph.get("inpatient_reimbursement_per_beneficiary").compute(third, [1])
+    big = np.array([2**53 + 1], np.longdouble)
+    with pytest.raises(InvalidCountsError, match="numerator=9007199254740993") as caught:
+        ph.get(MANAGED).compute(big, np.array([2**60], np.longdouble))
+    assert "too large" in str(caught.value) and "rounding" not in str(caught.value)
+
+
+def test_f6_extended_floats_that_are_exact_compute() -> None:
+    value = ph.get(MANAGED).compute(np.array([5], np.longdouble), np.array([10], np.longdouble)).value
+    assert value.tolist() == [50.0]
+
+
+# ------------------------------------------------------------------ F8, F9
+
+
+@pytest.mark.parametrize("level", [0.9999999999999999, 99.99999999999999])
+def test_f8_the_top_levels_work(level: float) -> None:
+    """F8: statistics.StatisticsError (inv_cdf of 1.0)."""
+    result = ph.get("infant_mortality_rate").compute(23, 2158, confidence=level)
+    assert result.lower < result.value < result.upper
+
+
+def test_f8_z_is_precise_near_one() -> None:
+    """z from the tail: scipy's ndtri of (1 - level) / 2 is the reference
+    (0.5 + level / 2 was off by 3.8e-11 relative at 0.9999999)."""
+    special = pytest.importorskip("scipy.special")
+    for level in (0.95, 0.998, 0.9999999, 0.9999999999999999):
+        assert z_value(level) == pytest.approx(-special.ndtri((1 - level) / 2), rel=1e-15)
+
+
+def test_f9_a_0d_array_is_one_level() -> None:
+    """F9: TypeError: iteration over a 0-d array."""
+    result = ph.get(MANAGED).compute(5, 10, confidence=np.array(0.95))
+    assert result.confidence == 0.95
+    with pytest.raises(InvalidOptionError):
+        ph.get(MANAGED).compute(5, 10, confidence=np.array(True))
+
+
+# ------------------------------------------------------------------ F10
+
+
+def test_f10_dask_arrays_of_unknown_chunk_sizes_are_refused() -> None:
+    """F10: a bare dask ValueError 'cannot broadcast shape (nan,)'."""
+    da = pytest.importorskip("dask.array")
+    x = da.from_array(np.array([5, 9, 0, 3]), chunks=2)
+    keep = x > 0
+    den = da.from_array(np.full(4, 10), chunks=2)
+    with pytest.raises(InvalidCountsError, match="unknown chunk sizes"):
+        ph.get(MANAGED).compute(x[keep], den[keep])
+    known = ph.get(MANAGED).compute(x[keep].compute_chunk_sizes(), den[keep].compute_chunk_sizes())
+    assert known.value.compute().tolist() == [50.0, 90.0, 30.0]
+
+
+def test_f10_dask_shapes_that_do_not_broadcast_are_refused() -> None:
+    """F10: a bare dask ValueError 'Chunks do not add up to shape'."""
+    da = pytest.importorskip("dask.array")
+    with pytest.raises(InvalidCountsError, match="shapes do not broadcast together"):
+        ph.get(MANAGED).compute(da.ones(3, dtype=int), da.ones(4, dtype=int))
+
+
+# ------------------------------------------------------------------ F16, F17, F19
+
+
+def _text_cases() -> list[Any]:
+    cases: list[Any] = [np.array(["5"]), np.array(["5"], dtype=object), "5", np.array([b"5"])]
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a test dependency
+        return cases
+    return [*cases, pd.Series(["5"], dtype="string"), pd.Series(["5"], dtype="category")]
+
+
+@pytest.mark.parametrize("text", _text_cases(), ids=lambda c: type(c).__name__ + str(getattr(c, "dtype", "")))
+def test_f16_text_counts_get_one_message(text: Any) -> None:
+    """F16: <U1 arrays were read as 5 (50 %), object arrays refused as
+    'not representable exactly as a float'."""
+    with pytest.raises(InvalidCountsError, match=r"numerator must be numbers, got text b?'5'"):
+        ph.get(MANAGED).compute(text, [10])
+
+
+@pytest.mark.parametrize(("counts", "where"), [((None, 10), "got numerator=None"), (([5, None], 10), r"\(1,\): numerator=None")])
+def test_f17_none_is_named_as_none(counts: Any, where: str) -> None:
+    """F17: 'numerator is NaN or infinite (got numerator=nan)'."""
+    with pytest.raises(InvalidCountsError, match=rf"numerator is missing \(None\).*{where}") as caught:
+        ph.get(MANAGED).compute(*counts)
+    assert "nan" not in str(caught.value)
+
+
+def test_f19_a_count_too_large_is_shown_as_given() -> None:
+    """F19: 2**53 + 1 was shown as 9007199254740992."""
+    with pytest.raises(InvalidCountsError, match="numerator=9007199254740993"):
+        ph.get(MANAGED).compute(np.array([2**53 + 1], dtype=object), np.array([2**60], dtype=object))
+
+
+# ------------------------------------------------------------------ F11 (quickly refused)
+
+
+def test_exact_checks_stay_fast_on_large_object_arrays() -> None:
+    # The text and None scans are one pass over the elements.
+    counts = np.arange(200_000, dtype=object)
+    start = time.perf_counter()
+    ph.get(MANAGED).compute(counts, counts + 1)
+    assert time.perf_counter() - start < 5
