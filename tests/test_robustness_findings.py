@@ -22,7 +22,6 @@ from phindicators.compute import interval_methods
 from phindicators.errors import InvalidCountsError, InvalidOptionError
 from phindicators.pooling import pool
 from phindicators.stats import z_value
-
 from tests.conftest import TINY
 
 MANAGED = "maternal_systematic_management_rate"
