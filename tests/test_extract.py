@@ -79,6 +79,8 @@ EXPECTED = {
         ("childcare_places_per_1000", "2.36"),
         ("childcare_places_per_1000", "2.33"),  # the task, marked as a target
         ("preconception_checkup_coverage", "100%"),
+        # 紧密型医联体城市社区卫生服务中心覆盖率达100% (an indicator of issue 17).
+        ("close_alliance_chc_coverage", "100%"),
     ],
     "003": [
         ("maternal_systematic_management_rate", "89%"),
@@ -92,12 +94,17 @@ EXPECTED = {
         ("cervical_cancer_screening_completion", "104%"),
         ("breast_cancer_screening_completion", "106%"),
         ("pmtct_testing_rate", "100%"),
+        # 注册占总人口比例为10.6% (an indicator of issue 17).
+        ("free_contraceptive_platform_registration", "10.6%"),
     ],
     "004": [
         ("iodized_salt_qualified_rate", "10"),
         ("ncms_enrollment_rate", "95.33%"),
         ("national_health_town_coverage", "80%以上"),
         ("ncms_enrollment_rate", "95.33%"),  # the report repeats its paragraph
+        # 现代结核病控制策略覆盖率100% (an indicator of issue 17), in the repeated paragraph too.
+        ("dots_strategy_coverage", "100%"),
+        ("dots_strategy_coverage", "100%"),
     ],
 }
 

@@ -68,7 +68,7 @@ def test_a_list_without_respectively() -> None:
 
 
 def test_a_list_with_a_name_the_catalog_lacks_skips_its_figure() -> None:
-    text = "孕产妇系统管理率、产前筛查阳性率和产后访视率分别为94.5%、3.2%和97.0%。"
+    text = "孕产妇系统管理率、工作考核达标率和产后访视率分别为94.5%、3.2%和97.0%。"
     assert _read(text) == [
         ("maternal_systematic_management_rate", "94.5%"),
         ("postpartum_visit_rate", "97.0%"),

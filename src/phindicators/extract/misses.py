@@ -7,7 +7,7 @@ silent miss becomes a visible one. The reasons, decided in this order:
 - ``"not a value"``: the figure is a change ("下降了38.2%", "下降幅度为98.7%"), a
   share of a whole ("产科出血占35.2%"), or a statistic ("P<0.05");
 - ``"unknown indicator"``: the clause names a rate the catalog does not define
-  ("产前筛查阳性率", "高危住院分娩率", "产科出血死亡率"), or a label whose
+  ("工作考核达标率", "高危住院分娩率", "产科出血死亡率"), or a label whose
   indicator the catalog lacks;
 - ``"ambiguous label"``: a short label whose context does not say which
   indicator it is ("覆盖率" with no population before it);
@@ -68,7 +68,7 @@ def misses(
 
     Examples
     --------
-    >>> text = "孕产妇死亡率为20.1/10万,下降幅度为98.7%;产前筛查阳性率为3.2%;占12.5%。"
+    >>> text = "孕产妇死亡率为20.1/10万,下降幅度为98.7%;工作考核达标率为3.2%;占12.5%。"
     >>> [(m.figure.text, m.reason) for m in misses(text)]
     [('98.7%', 'not a value'), ('3.2%', 'unknown indicator'), ('12.5%', 'not a value')]
     """

@@ -169,14 +169,14 @@ class Miss:
         ``"not a value"``, ``"unknown indicator"``, ``"ambiguous label"`` or
         ``"no label"`` (see :func:`phindicators.extract.misses`).
     label : str
-        The words that named it, if any ("产前筛查阳性率").
+        The words that named it, if any ("工作考核达标率").
 
     Examples
     --------
     >>> from phindicators.extract import misses
-    >>> miss = misses("产前筛查阳性率为3.2%。")[0]
+    >>> miss = misses("工作考核达标率为3.2%。")[0]
     >>> miss.reason, miss.label, miss.start
-    ('unknown indicator', '产前筛查阳性率', 8)
+    ('unknown indicator', '工作考核达标率', 8)
     """
 
     figure: Figure
