@@ -16,6 +16,8 @@ from phindicators.stats.funnels import (
     funnel_points,
     rate_funnel_limits,
     rate_funnel_significance,
+    ratio_funnel_limits,
+    ratio_funnel_significance,
 )
 
 PHE = Path(__file__).parent / "data" / "phe"
@@ -132,3 +134,32 @@ def test_bad_input() -> None:
         funnel_points([10], [1.0], kind="isr")
     with pytest.raises(InvalidOptionError, match="years_of_data"):
         funnel_points([10], [1.0], years_of_data=0)
+
+
+@pytest.mark.parametrize("kind", ["isr", "count"])
+def test_ratio_funnel_reproduces_phe(kind: str) -> None:
+    inputs = _rows("funnel_ratio_inputs.csv")
+    observed = np.array([float(r["obs"]) for r in inputs])
+    expected = np.array([float(r["expected"]) for r in inputs])
+    inner, outer = ratio_funnel_limits(observed, expected, kind=kind)
+    rows = _rows("funnel_ratio_outputs.csv")
+    np.testing.assert_array_equal(inner.observed, [float(r["Observed_events"]) for r in rows])
+    for column, got in (
+        (f"lower_2s_{kind}", inner.lower),
+        (f"upper_2s_{kind}", inner.upper),
+        (f"lower_3s_{kind}", outer.lower),
+        (f"upper_3s_{kind}", outer.upper),
+        ("lower_2s_exp_events", inner.lower_expected),
+        ("upper_2s_exp_events", inner.upper_expected),
+        ("lower_3s_exp_events", outer.lower_expected),
+        ("upper_3s_exp_events", outer.upper_expected),
+    ):
+        np.testing.assert_allclose(got, [float(r[column]) for r in rows], rtol=6e-5)
+
+
+def test_ratio_significance_reproduces_phe() -> None:
+    inputs = _rows("funnel_ratio_inputs.csv")
+    got = ratio_funnel_significance([float(r["obs"]) for r in inputs], [float(r["expected"]) for r in inputs])
+    assert got.tolist() == [r["significance"] for r in inputs]
+    with pytest.raises(InvalidCountsError, match="expected is zero"):
+        ratio_funnel_significance([1], [0])

@@ -344,9 +344,12 @@ def _signif_ceiling(x: float) -> float:
     return math.ceil(x * 1.05 / 10**n) * 10.0**n
 
 
-def funnel_axis(start: float, stop: float, points: int = 100) -> np.ndarray:
+def funnel_axis(start: float, stop: float, points: int = 100, *, ratio: bool = False) -> np.ndarray:
     """PHE's axis of a funnel table: ``points`` whole numbers from ``max(1, start)``
     to about ``stop``, spaced geometrically, each at least one above the last.
+
+    ``ratio=True`` is PHE's spacing for ratio funnels, one step short of
+    ``stop`` (its exponents run one place later).
 
     Examples
     --------
@@ -356,7 +359,7 @@ def funnel_axis(start: float, stop: float, points: int = 100) -> np.ndarray:
     """
     axis = [max(1.0, float(start))]
     for j in range(2, points + 1):
-        step = (stop / axis[-1]) ** (1 / (points + 1 - j)) * axis[-1]
+        step = (stop / axis[-1]) ** (1 / (points + 1 + ratio - j)) * axis[-1]
         # R's round() halves to even, as numpy's does.
         axis.append(max(float(np.round(step)), axis[-1] + 1))
     return np.array(axis)
@@ -465,4 +468,109 @@ def rate_funnel_significance(
     ).astype(object)
     if kind == "dsr":
         category = np.where(x < _DSR_MIN_EVENTS, FUNNEL_NOT_APPLICABLE, category).astype(object)
+    return category
+
+
+#: The kinds of ratio of :func:`ratio_funnel_limits`: an ISR in percent
+#: (limits × 100) or a count ratio minus 1 (PHE's ``ratio_type``).
+RATIO_KINDS = ("isr", "count")
+
+
+@attrs.frozen(eq=False)
+class RatioFunnel:
+    """Control limits of a ratio funnel at a list of observed counts (PHE's layout).
+
+    Attributes
+    ----------
+    observed : ndarray
+        The observed counts (the axis PHE tabulates).
+    lower_expected, upper_expected : ndarray
+        The expected counts at which ``observed`` sits on the lower and upper
+        limit.
+    lower, upper : ndarray
+        Those limits: ``observed / expected`` × 100 for an ISR, minus 1 for a
+        count ratio.
+    confidence : float
+    """
+
+    observed: np.ndarray
+    lower_expected: np.ndarray
+    lower: np.ndarray
+    upper_expected: np.ndarray
+    upper: np.ndarray
+    confidence: float
+
+
+def ratio_funnel_limits(
+    observed: ArrayLike,
+    expected: ArrayLike,
+    *,
+    kind: str = "isr",
+    confidence: Confidence = (0.95, 0.998),
+) -> RatioFunnel | tuple[RatioFunnel, ...]:
+    """A funnel of indirectly standardised ratios (or count ratios), as PHE's
+    ``calculate_funnel_limits(statistic = "ratio")``.
+
+    Along an axis of 100 observed counts spanning the expected counts seen,
+    the limits are ``O / E`` where ``E`` is the expected count whose exact
+    Poisson interval just reaches ``O``: ``χ²(1 − α/2; 2O + 2)/2`` for the
+    lower limit, ``χ²(α/2; 2O)/2`` for the upper (PHE bisects; these are
+    exact).
+
+    Examples
+    --------
+    >>> inner, _ = ratio_funnel_limits([8, 151, 40], [6.2, 106.4, 45.0])
+    >>> int(inner.observed[0]), round(float(inner.lower[0]), 2), round(float(inner.upper[0]), 1)
+    (1, 17.95, 3949.8)
+    """
+    from scipy import special
+
+    check_choice("kind", kind, RATIO_KINDS)
+    levels = confidence_levels(confidence)
+    o, e = (
+        np.atleast_1d(np.asarray(a))
+        for a in checked_counts("ratio_funnel_limits", {"observed": observed, "expected": expected},
+                                positive=("expected",))
+    )
+    low, high = float(e.min()), float(e.max())
+    start = 0.0 if high > 2 * low else _signif_floor(low)
+    axis = funnel_axis(start, _signif_ceiling(high), ratio=True)
+    results = []
+    for level in levels:
+        tail = (1 - level) / 2
+        expected_high = special.gammaincinv(axis + 1, 1 - tail)
+        expected_low = special.gammaincinv(axis, tail)
+        lower, upper = axis / expected_high, axis / expected_low
+        if kind == "isr":
+            lower, upper = lower * 100, upper * 100
+        else:
+            lower, upper = lower - 1, upper - 1
+        results.append(RatioFunnel(axis, expected_high, lower, expected_low, upper, level))
+    return results[0] if single(confidence) else tuple(results)
+
+
+def ratio_funnel_significance(observed: ArrayLike, expected: ArrayLike) -> np.ndarray:
+    """Each area's funnel category for a ratio (PHE's ``assign_funnel_significance``, ratios).
+
+    1 is compared with the Poisson interval of ``observed / expected``
+    (exact below 10 events, Byar's from 10) at 99.8 % and 95 %.
+
+    Examples
+    --------
+    >>> ratio_funnel_significance([8, 151, 20], [6.2, 106.4, 40.0]).tolist()
+    ['Not significant', 'High (0.001)', 'Low (0.001)']
+    """
+    from .poisson import poisson_interval
+
+    o, e = (
+        np.atleast_1d(np.asarray(a))
+        for a in checked_counts("ratio_funnel_significance", {"observed": observed, "expected": expected},
+                                positive=("expected",))
+    )
+    wide, narrow = poisson_interval(o, e, (0.998, 0.95))  # type: ignore[misc]
+    category: np.ndarray = np.select(
+        [wide.lower > 1, narrow.lower > 1, wide.upper < 1, narrow.upper < 1],
+        list(FUNNEL_CATEGORIES[:4]),
+        default="Not significant",
+    ).astype(object)
     return category
