@@ -136,3 +136,25 @@ def test_a_scorecard_of_an_arrow_table_names_file_lines(tiny) -> None:  # type: 
     card = scorecard(open_table(text.encode("utf-16")), catalog=tiny)
     assert [(row.area, row.denominator) for row in card] == [("甲县", 1000)]
     assert [str(error) for error in card.errors] == ["line 5: births is negative: -5"]
+
+
+@pytest.mark.parametrize("extension", [".xlsx", ".parquet", ".csv", ".json", ".txt"])
+def test_a_scorecard_is_written_by_the_extension(extension: str, tmp_path, tiny) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("pyarrow")
+    from phindicators.io import scorecard_output, write_scorecard
+    from phindicators.scorecard import scorecard
+
+    card = scorecard([{"area": "甲县", "period": "2023", "births": 1000, "managed": 950}], catalog=tiny)
+    output = scorecard_output(f"out{extension}")
+    assert output is not None
+    format, binary = output
+    path = tmp_path / f"out{extension}"
+    with open(path, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as file:
+        write_scorecard(card, file, format, lang="en")
+    if extension in (".xlsx", ".parquet", ".csv"):
+        back = pd.read_parquet(path) if extension == ".parquet" else read_table(path)
+        assert back["display_zh"].tolist() == ["95.00%"]
+        assert back["numerator"].tolist() == [950]
+    else:
+        assert "95.00%" in path.read_text(encoding="utf-8")

@@ -4,6 +4,26 @@ See :mod:`phindicators.io.tables`. The readers (pandas, python-calamine,
 openpyxl, charset-normalizer, pyarrow) are imported when a table is read.
 """
 
-from .tables import LINES, decode, detect_encoding, open_table, read_arrow, read_table, write_table
+from .tables import (
+    LINES,
+    decode,
+    detect_encoding,
+    open_table,
+    read_arrow,
+    read_table,
+    scorecard_output,
+    write_scorecard,
+    write_table,
+)
 
-__all__ = ["LINES", "decode", "detect_encoding", "open_table", "read_arrow", "read_table", "write_table"]
+__all__ = [
+    "LINES",
+    "decode",
+    "detect_encoding",
+    "open_table",
+    "read_arrow",
+    "read_table",
+    "scorecard_output",
+    "write_scorecard",
+    "write_table",
+]

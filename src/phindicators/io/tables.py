@@ -37,6 +37,8 @@ __all__ = [
     "open_table",
     "read_arrow",
     "read_table",
+    "scorecard_output",
+    "write_scorecard",
     "write_table",
 ]
 
@@ -248,6 +250,7 @@ def read_table(
     encoding: str | None = None,
     sheet: str | int | None = None,
     excel: bool | None = None,
+    name: str | None = None,
 ) -> Any:
     """Read a table into a pandas DataFrame.
 
@@ -262,6 +265,8 @@ def read_table(
         The sheet of a spreadsheet (default the first).
     excel : bool, optional
         Read as a spreadsheet whatever the name says (stdin, bytes).
+    name : str, optional
+        What messages call the table (default: its path, "<stdin>", "<bytes>").
 
     Returns
     -------
@@ -285,7 +290,8 @@ def read_table(
     >>> frame["活产数"].tolist(), frame.attrs["phindicators_lines"].tolist()
     ([1270, 1900], [3, 4])
     """
-    data, name = _bytes(source)
+    data, found = _bytes(source)
+    name = name or found
     if excel is None:
         excel = os.path.splitext(name)[1].lower() in EXCEL_EXTENSIONS
     if excel:
@@ -308,7 +314,10 @@ def _utf8(data: bytes | str, encoding: str | None, name: str) -> bytes:
 
 
 def read_arrow(
-    source: str | os.PathLike[str] | bytes | IO[bytes] | IO[str], *, encoding: str | None = None
+    source: str | os.PathLike[str] | bytes | IO[bytes] | IO[str],
+    *,
+    encoding: str | None = None,
+    name: str | None = None,
 ) -> Any:
     """Read a CSV table into a pyarrow Table with pyarrow's multithreaded
     reader (the fastest reader here, for tables of millions of rows).
@@ -340,7 +349,8 @@ def read_arrow(
         raise ModuleNotFoundError(
             "read_arrow needs pyarrow: pip install 'phindicators[parquet]'", name="pyarrow"
         ) from None
-    data, name = _bytes(source)
+    data, found = _bytes(source)
+    name = name or found
     payload = _utf8(data, encoding, name)
     offset, header_line = _first_data_line(payload[:65536].decode("utf-8", errors="replace"))
     skipped = header_line - 1
@@ -395,7 +405,7 @@ def open_table(
     data, name = _bytes(source)
     for module, reader in (("pyarrow", read_arrow), ("pandas", read_table)):
         if _installed(module):
-            return reader(data, encoding=encoding)
+            return reader(data, encoding=encoding, name=name)
     text = data if isinstance(data, str) else decode(data, encoding, name)
     buffer = io.StringIO(text)
     buffer.name = name
@@ -471,6 +481,70 @@ WRITERS: dict[str, Callable[[Any, Any], None]] = {
     ".json": _write_json,
     ".parquet": _write_parquet,
 }
+
+
+#: Scorecard outputs by the extension of the file written: the format, and
+#: whether the file is binary.
+SCORECARD_OUTPUTS: dict[str, tuple[str, bool]] = {
+    ".csv": ("csv", False),
+    ".json": ("json", False),
+    ".txt": ("table", False),
+    ".xlsx": ("xlsx", True),
+    ".parquet": ("parquet", True),
+}
+
+
+def scorecard_output(path: str | os.PathLike[str]) -> tuple[str, bool] | None:
+    """The format (and whether it is binary) a scorecard is written in to
+    ``path``, by its extension; None for another extension.
+
+    Examples
+    --------
+    >>> scorecard_output("out.xlsx"), scorecard_output("out.CSV"), scorecard_output("out.dat")
+    (('xlsx', True), ('csv', False), None)
+    """
+    return SCORECARD_OUTPUTS.get(os.path.splitext(os.fspath(path))[1].lower())
+
+
+def write_scorecard(card: Any, destination: IO[Any], format: str, *, lang: str = "zh") -> None:
+    """Write a :class:`~phindicators.scorecard.Scorecard` to an open file:
+    ``"csv"`` (:meth:`~phindicators.scorecard.Scorecard.write_csv`),
+    ``"json"`` (its JSON document), ``"table"`` (plain text in ``lang``) to
+    a text file; ``"xlsx"`` or ``"parquet"`` (the columns of
+    :meth:`~phindicators.scorecard.Scorecard.records`) to a binary one.
+
+    Raises
+    ------
+    InvalidOptionError
+        An unknown format.
+    ModuleNotFoundError
+        A missing writer; the message names the extra.
+
+    Examples
+    --------
+    >>> import io
+    >>> from phindicators.scorecard import scorecard
+    >>> card = scorecard([{"area": "甲县", "period": "2023", "live_births": 2158, "maternal_deaths": 2}])
+    >>> out = io.StringIO()
+    >>> write_scorecard(card, out, "csv")
+    >>> out.getvalue().count("\\n")
+    2
+    """
+    if format == "csv":
+        card.write_csv(destination)
+    elif format == "json":
+        from ..serialize import json_text
+
+        destination.write(json_text(card.to_json()))
+    elif format == "table":
+        destination.write(card.to_text(lang) + "\n")
+    elif format in ("xlsx", "parquet"):
+        WRITERS[f".{format}"](card.to_frame("pandas"), destination)
+    else:
+        raise InvalidOptionError(
+            f"a scorecard is written as {', '.join(sorted({f for f, _ in SCORECARD_OUTPUTS.values()}))}, "
+            f"got {format!r}"
+        )
 
 
 def write_table(frame: Any, destination: str | os.PathLike[str] | IO[Any], *, format: str | None = None) -> None:
