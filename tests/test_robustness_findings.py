@@ -327,3 +327,58 @@ def test_exact_checks_stay_fast_on_large_object_arrays() -> None:
     start = time.perf_counter()
     ph.get(MANAGED).compute(counts, counts + 1)
     assert time.perf_counter() - start < 5
+
+
+# ------------------------------------------------------------------ F11, F19 (target files)
+
+TARGET_FILE = """[target_set]
+id = "p"
+name_zh = "规划"
+name_en = "plan"
+version = "2011"
+source = "children_outline_2011"
+
+[targets.t1]
+indicator = "maternal_mortality_ratio"
+unit = "per_hundred_thousand"
+"""
+
+
+@pytest.mark.parametrize("change", ["1e99999999", "1e999999", "-1/1e99999999", "1" * 5000])
+def test_f11_absurd_exponents_in_target_files_are_refused_quickly(tmp_path: Any, change: str) -> None:
+    """F11: Fraction("1e99999999") built 10**99999999 (over 60 s); F19:
+    "1e999999" gave "invalid Target: integer division result too large for
+    a float", naming no field."""
+    path = tmp_path / "t.toml"
+    path.write_text(TARGET_FILE + f'comparator = "relative_change"\nchange = "{change}"\n', encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ph.CatalogError, match=r"t1\.change: must be a non-zero fraction"):
+        ph.load_target_sets(path)
+    assert time.perf_counter() - started < 2
+
+
+def test_f19_a_threshold_too_large_for_a_float_names_its_field(tmp_path: Any) -> None:
+    """F19: a 400-digit threshold gave "invalid Target: int too large to
+    convert to float", naming no field."""
+    path = tmp_path / "t.toml"
+    path.write_text(TARGET_FILE + 'comparator = "<="\nthreshold = ' + "9" * 400 + "\n", encoding="utf-8")
+    with pytest.raises(ph.CatalogError, match=r"t1\.threshold: must be a finite number .*about 10\*\*\d+"):
+        ph.load_target_sets(path)
+
+
+def test_f19_an_out_of_range_threshold_is_shown_as_given(tmp_path: Any) -> None:
+    """F19: threshold 100.0000001 was shown as "100 percent is outside [0, 100]"."""
+    path = tmp_path / "t.toml"
+    text = TARGET_FILE.replace("maternal_mortality_ratio", "maternal_systematic_management_rate").replace(
+        "per_hundred_thousand", "percent"
+    )
+    path.write_text(text + 'comparator = ">="\nthreshold = 100.0000001\n', encoding="utf-8")
+    with pytest.raises(ph.CatalogError, match=r"100\.0000001 percent is outside the valid range"):
+        ph.load_target_sets(path)
+
+
+def test_fractions_as_plans_write_them_still_load(tmp_path: Any) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(TARGET_FILE + 'comparator = "relative_change"\nchange = "-1/4"\n', encoding="utf-8")
+    (target,) = [t for s in ph.load_target_sets(path) if s.id == "p" for t in s.targets]
+    assert target.change == -0.25

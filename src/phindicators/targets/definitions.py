@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from .._text import shown
 from .._validators import (
     check,
     identifier,
@@ -86,28 +88,49 @@ def _fits_float(value: object) -> bool:
     return True
 
 
+def _float_number(value: object) -> bool:
+    # An int beyond float range stays as given, for the validator to name.
+    return _is_number(value) and _fits_float(value)
+
+
 def _threshold_tuple(value: object) -> object:
     # Catalog files give one number or a list; anything else is left as it
     # is for the validator, which names the field.
-    if _is_number(value):
+    if _float_number(value):
         return (float(value),)  # type: ignore[arg-type]
-    if isinstance(value, list | tuple) and all(_is_number(v) for v in value):
+    if isinstance(value, list | tuple) and all(_float_number(v) for v in value):
         return tuple(float(v) for v in value)
     return value
 
 
+# One side of a fraction as plans write it ("-1/4", "0.25", "2.5e-1"). Its
+# exponent and digits are bounded before Fraction() sees it: Fraction("1e99999999")
+# builds 10**99999999, minutes of CPU for a ten-character value.
+_FRACTION_PART = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE](?P<exponent>[+-]?\d+))?")
+_MAX_DIGITS = 400
+
+
 def _change(value: object) -> object:
-    # "-1/4" reads as the plan writes it; -0.25 works as well.
+    # "-1/4" reads as the plan writes it; -0.25 works as well. Anything else
+    # is left as given, for the validator to name.
     if isinstance(value, str):
+        parts = value.strip().split("/")
+        for part in parts:
+            match = _FRACTION_PART.fullmatch(part.strip())
+            if match is None or len(part) > _MAX_DIGITS or len(parts) > 2:
+                return value
+            exponent = match["exponent"]
+            if exponent is not None and (len(exponent) > 4 or abs(int(exponent)) > _MAX_DIGITS):
+                return value
         try:
             return float(Fraction(value.strip()))
-        except (ValueError, ZeroDivisionError):
+        except (ValueError, ZeroDivisionError, OverflowError):
             return value
-    return float(value) if _is_number(value) else value  # type: ignore[arg-type]
+    return float(value) if _float_number(value) else value  # type: ignore[arg-type]
 
 
 def _optional_float(value: object) -> object:
-    return float(value) if _is_number(value) else value  # type: ignore[arg-type]
+    return float(value) if _float_number(value) else value  # type: ignore[arg-type]
 
 
 def _period(value: object) -> object:
@@ -246,7 +269,7 @@ class Target:
             "threshold",
             isinstance(self.threshold, tuple)
             and all(isinstance(t, float) and math.isfinite(t) for t in self.threshold),
-            f"must be a finite number or a list of them, got {self.threshold!r}",
+            f"must be a finite number or a list of them, got {shown(self.threshold)}",
         )
         check(
             "threshold",
@@ -267,7 +290,7 @@ class Target:
                 "change",
                 isinstance(self.change, float) and -1.0 <= self.change and self.change != 0.0
                 and math.isfinite(self.change),
-                f"must be a non-zero fraction >= -1 (e.g. -0.25 or '-1/4'), got {self.change!r}",
+                f"must be a non-zero fraction >= -1 (e.g. -0.25 or '-1/4'), got {shown(self.change)}",
             )
         for field in ("baseline", "baseline_year"):
             check(
@@ -279,7 +302,7 @@ class Target:
             "baseline",
             self.baseline is None
             or (_is_number(self.baseline) and math.isfinite(self.baseline) and self.baseline >= 0),
-            f"must be a finite number >= 0, got {self.baseline!r}",
+            f"must be a finite number >= 0, got {shown(self.baseline)}",
         )
         _check_period("period", self.period)
         check(

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._once import Once
+from .._text import number
 from .._toml import (
     Document,
     build_definition,
@@ -78,7 +79,7 @@ def check_against_indicator(path: str, target: Target, indicator: Indicator) -> 
         if not low <= value * factor <= high:
             raise fail(
                 field,
-                f"{value:g} {target.unit} is outside the valid range of {indicator.id} "
+                f"{number(value)} {target.unit} is outside the valid range of {indicator.id} "
                 f"[{low:g}, {high:g}] {indicator.unit}",
             )
 
