@@ -153,6 +153,9 @@ class _Lexicon:
     subgroups: re.Pattern[str]
     area_separators: re.Pattern[str]
     respectively: re.Pattern[str]
+    # The term each clause's words name, found once: reports repeat their
+    # words ("全市产妇") and the lookup scans every term. Bounded by _TERM_CACHE.
+    term_cache: dict[str, Term | None] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 def _term_words(term: Term) -> str:

@@ -416,7 +416,21 @@ def _words(text: str, start: int, end: int, sentence: tuple[int, int], stops: Se
     return (text[left:start] + text[end:right]).strip()
 
 
+#: Most distinct clauses whose term is remembered per catalog.
+_TERM_CACHE = 4096
+
+
 def _term(lexicon: _Lexicon, words: str) -> Term | None:
+    cache = lexicon.term_cache
+    if words in cache:
+        return cache[words]
+    if len(cache) >= _TERM_CACHE:
+        cache.clear()
+    term = cache[words] = _find_term(lexicon, words)
+    return term
+
+
+def _find_term(lexicon: _Lexicon, words: str) -> Term | None:
     not_terms = lexicon.vocabulary.not_terms
     # A term whose own words contain a not-term ("孕产妇死亡") names it whole.
     whole = next(
