@@ -177,4 +177,4 @@ def test_bundled_data_reads_the_same_without_the_folder_on_disk(monkeypatch: pyt
     assert catalog_module.bundled_documents(*names) == on_disk
     assert len(on_disk) > 8
     assert [_data.bundled_text(*parts) for parts in files] == texts
-    assert stats.standard_populations() == populations == ["who_world_2000"]
+    assert stats.standard_populations() == populations == ["china_2000", "esp_2013", "segi_world", "who_world_2000"]
