@@ -84,9 +84,10 @@ def _exact_scalar(count: float, level: float) -> tuple[float, float]:
         return lows[int(count)], highs[int(count)]
     from scipy import special
 
+    # count > 0 here: the whole counts below EXACT_BELOW, 0 among them, were
+    # looked up above, and checked counts are >= 0.
     tail = (1 - level) / 2
-    lower = float(special.gammaincinv(count, tail)) if count > 0 else 0.0
-    return lower, float(special.gammaincinv(count + 1, 1 - tail))
+    return float(special.gammaincinv(count, tail)), float(special.gammaincinv(count + 1, 1 - tail))
 
 
 def _byar_scalar(count: float, z: float) -> tuple[float, float]:
@@ -142,10 +143,11 @@ def _exact_arrays(level: float) -> tuple[np.ndarray, np.ndarray]:
 def _exact_array(c: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     from scipy import special
 
+    # Every c > 0: the kernel passes counts >= EXACT_BELOW, _patch_exact the
+    # fractional ones below it (a count of 0, even -0.0, is whole, so it is
+    # looked up in the table instead).
     tail = (1 - level) / 2
-    with np.errstate(invalid="ignore"):
-        lower = np.where(c > 0, special.gammaincinv(c, tail), 0.0)
-    return lower, special.gammaincinv(c + 1, 1 - tail)
+    return special.gammaincinv(c, tail), special.gammaincinv(c + 1, 1 - tail)
 
 
 def poisson_kernel(method: str, level: float, scale: float) -> Kernel:

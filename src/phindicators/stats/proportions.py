@@ -44,8 +44,11 @@ WILSON_UNCLIPPED_MAX = float(2**40)
 
 
 def _wilson_constants(z: float) -> tuple[float, float, float]:
-    """z²/4, z²/2 and the sum ``(z·sqrt(z²/4)) + z²/2`` (z² to an ulp or
-    two): the value the kernel's ``s + z²/2`` takes at x = n."""
+    """z²/4, z²/2 and the sum ``(z·sqrt(z²/4)) + z²/2``: the value the
+    kernel's ``s + z²/2`` takes at x = n, computed in the kernel's steps. It
+    equals ``fl(z·z)`` bit for bit (halving and quartering are exact, and a
+    correctly rounded ``sqrt(fl(z²))`` is ``|z|``), so the sum is kept only
+    to mirror the kernel."""
     z2 = z * z
     quarter, half = z2 / 4, z2 / 2
     return quarter, half, math.sqrt(quarter) * z + half

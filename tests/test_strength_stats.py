@@ -1,0 +1,174 @@
+"""Interval kernels: the gaps the mutation run of ../shared/TEST_STRENGTH.md
+found (S03, S08–S12, S16–S18).
+
+Expected values come from the definitions (Decimal arithmetic, scipy's
+chi-squared quantiles, the order of the limits) or from the scalar path,
+which the array paths promise to equal bit for bit. Every input that once
+exposed a mutant is a fixed ``@example``, so no kill depends on the seed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from scipy import stats as scipy_stats
+
+from phindicators.stats import (
+    byar_interval,
+    confidence_levels,
+    poisson_interval,
+    proportion_interval,
+    wilson_interval,
+)
+
+LEVELS = st.sampled_from([0.9, 0.95, 0.99, 0.998])
+#: Multipliers above and below 1: the kernels scale only when it is not 1.
+MULTIPLIERS = st.sampled_from([1.0, 0.5, 1e-3, 100.0, 1e5])
+
+# ------------------------------------------------------ confidence levels
+
+
+@given(st.integers(9000, 9999))
+@example(9990)  # 99.9: float division gives 0.9990000000000001
+@example(9010)  # 90.1: float division gives 0.9009999999999999
+def test_a_percentage_with_two_decimals_is_its_exact_fraction(hundredths: int) -> None:
+    percent = hundredths / 100
+    assert confidence_levels(percent) == (float(Decimal(repr(percent)) / 100),)
+
+
+@given(st.floats(90, 100, exclude_max=True))
+def test_any_percentage_is_its_decimal_value_over_100(percent: float) -> None:
+    assert confidence_levels(percent) == (float(Decimal(repr(percent)) / 100),)
+
+
+def test_the_level_of_a_result_is_the_exact_fraction() -> None:
+    assert wilson_interval(3, 10, 99.9).confidence == 0.999
+    assert poisson_interval(3, 10, 90.1).confidence == 0.901
+    assert confidence_levels((99.9, 95)) == (0.999, 0.95)
+
+
+# --------------------------------------- scalars, arrays, 0-d arrays: same bits
+
+
+def _bits(value: object) -> bytes:
+    return np.asarray(value, dtype=np.float64).tobytes()
+
+
+def _same_on_every_route(interval: object, x: float, n: float, level: float, multiplier: float, **kw: object) -> None:
+    one = interval(x, n, level, multiplier=multiplier, **kw)  # type: ignore[operator]
+    many = interval(np.array([x, x]), np.array([n, n]), level, multiplier=multiplier, **kw)  # type: ignore[operator]
+    zero_d = interval(np.array(x), np.array(n), level, multiplier=multiplier, **kw)  # type: ignore[operator]
+    broadcast = interval(np.array([x]), n, level, multiplier=multiplier, **kw)  # type: ignore[operator]
+    for other in (many, zero_d, broadcast):
+        for field in ("value", "lower", "upper"):
+            got = np.asarray(getattr(other, field)).reshape(-1)
+            assert {_bits(v) for v in got} == {_bits(getattr(one, field))}, (field, other)
+
+
+proportion_pairs = st.tuples(st.integers(1, 10**7), st.floats(0, 1)).map(lambda t: (float(int(t[0] * t[1])), float(t[0])))
+fractional_pairs = st.tuples(st.floats(1e-3, 1e6), st.floats(0, 1)).map(lambda t: (t[0] * t[1], t[0]))
+
+
+@given(st.one_of(proportion_pairs, fractional_pairs), LEVELS, MULTIPLIERS,
+       st.sampled_from(["wilson", "clopper_pearson"]))
+@example((81.0, 263.0), 0.95, 0.5, "wilson")  # S12: a multiplier below 1 on the array path
+@example((0.0, 20.0), 0.95, 0.5, "wilson")
+@example((0.35993045024050696, 0.359930450240507), 0.95, 1.0, "wilson")
+def test_proportion_routes_give_the_scalar_bits(pair: tuple[float, float], level: float, multiplier: float,
+                                                 method: str) -> None:
+    x, n = pair
+    if 0 < x < 1e-6 or n < 1e-6:
+        return  # not counts (refused on every route alike)
+    _same_on_every_route(proportion_interval, x, n, level, multiplier, method=method)
+
+
+@given(st.one_of(st.integers(0, 10**6).map(float), st.floats(1e-6, 30)), st.floats(1, 1e6), LEVELS, MULTIPLIERS,
+       st.sampled_from(["auto", "exact", "byar"]))
+@example(0.5, 1.0, 0.95, 1.0, "exact")  # S16: a count in (0, 1) on the scalar exact path
+@example(0.5, 1.0, 0.95, 1.0, "auto")
+@example(1.0, 1.0, 0.998, 1.0, "byar")  # S17/S18: Byar's dip below 0
+@example(2.0, 1.0, 0.998, 1.0, "byar")
+@example(0.0, 1.0, 0.998, 1.0, "byar")
+@example(3.0, 7.0, 0.95, 0.5, "exact")
+def test_poisson_routes_give_the_scalar_bits(count: float, exposure: float, level: float, multiplier: float,
+                                             method: str) -> None:
+    _same_on_every_route(poisson_interval, count, exposure, level, multiplier, method=method)
+
+
+def test_a_multiplier_below_1_scales_the_array_limits() -> None:
+    # S12: Newcombe's 81/263 (0.2553, 0.3662) and 0/20 (0, 0.1611), halved.
+    ci = wilson_interval(np.array([81, 0]), np.array([263, 20]), multiplier=0.5)
+    assert ci.lower.round(4).tolist() == [0.1276, 0.0]
+    assert ci.upper.round(4).tolist() == [0.1831, 0.0806]
+
+
+def test_dask_gives_the_numpy_bits() -> None:
+    da = pytest.importorskip("dask.array")
+    x = np.array([0, 1, 5, 81, 0.5, 19.999999])
+    n = np.array([20, 1, 9, 263, 1, 20])
+    for multiplier in (0.5, 100.0):
+        for interval in (wilson_interval, poisson_interval, byar_interval):
+            eager = interval(x, n, 0.998, multiplier=multiplier)
+            lazy = interval(da.from_array(x, chunks=2), da.from_array(n, chunks=2), 0.998, multiplier=multiplier)
+            for field in ("value", "lower", "upper"):
+                assert _bits(getattr(lazy, field).compute()) == _bits(getattr(eager, field))
+
+
+# ------------------------------------------- Wilson's limits near x = n
+
+
+@given(st.floats(1e-3, 1e9), st.sampled_from([0.0, 1e-16, 2e-16, 5e-16, 1e-15, 1e-12]), LEVELS, MULTIPLIERS)
+@example(0.359930450240507, 0.0, 0.95, 1.0)
+@example(0.011997834668602896, 0.0, 0.95, 1.0)
+def test_wilson_limits_keep_their_order_on_fractional_counts_near_n(n: float, epsilon: float, level: float,
+                                                                     multiplier: float) -> None:
+    for x in {n * (1 - epsilon), np.nextafter(n, 0), n}:
+        if x < 1e-6:
+            continue
+        for ci in (wilson_interval(float(x), n, level, multiplier=multiplier),
+                   wilson_interval(np.array([x]), np.array([n]), level, multiplier=multiplier)):
+            value, lower, upper = (float(np.asarray(v).reshape(-1)[0]) for v in (ci.value, ci.lower, ci.upper))
+            assert 0 <= lower <= value <= upper <= multiplier, (x, n, lower, value, upper)
+
+
+@pytest.mark.parametrize(("x", "n"), [(0.35993045024050696, 0.359930450240507),
+                                      (0.011997834668602082, 0.011997834668602896)])
+def test_wilson_upper_limit_is_between_the_value_and_1(x: float, n: float) -> None:
+    # S08–S11: without the clips these are one ulp out of order.
+    for ci in (wilson_interval(x, n), wilson_interval(np.array([x]), np.array([n]))):
+        upper, value = float(np.asarray(ci.upper).reshape(-1)[0]), float(np.asarray(ci.value).reshape(-1)[0])
+        assert value <= upper <= 1.0
+
+
+# ------------------------------------------------------- Poisson limits
+
+
+@pytest.mark.parametrize("level", [0.95, 0.998])
+def test_byar_lower_limits_are_never_negative(level: float) -> None:
+    # x(1 - 1/(9x) - z/(3√x))³ < 0 for 1 and 2 events at 99.8 % (z = 3.09):
+    # 1 - 1/9 - 1.03 = -0.142 for one event. The limit is clipped to 0.
+    counts = np.arange(0, 30)
+    for lower in (byar_interval(counts, confidence=level).lower,
+                  np.array([byar_interval(int(c), confidence=level).lower for c in counts])):
+        assert np.all(np.isfinite(lower)) and np.all(lower >= 0)
+    assert byar_interval(1, confidence=0.998).lower == 0.0
+    assert byar_interval(np.array([0, 1]), confidence=0.998).lower.tolist() == [0.0, 0.0]
+
+
+@given(st.floats(0.05, 9.999), LEVELS, st.sampled_from(["exact", "auto"]))
+@example(0.5, 0.95, "exact")
+def test_fractional_counts_take_chi_squared_limits(count: float, level: float, method: str) -> None:
+    # Exact limits of a count c: χ²(α/2; 2c)/2 and χ²(1-α/2; 2c+2)/2, for
+    # fractional c too (Garwood); scipy's chi2 is an independent route.
+    alpha = 1 - level
+    lower = scipy_stats.chi2.ppf(alpha / 2, 2 * count) / 2
+    upper = scipy_stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    for ci in (poisson_interval(count, confidence=level, method=method),
+               poisson_interval(np.array([count]), confidence=level, method=method)):
+        got_lower, got_upper = (float(np.asarray(v).reshape(-1)[0]) for v in (ci.lower, ci.upper))
+        assert got_lower == pytest.approx(lower, rel=1e-9, abs=1e-300) and got_lower > 0
+        assert got_upper == pytest.approx(upper, rel=1e-9)
