@@ -219,3 +219,26 @@ def test_a_mortality_rate_printed_with_percent_is_a_slip() -> None:
     verdict = ph.extract("婴儿死亡率6.2%。")[0].verdict
     assert verdict.cause is not None and verdict.cause.name == "unit_sign"
     assert "6.2‰" in verdict.cause.description
+
+
+def test_a_change_whose_subject_the_clause_before_names() -> None:
+    text = "中国孕产妇死亡率呈现持续下降的趋势,由1949年的1 500/10万下降至2015年的20.1/10万。"
+    assert _read(text) == [("maternal_mortality_ratio", "1500/10万"), ("maternal_mortality_ratio", "20.1/10万")]
+    assert _periods(text) == ["1949年", "2015年"]
+
+
+def test_a_change_after_another_names_figure_has_no_subject() -> None:
+    text = "孕产妇死亡率为20/10万,住院分娩率持平,由2010年的95%提高到2015年的99%。"
+    assert _read(text)[0] == ("maternal_mortality_ratio", "20/10万")
+    assert ("maternal_mortality_ratio", "95%") not in _read(text)
+
+
+def test_earlier_values_in_brackets_follow_the_order_of_the_names() -> None:
+    text = "2017年孕产妇系统管理率达到91.57%,孕产妇住院分娩率达到97.55%,较2012年(84.99%和94.08%)分别提高7.74%和3.69%。"
+    assert _read(text) == [
+        ("maternal_systematic_management_rate", "91.57%"),
+        ("hospital_delivery_rate", "97.55%"),
+        ("maternal_systematic_management_rate", "84.99%"),
+        ("hospital_delivery_rate", "94.08%"),
+    ]
+    assert _periods(text)[2:] == ["2012年", "2012年"]

@@ -130,7 +130,14 @@ def _direct(lexicon: _Lexicon, text: str, anchor: _Anchor, end: int) -> list[_Fo
     figure = _closed_figure(lexicon, text, anchor.end, position, anchor.indicator)
     if figure is None:
         return _share(lexicon, text, anchor, position, end)
-    found = [_Found((anchor,), figure[0], position, figure[1], area_word)]
+    return _continued(lexicon, text, anchor, [_Found((anchor,), figure[0], position, figure[1], area_word)], end)
+
+
+def _continued(
+    lexicon: _Lexicon, text: str, anchor: _Anchor, found: list[_Found], end: int
+) -> list[_Found]:
+    """``found`` and the figures of the same indicator that follow it: the value a
+    change led to, the previous period's, and the figures of further areas."""
     areas = (*lexicon.vocabulary.areas, *lexicon.vocabulary.figure_areas)
     while True:
         last = found[-1]
@@ -152,6 +159,81 @@ def _direct(lexicon: _Lexicon, text: str, anchor: _Anchor, end: int) -> list[_Fo
         if figure is None:
             return found
         found.append(_Found((anchor,), figure[0], position, figure[1], next_area))
+
+
+# A change told without its subject, which the clause before names: "孕产妇死亡率
+# 呈现持续下降的趋势,由1949年的1500/10万下降至2015年的20.1/10万".
+_CARRIED = re.compile(r"(?:由|从)(?=[ ]*\d{4}[ ]*年)")
+#: How far before a carried change its subject may be named.
+_CARRIED_REACH = 60
+
+
+def _carried(
+    lexicon: _Lexicon, text: str, anchors: Sequence[_Anchor], found: Sequence[_Found], start: int, end: int
+) -> list[_Found]:
+    """Changes whose subject is the last name before them, with no other name
+    and no figure of another name between: nothing else can be their subject."""
+    starts = [a.start for a in anchors]
+    figure_starts = {f.start for f in found}
+    result: list[_Found] = []
+    for occurrence in _CARRIED.finditer(text, start, end):
+        where = occurrence.start()
+        position = _skip(lexicon, text, occurrence.end(), end)
+        if position in figure_starts:
+            continue  # read already, after its name
+        index = bisect.bisect_left(starts, where) - 1
+        if index < 0:
+            continue
+        anchor = anchors[index]
+        if anchor.match == "coordinated" or anchor.end > where or where - anchor.end > _CARRIED_REACH:
+            continue
+        if any(anchor.start <= f.start < where and anchor not in f.anchors for f in found):
+            continue
+        figure = _closed_figure(lexicon, text, occurrence.end(), position, anchor.indicator)
+        if figure is None:
+            continue
+        first = _Found((anchor,), figure[0], position, figure[1])
+        result.extend(_continued(lexicon, text, anchor, [first], end))
+    return result
+
+
+# After the figures of several names: the values of an earlier year, in the same
+# order ("…管理率达到91.57%,住院分娩率达到97.55%,较2012年(84.99%和94.08%)").
+_COMPARED = re.compile(r"[ ,]*(?:较|比|与)(?:\d{4}年|上年|去年)(?:的|相比)?[ ]*\(")
+
+
+def _compared(lexicon: _Lexicon, text: str, found: Sequence[_Found], end: int) -> list[_Found]:
+    """The bracketed earlier values that follow a run of figures, paired with the
+    figures' names from the last back; only when there are as many as names."""
+    result: list[_Found] = []
+    for index, item in enumerate(found):
+        bracket = _COMPARED.match(text, item.end, end)
+        if bracket is None:
+            continue
+        values: list[tuple[int, int]] = []
+        position = bracket.end()
+        while True:
+            figure = match_figure(text, position)
+            if figure is None or figure[0].count_word:
+                break
+            values.append((position, figure[1]))
+            separator = lexicon.separators.match(text, figure[1], end)
+            if separator is None:
+                position = figure[1]
+                break
+            position = separator.end()
+        if len(values) < 2 or not text.startswith(")", position) or len(values) > index + 1:
+            continue
+        earlier = found[index + 1 - len(values) : index + 1]
+        pairs = []
+        for owner, (value_start, _) in zip(earlier, values, strict=True):
+            value = _indicator_figure(lexicon, text, value_start, owner.anchors[0].indicator)
+            if value is None:
+                break
+            pairs.append(_Found(owner.anchors, value[0], value_start, value[1], owner.area))
+        if len(pairs) == len(values) and len({p.anchors[0].indicator.id for p in pairs}) == len(pairs):
+            result.extend(pairs)
+    return result
 
 
 def _closed_figure(

@@ -16,6 +16,8 @@ from .matching import (
     _REACH,
     _Anchor,
     _anchors,
+    _carried,
+    _compared,
     _coordinated,
     _counts,
     _direct,
@@ -107,6 +109,9 @@ def _sentence(
             found.extend([*direct, *_coordinated(lexicon, text, direct[0], last_end)])
             last_end = direct[-1].end
     found.extend(_respectively(lexicon, text, anchors, found, start, end))
+    found.extend(_carried(lexicon, text, anchors, found, start, end))
+    found.sort(key=lambda f: (f.start, f.anchors[0].start))
+    found.extend(_compared(lexicon, text, found, end))
     found.sort(key=lambda f: (f.start, f.anchors[0].start))
     if not found:
         return
