@@ -35,6 +35,14 @@ G. reading reports: ``extract`` (which audits every figure it finds) on a
 H. DSR (ESP 2013, Dobson) and life expectancy (Chiang II, Silcocks) over
    10 000 areas x 19 age bands, against plain numpy of the same formulas
    without checks (budget 3x).
+I. the CLI scorecard of a 100 000-row wide CSV (three indicators, 300 000
+   rows out) against benchmarks/scorecard_naive.py (pandas + statsmodels:
+   value, limits and one display column), each in a fresh process, run
+   alternately: wall time (budget 0.5x) and peak memory (budget 1.0x).
+J. ``compute_frame`` on a ``--rows``-row pandas frame against
+   ``Indicator.compute`` on its columns as arrays (budget 1.5x), and with
+   ``by=`` into 10 000 groups against ``groupby().sum()`` then the array
+   path (budget 2x).
 """
 
 from __future__ import annotations
@@ -475,7 +483,92 @@ def case_h(repeat: int) -> Iterator[Row]:
 # ------------------------------------------------------------------- main
 
 
-CASES = "ABCDEFGH"
+def _wide_csv(path: Path, rows: int) -> None:
+    """A wide scorecard table: area, period and four term columns."""
+    rng = np.random.default_rng(SEED)
+    births = rng.integers(500, 20_000, rows)
+    infant = rng.binomial(births, 0.006)
+    table = {
+        "area": np.char.add("area", (np.arange(rows) // 5).astype(str)),
+        "period": 2019 + np.arange(rows) % 5,
+        "live_births": births,
+        "maternal_deaths": rng.binomial(births, 0.0002),
+        "infant_deaths": infant,
+        "neonatal_deaths": rng.binomial(infant, 0.6),
+    }
+    lines = [",".join(table)] + [",".join(map(str, values)) for values in zip(*table.values(), strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _timed_process(command: list[str]) -> tuple[float, float]:
+    """Wall time and peak resident memory (MB) of a fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):  # 1: rows reported, the others computed
+        raise RuntimeError(f"{command} exited with {process.returncode}")
+    kilobytes = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    return seconds, kilobytes / 1024
+
+
+def case_i(rows: int, repeat: int) -> Iterator[Row]:
+    """The CLI scorecard against a naive pandas + statsmodels script."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "wide.csv"
+        _wide_csv(table, rows)
+        ours_cmd = [sys.executable, "-m", "phindicators", "scorecard", str(table), "--format", "csv",
+                    "--output", str(Path(folder) / "ours.csv")]
+        naive_cmd = [sys.executable, str(HERE.parent / "scorecard_naive.py"), str(table),
+                     str(Path(folder) / "naive.csv")]
+        runs: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
+        _timed_process(ours_cmd), _timed_process(naive_cmd)  # warm the file cache
+        for _ in range(repeat):
+            runs[0].append(_timed_process(ours_cmd))
+            runs[1].append(_timed_process(naive_cmd))
+    ours_s, naive_s = (statistics.median(t for t, _ in run) for run in runs)
+    ours_mb, naive_mb = (statistics.median(m for _, m in run) for run in runs)
+    yield _ratio_row(f"I  CLI scorecard, {rows:,} wide rows vs naive script", ours_s, naive_s, 0.5)
+    yield Row("I  CLI scorecard: peak memory vs naive script", f"{ours_mb:,.0f} MB", f"{naive_mb:,.0f} MB",
+              f"{ours_mb / naive_mb:.2f}x", "<= 1x", ours_mb <= naive_mb)
+
+
+def case_j(rows: int, repeat: int) -> Iterator[Row]:
+    """compute_frame against the array path, ungrouped and grouped."""
+    import pandas as pd
+
+    from phindicators import get
+    from phindicators.frames import compute_frame
+
+    numerator, denominator = _proportion_counts(rows)
+    labels = np.random.default_rng(SEED + 3).integers(0, GROUPS, rows)
+    frame = pd.DataFrame({"area": labels, "managed": numerator, "births": denominator})
+    indicator = get(PROPORTION)
+
+    def ours() -> None:
+        compute_frame(frame, indicator, numerator="managed", denominator="births")
+
+    def reference() -> None:
+        indicator.compute(frame["managed"].to_numpy(), frame["births"].to_numpy())
+
+    ours_s, array_s = _median_pair(ours, reference, repeat)
+    yield _ratio_row(f"J  compute_frame, {rows:,} rows vs Indicator.compute", ours_s, array_s, 1.5)
+
+    def grouped() -> None:
+        compute_frame(frame, indicator, numerator="managed", denominator="births", by="area")
+
+    def grouped_reference() -> None:
+        sums = frame.groupby("area")[["managed", "births"]].sum()
+        indicator.compute(sums["managed"].to_numpy(), sums["births"].to_numpy())
+
+    ours_s, pandas_s = _median_pair(grouped, grouped_reference, repeat)
+    yield _ratio_row("J  compute_frame by= 10 000 groups vs groupby().sum()", ours_s, pandas_s, 2)
+
+
+CASES = "ABCDEFGHIJ"
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -529,6 +622,8 @@ def main(argv: list[str] | None = None) -> int:
         "F": lambda: case_f(10 * options.rows),
         "G": lambda: case_g(0.1 if options.quick else 1.0, min(options.repeat, 3)),
         "H": lambda: case_h(options.repeat),
+        "I": lambda: case_i(20_000 if options.quick else 100_000, min(options.repeat, 3)),
+        "J": lambda: case_j(options.rows, options.repeat),
     }
     rows: list[Row] = []
     for case in options.cases:

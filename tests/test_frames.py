@@ -228,3 +228,16 @@ def test_import_phindicators_loads_no_frame_library() -> None:
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.strip() == "[]"
+
+
+def test_displays_can_be_left_out_and_match_display_when_made() -> None:
+    from phindicators.display import format_interval
+
+    df = _counties()
+    out = compute_frame(df, RATE, numerator="managed", denominator="births")
+    expected = format_interval(
+        out["value"].to_numpy(), out["lower"].to_numpy(), out["upper"].to_numpy(), "percent", 2, "en"
+    ).tolist()
+    assert out["interval_en"].tolist() == expected
+    bare = compute_frame(df, RATE, numerator="managed", denominator="births", displays=False)
+    assert "display_zh" not in bare.columns and bare["value"].equals(out["value"])

@@ -27,6 +27,7 @@ from ..errors import (
     TargetError,
 )
 from ..model import KINDS, Indicator
+from ..scorecard.formatting import format_displays, has_pyarrow
 from ..stats import EXACT_BELOW, confidence_levels
 from ..targets import TargetSet
 from ..targets import target_set as find_target_set
@@ -281,7 +282,7 @@ def _target_sets(targets: object) -> list[TargetSet]:
 
 def _methods(result: Result, size: int) -> np.ndarray:
     if result.method is None:
-        return np.full(size, None, dtype=object)
+        return np.empty(size, dtype=object)
     if result.method == "auto":
         # "auto" picks per row; say which.
         return np.where(np.asarray(result.numerator) < EXACT_BELOW, "exact", "byar").astype(object)
@@ -382,12 +383,13 @@ def _score(
     period: str | None,
     errors: str,
     keys: list[str],
+    displays: bool,
 ) -> dict[str, np.ndarray]:
     """The output columns of one indicator, one row per group."""
     indicator = columns.indicator
     size = groups.size
     num, den = groups.numerators[number], groups.denominators[number]
-    problems = np.full(size, None, dtype=object)
+    problems = np.empty(size, dtype=object)
     bad_rows, bad_counts = groups.bad_rows[number], groups.bad_counts[number]
     for position in np.flatnonzero(bad_rows >= 0).tolist():
         row = int(bad_rows[position])
@@ -425,7 +427,7 @@ def _score(
 
     has_interval = bool(KIND_INTERVALS[indicator.kind])
     out: dict[str, np.ndarray] = {}
-    out["indicator"] = np.full(size, indicator.id, dtype=object)
+    out["indicator"] = _constant(indicator.id, size)
     # A group with a bad row has no trustworthy sums: NA, as its value.
     row_bad = bad_rows >= 0
     out["numerator"] = np.where(row_bad, np.nan, num)
@@ -433,9 +435,11 @@ def _score(
     value = np.full(size, np.nan)
     lower = np.full(size, np.nan)
     upper = np.full(size, np.nan)
-    method = np.full(size, None, dtype=object)
-    display = {lang: np.full(size, None, dtype=object) for lang in ("zh", "en")}
-    interval = {lang: np.full(size, None, dtype=object) for lang in ("zh", "en")}
+    method = np.empty(size, dtype=object)
+    texts: dict[str, Any] = {
+        name: np.empty(size, dtype=object)
+        for name in ("display_zh", "display_en", "interval_zh", "interval_en")
+    }
     result = None
     if ok.any():
         result = compute(indicator, num[ok], None if den is None else den[ok], confidence=level)
@@ -443,15 +447,29 @@ def _score(
         if result.lower is not None:
             lower[ok], upper[ok] = result.lower, result.upper
         method[ok] = _methods(result, int(ok.sum()))
-        for lang in ("zh", "en"):
-            display[lang][ok] = np.asarray(result.format(lang), dtype=object)
-            interval[lang][ok] = np.asarray(format_result(result, lang), dtype=object)
+        if not displays:
+            pass
+        elif has_pyarrow():
+            # Whole columns at once, by pyarrow's string kernels; NA where not ok.
+            den_name = indicator.denominator.name_en if indicator.denominator is not None else ""
+            made = format_displays(
+                value, lower, upper, indicator.unit, indicator.decimals, confidence=level, denominator=den_name
+            )
+            texts = {name: _only(array, ok) for name, array in made.items()}
+        else:
+            for lang in ("zh", "en"):
+                texts[f"display_{lang}"][ok] = np.asarray(result.format(lang), dtype=object)
+                texts[f"interval_{lang}"][ok] = np.asarray(format_result(result, lang), dtype=object)
     out["value"], out["lower"], out["upper"] = value, lower, upper
     out["confidence"] = np.full(size, level if has_interval else np.nan)
-    out["method"] = method
-    out["unit"] = np.full(size, indicator.unit, dtype=object)
-    out["display_zh"], out["display_en"] = display["zh"], display["en"]
-    out["interval_zh"], out["interval_en"] = interval["zh"], interval["en"]
+    out["method"] = (
+        _constant(result.method, size)
+        if result is not None and ok.all() and result.method not in (None, "auto")
+        else method
+    )
+    out["unit"] = _constant(indicator.unit, size)
+    if displays:
+        out.update(texts)
 
     for plan in sets:
         suffix = "" if len(sets) == 1 else f"_{plan.id}"
@@ -459,7 +477,7 @@ def _score(
 
     if benchmark is not None:
         values, own = _benchmark_values(columns, groups, number, ok, result, benchmark, by, period)
-        status = np.full(size, None, dtype=object)
+        status = np.empty(size, dtype=object)
         if result is not None:
             if has_interval:
                 statuses = compare_to_benchmark(result, values[ok], confidence=BENCHMARK_LEVELS)
@@ -514,10 +532,68 @@ def _target_columns(
             status[ok] = [str(s) for s in np.asarray(comparison.status, dtype=object).reshape(-1).tolist()]
             gap[ok] = comparison.gap
     return {
-        f"target{suffix}": np.full(size, None if target is None else target.id, dtype=object),
+        f"target{suffix}": _constant(None if target is None else target.id, size),
         f"target_status{suffix}": status,
         f"target_gap{suffix}": gap,
     }
+
+
+def _constant(value: str | None, size: int) -> Any:
+    """A column of one string: a pyarrow run of it when pyarrow is installed
+    (no million Python references to convert), else an object array."""
+    if has_pyarrow():
+        import pyarrow as pa
+
+        return pa.nulls(size, pa.string()) if value is None else pa.repeat(pa.scalar(value), size)
+    column = np.empty(size, dtype=object)
+    column.fill(value)
+    return column
+
+
+def _only(texts: Any, ok: np.ndarray) -> Any:
+    """A pyarrow string array with nulls where ``ok`` is False."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if ok.all():
+        return texts
+    return pc.if_else(pa.array(ok), texts, pa.scalar(None, pa.string()))
+
+
+def _joined(pieces: list[Any], order: np.ndarray) -> Any:
+    """The pieces (numpy or pyarrow arrays) end to end, in ``order``."""
+    if len(pieces) == 1 and np.array_equal(order, np.arange(order.size)):
+        return pieces[0]
+    if all(isinstance(piece, np.ndarray) for piece in pieces):
+        return np.concatenate(pieces)[order]
+    import pyarrow as pa
+
+    chunked = pa.chunked_array([pa.array(p, from_pandas=True) if isinstance(p, np.ndarray) else p for p in pieces])
+    return chunked.take(pa.array(order)).combine_chunks()
+
+
+def _body(columns: dict[str, Any], backend: Any) -> Any:
+    """The output columns as a frame of ``backend``: through a pyarrow table
+    when pyarrow is installed (numbers zero-copy, NaN as null, strings as
+    made), else from Python lists."""
+    nw = narwhals()
+    if has_pyarrow():
+        import pyarrow as pa
+
+        arrays = {
+            name: pa.array(values, from_pandas=True) if isinstance(values, np.ndarray) else values
+            for name, values in columns.items()
+        }
+        return nw.from_arrow(pa.table(arrays), backend=backend)
+    plain = {
+        name: values.tolist() if isinstance(values, np.ndarray) and values.dtype == object else values
+        for name, values in columns.items()
+    }
+    body = nw.from_dict(plain, backend=backend)
+    floats = [name for name, dtype in body.schema.items() if dtype.is_float()]
+    if floats:
+        body = body.with_columns(nw.col(*floats).fill_nan(None))
+    return body
 
 
 def compute_frame(
@@ -532,6 +608,7 @@ def compute_frame(
     targets: TargetSet | str | Sequence[TargetSet | str] | None = None,
     benchmark: Hashable | None = None,
     errors: str = "raise",
+    displays: bool = True,
 ) -> Any:
     """Compute an indicator (or several) for every row or group of a DataFrame.
 
@@ -573,6 +650,10 @@ def compute_frame(
     errors : {"raise", "mark"}
         ``"raise"``: bad counts raise, naming the rows. ``"mark"``: their
         groups get NA values and a ``problem`` column says why.
+    displays : bool
+        Add the four display columns (``display_zh``, ``display_en``,
+        ``interval_zh``, ``interval_en``). Building four strings per row is
+        most of the time on millions of rows; ``False`` leaves them out.
 
     Returns
     -------
@@ -680,7 +761,7 @@ def compute_frame(
     groups = _pool(frame, keys, bool(groups_by), numerators, denominators, bad)
 
     parts = [
-        _score(item, number, groups, index, counts, level, sets, benchmark, groups_by, period, errors, keys)
+        _score(item, number, groups, index, counts, level, sets, benchmark, groups_by, period, errors, keys, displays)
         for number, item in enumerate(chosen)
     ]
     # Group by group, indicators in the order given.
@@ -688,15 +769,12 @@ def compute_frame(
     order = np.lexsort((np.repeat(np.arange(len(parts)), groups.size), group_numbers))
     data_columns: dict[str, Any] = {}
     for name in parts[0]:
-        joined = np.concatenate([part[name] for part in parts])[order]
+        joined = _joined([part[name] for part in parts], order)
         if name in ("numerator", "denominator"):
             joined = _whole_or_float(joined)
-        data_columns[name] = joined.tolist() if joined.dtype == object else joined
+        data_columns[name] = joined
     backend = frame.implementation
-    body = nw.from_dict(data_columns, backend=backend)
-    floats = [name for name, dtype in body.schema.items() if dtype.is_float()]
-    if floats:
-        body = body.with_columns(nw.col(*floats).fill_nan(None))
+    body = _body(data_columns, backend)
     rows = group_numbers[order]
     if groups.keys is not None:
         keys_out = nw.maybe_reset_index(groups.keys[rows.tolist()])
