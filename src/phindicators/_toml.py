@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from ._data import data_root
+from ._files import encoding_hint, read_bytes
 from .errors import CatalogError, DefinitionError, InvalidTypeError
 
 __all__ = [
@@ -213,8 +214,28 @@ def bundled_documents(*names: str) -> list[Document]:
     return documents
 
 
-def read_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Document]:
-    """Parse user files; an unreadable file is a :class:`CatalogError` naming it."""
+#: The largest user TOML file read: far above any catalog or target file
+#: (20 000 indicators are about 10 MB), and a bound on what a file that
+#: never ends (``/dev/zero``) or a mistaken path to a huge file can cost.
+MAX_TOML_BYTES = 64 << 20
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike[str]], *, limit: int | None = MAX_TOML_BYTES
+) -> list[Document]:
+    """Parse user files; an unreadable file is a :class:`CatalogError` naming it.
+
+    Only regular files are read (a FIFO or ``/dev/zero`` would block or
+    never end), at most ``limit`` bytes each (None: no limit), as UTF-8 with
+    or without the byte-order mark Windows Notepad writes.
+
+    Examples
+    --------
+    >>> read_documents(["/dev/zero"])
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.CatalogError: /dev/zero: cannot be read: /dev/zero is not a regular file ...
+    """
     documents = []
     for path in paths:
         # An int would open a file descriptor, bytes an undecoded name.
@@ -222,10 +243,19 @@ def read_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Document]:
             raise InvalidTypeError(f"a catalog file is named by a str or a path, got {path!r}")
         name = os.fspath(path)
         try:
-            with open(name, encoding="utf-8") as file:
-                text = file.read()
-        except (OSError, UnicodeDecodeError, ValueError) as error:  # ValueError: a NUL in the name
+            data = read_bytes(name, limit=limit)
+        except OSError as error:
+            raise CatalogError(name, f"cannot be read: {error.strerror or error}") from None
+        except ValueError as error:  # a NUL in the name
             raise CatalogError(name, f"cannot be read: {error}") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise CatalogError(
+                name,
+                f"cannot be read: not UTF-8 ({error.reason} at byte {error.start}); it looks like "
+                f"{encoding_hint(data)}: save it as UTF-8",
+            ) from None
         documents.append(parse_document(name, text))
     return documents
 
