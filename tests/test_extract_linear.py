@@ -23,8 +23,13 @@ import phindicators as ph
         "系统管理率(" * 20000,  # thousands of names, no figure
         "卫生监督覆盖率和婚检率分别为" * 4000,
         "孕产妇系统管理率、" * 8000,
+        "孕产妇死亡率由2005年的36.2/10万下降至2015年的18.4/10万," * 2000,  # changes
+        "孕产妇死亡率呈现下降趋势,由2005年的36.2/10万," * 2000,  # changes without a name
+        "管理率达到91.57%,较2012年(84.99%和94.08%)," * 2000,  # bracketed earlier values
+        "婴儿死亡率和5岁以下儿童死亡率下降到8.9‰和11.7‰," * 2000,  # lists
     ],
-    ids=["counts", "figures", "pairs", "names", "respectively", "coordinated"],
+    ids=["counts", "figures", "pairs", "names", "respectively", "coordinated", "changes", "carried",
+         "compared", "lists"],
 )
 def test_one_long_sentence_is_read_in_linear_time(text: str) -> None:
     ph.extract("婚检率99%")  # load the catalog outside the timing

@@ -180,7 +180,7 @@ def _figure_pattern(grouping: bool) -> re.Pattern[str]:
         rf"(?P<pre_unit>{alternatives(UNIT_PREFIXES)})?"
         rf"(?P<number>{number})(?![\d.])"
         rf"(?:[ ]*(?P<unit>{alternatives(UNIT_SIGNS)}))?"
-        rf"(?P<count_word>{alternatives(COUNT_WORDS)})?"
+        rf"(?:[ ]?(?P<count_word>{alternatives(COUNT_WORDS)}))?"
         rf"(?:[ ]*(?P<post_bound>{alternatives(BOUND_SUFFIXES)}))?"
     )
 

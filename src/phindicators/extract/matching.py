@@ -175,6 +175,8 @@ def _carried(
     and no figure of another name between: nothing else can be their subject."""
     starts = [a.start for a in anchors]
     figure_starts = {f.start for f in found}
+    ordered = sorted(found, key=lambda f: f.start)
+    found_starts = [f.start for f in ordered]
     result: list[_Found] = []
     for occurrence in _CARRIED.finditer(text, start, end):
         where = occurrence.start()
@@ -187,7 +189,8 @@ def _carried(
         anchor = anchors[index]
         if anchor.match == "coordinated" or anchor.end > where or where - anchor.end > _CARRIED_REACH:
             continue
-        if any(anchor.start <= f.start < where and anchor not in f.anchors for f in found):
+        between = ordered[bisect.bisect_left(found_starts, anchor.start) : bisect.bisect_left(found_starts, where)]
+        if any(anchor not in f.anchors for f in between):
             continue
         figure = _closed_figure(lexicon, text, occurrence.end(), position, anchor.indicator)
         if figure is None:
