@@ -455,7 +455,7 @@ def _score(
             made = format_displays(
                 value, lower, upper, indicator.unit, indicator.decimals, confidence=level, denominator=den_name
             )
-            texts = {name: _only(array, ok) for name, array in made.items()}
+            texts = {name: _only(made[name], ok) for name in texts}  # in the order of the columns
         else:
             for lang in ("zh", "en"):
                 texts[f"display_{lang}"][ok] = np.asarray(result.format(lang), dtype=object)
