@@ -37,6 +37,8 @@ def _impossible(indicator: Indicator, figure: Figure, tolerance: Fraction, to_fi
     A strict bound at the edge of the range allows nothing: "超过100%" for a
     proportion, "低于0%" for any rate.
     """
+    if _plainly_possible(indicator, figure, tolerance, to_figure):
+        return False
     low, high = _interval(figure, tolerance)
     least, most = _valid_range(indicator.valid_range)
     above = below = False
@@ -47,6 +49,24 @@ def _impossible(indicator: Indicator, figure: Figure, tolerance: Fraction, to_fi
         high = high / to_figure
         below = high <= least if figure.bound is Bound.LESS_THAN else high < least
     return above or below
+
+
+#: Relative margin within which a float comparison is not trusted.
+_FLOAT_MARGIN = 1e-9
+
+
+def _plainly_possible(indicator: Indicator, figure: Figure, tolerance: Fraction, to_figure: Fraction) -> bool:
+    """Whether every value the figure allows lies well inside the valid range, by
+    a float comparison with a wide margin: most figures are decided here without
+    exact arithmetic, and any near the edges go on to it."""
+    least, most = indicator.valid_range
+    try:
+        value = float(figure.value) / float(to_figure)
+        spread = 2 * float(tolerance) / float(to_figure)
+    except (OverflowError, ZeroDivisionError):
+        return False
+    margin = spread + _FLOAT_MARGIN * max(1.0, abs(value), abs(least), abs(most) if math.isfinite(most) else 0.0)
+    return least + margin < value < most - margin
 
 
 @functools.cache
