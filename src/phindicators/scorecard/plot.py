@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..targets import Target
     from .card import Scorecard
 
-__all__ = ["CJK_FONT_HINT", "PLOT_MAX_ROWS", "plot_scorecard"]
+__all__ = ["CJK_FONT_HINT", "PLOT_MAX_ROWS", "cjk_fonts", "plot_scorecard"]
 
 
 #: Most rows of one indicator drawn with a label each, value-sorted; a panel
@@ -63,6 +63,15 @@ _PLOT_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+def cjk_fonts() -> list[str]:
+    """The installed fonts with Chinese glyphs that plots use, best first
+    (empty when there is none; needs matplotlib)."""
+    from matplotlib import font_manager
+
+    available = {font.name for font in font_manager.fontManager.ttflist}
+    return [name for name in _CJK_FONTS if name in available]
+
+
 def plot_scorecard(
     card: Scorecard, destination: str | os.PathLike[str] | IO[bytes], lang: str
 ) -> str | None:
@@ -79,7 +88,6 @@ def plot_scorecard(
             rows.sort(key=lambda row: row.value)  # a caterpillar: sorted by value
     try:
         import matplotlib
-        from matplotlib import font_manager
         from matplotlib.figure import Figure
     except ModuleNotFoundError as error:
         raise ModuleNotFoundError(
@@ -87,8 +95,7 @@ def plot_scorecard(
             name="matplotlib",
         ) from error
     targets = {target.indicator: target for target in card.targets}
-    available = {font.name for font in font_manager.fontManager.ttflist}
-    fonts = [name for name in _CJK_FONTS if name in available]
+    fonts = cjk_fonts()
     note = None
     if not fonts:
         note = CJK_FONT_HINT if lang == "zh" else None
