@@ -533,7 +533,7 @@ def write_scorecard(card: Any, destination: IO[Any], format: str, *, lang: str =
     if format == "csv":
         card.write_csv(destination)
     elif format == "json":
-        from ..serialize import json_text
+        from .._json import json_text
 
         destination.write(json_text(card.to_json()))
     elif format == "table":
