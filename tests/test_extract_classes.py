@@ -242,3 +242,15 @@ def test_earlier_values_in_brackets_follow_the_order_of_the_names() -> None:
         ("hospital_delivery_rate", "94.08%"),
     ]
     assert _periods(text)[2:] == ["2012年", "2012年"]
+
+
+def test_a_rate_told_as_cases_per_hundred_thousand_live_births() -> None:
+    text = "中国的总体 MMR 从 1996 年的每 10 万活产儿 64.1 例降至 2005 年的 47.6 例。"
+    mentions = ph.extract(text)
+    assert [(m.indicator.id, m.figure.value) for m in mentions] == [
+        ("maternal_mortality_ratio", Decimal("64.1")),
+        ("maternal_mortality_ratio", Decimal("47.6")),
+    ]
+    assert [m.figure.unit for m in mentions] == ["per_hundred_thousand"] * 2
+    assert _periods(text) == ["1996年", "2005年"]
+    assert text[mentions[0].figure_start : mentions[0].figure_end] == "每 10 万活产儿 64.1 例"

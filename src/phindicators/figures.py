@@ -89,6 +89,14 @@ UNIT_PREFIXES: dict[str, str] = {
     "千分之": "permille",
     "万分之": "per_ten_thousand",
     "十万分之": "per_hundred_thousand",
+    # "每10万活产儿64.1例": the base and what was counted, before the number.
+    "每10万活产儿": "per_hundred_thousand",
+    "每10万活产": "per_hundred_thousand",
+    "每10万名活产婴儿": "per_hundred_thousand",
+    "每十万名活产婴儿": "per_hundred_thousand",
+    "每千活产儿": "permille",
+    "每千名活产婴儿": "permille",
+    "每1000名活产儿": "permille",
 }
 
 #: Words that say what was counted ("2164人", "380户/次"): the figure is a count.
@@ -410,6 +418,8 @@ def _from_match(found: re.Match[str], text: str) -> Figure:
         raise ParseError(text, f"two units ({pre_unit!r} and {sign!r})")
     unit, power = (UNIT_PREFIXES[pre_unit], 0) if pre_unit else UNIT_SIGNS.get(sign or "", (None, 0))
     count_word = found["count_word"] or ""
+    if count_word and pre_unit:
+        count_word = ""  # "每10万活产儿64.1例": the deaths counted per 10万, a rate
     if count_word:
         if unit not in (None, "count", "yuan", "wan_yuan"):
             raise ParseError(text, f"a count word ({count_word!r}) after a rate sign ({sign!r})")

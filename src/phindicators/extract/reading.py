@@ -144,6 +144,9 @@ def _ungroup(original: str, text: str, origin: _Offsets) -> tuple[str, _Offsets]
 
 # Pinyin that converter sites print after a character: "衛(wèi)生", "發(fā)布".
 _GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-z\u00e0-\u01dc\u0300-\u036f]{1,7}\)")
+# A space typeset between Chinese and a number ("MMR 从 1996 年的每 10 万活产儿
+# 64.1 例"): it separates nothing, and a figure reads whole without it.
+_SPACING = re.compile(r"(?<=[\u3400-\u9fff]) (?=\d)|(?<=\d) (?=[\u3400-\u9fff])")
 # "。" printed as a decimal point (OCR, or typing with a Chinese keyboard):
 # "96。3%". Only between digits and before a unit sign, where no sentence ends.
 _DECIMAL_MARK = re.compile(
@@ -226,6 +229,7 @@ def _prepare(original: str) -> _Text:
     text = _simplified(text)
     text, origin = _ungroup(original, text, origin)
     text, origin = _drop(text, origin, _GLOSS)
+    text, origin = _drop(text, origin, _SPACING)
     text = _DECIMAL_MARK.sub(".", text)
     text = _CHINESE_YEAR.sub(lambda year: year.group().translate(_CHINESE_DIGITS), text)
     kept: list[tuple[int, int]] = []  # spans of text to keep
