@@ -254,3 +254,27 @@ def test_a_rate_told_as_cases_per_hundred_thousand_live_births() -> None:
     assert [m.figure.unit for m in mentions] == ["per_hundred_thousand"] * 2
     assert _periods(text) == ["1996年", "2005年"]
     assert text[mentions[0].figure_start : mentions[0].figure_end] == "每 10 万活产儿 64.1 例"
+
+
+def test_bracketed_figures_of_other_areas_share_the_sign() -> None:
+    text = "2022年婴儿死亡率为4.4‰,高于其他国家的中位数(3.15‰),是日本(1.7‰)的2.6倍。"
+    assert _read(text) == [("infant_mortality_rate", "4.4‰"), ("infant_mortality_rate", "3.15‰"),
+                           ("infant_mortality_rate", "1.7‰")]
+
+
+def test_a_bracketed_figure_of_an_earlier_year() -> None:
+    text = "去年孕产妇死亡率为17.12/10万,与2015年相比有所反弹(2015年为15.07/10万)。"
+    assert _read(text)[1] == ("maternal_mortality_ratio", "15.07/10万")
+    assert _periods(text)[1] == "2015年"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孕产妇系统管理率95%,其中高危孕产妇(12%)。",  # a percentage: too common to guess
+        "婴儿死亡率为4.4‰,工作考核达标率(12.5‰)。",  # another rate's name before the bracket
+    ],
+)
+def test_bracketed_figures_that_are_not_the_indicators(text: str) -> None:
+    first = _read(text)[0][0]
+    assert [indicator for indicator, _ in _read(text)].count(first) == 1

@@ -265,6 +265,44 @@ def _compared(lexicon: _Lexicon, text: str, found: Sequence[_Found], end: int) -
     return result
 
 
+# A bracketed figure after the words naming another area or period:
+# "高於其他OECD國家的中位數(3.15‰)", "日本(1.7‰)", "(2015年为15.07/10万)".
+_BRACKETED = re.compile(r"(?P<words>[^,;:()\d]{0,12}?)\((?P<year>\d{4}年)?(?:为|是)?(?=\d)")
+#: Units whose bracketed figures are read as the same indicator's: no other
+#: figure of a report shares a "‰" or "/10万" with a mortality rate nearby.
+_PER_POPULATION_SIGNS = frozenset({"permille", "per_ten_thousand", "per_hundred_thousand"})
+
+
+def _bracketed(
+    lexicon: _Lexicon, text: str, anchors: Sequence[_Anchor], found: Sequence[_Found], end: int
+) -> list[_Found]:
+    """Bracketed figures printed with the same per-population sign as the figure
+    before them, with no name between: the same indicator's value for another
+    area or period. Words ending in a rate's name ("…率(") stop it."""
+    starts = [a.start for a in anchors]
+    taken = {f.start for f in found}
+    result: list[_Found] = []
+    for item in found:
+        if item.figure.unit not in _PER_POPULATION_SIGNS or not item.figure.unit_printed:
+            continue
+        following = bisect.bisect_right(starts, item.end)
+        stop = min(end, starts[following] if following < len(starts) else end, item.end + _REACH)
+        position = item.end
+        while (bracket := _BRACKETED.search(text, position, stop)) is not None:
+            position = bracket.end()
+            words = bracket["words"]
+            if words.endswith(("率", "比", "数")) and not words.endswith("中位数"):
+                break
+            figure = _closed_figure(lexicon, text, bracket.start(), bracket.end(), item.anchors[0].indicator)
+            if figure is None or figure[0].unit != item.figure.unit or bracket.end() in taken:
+                continue
+            taken.add(bracket.end())
+            span = (bracket.start("words"), bracket.end("words")) if words.strip() else None
+            result.append(_Found(item.anchors, figure[0], bracket.end(), figure[1], span))
+            position = figure[1]
+    return result
+
+
 def _closed_figure(
     lexicon: _Lexicon, text: str, since: int, position: int, indicator: Indicator
 ) -> tuple[Figure, int] | None:

@@ -16,6 +16,7 @@ from .matching import (
     _REACH,
     _Anchor,
     _anchors,
+    _bracketed,
     _carried,
     _compared,
     _coordinated,
@@ -112,6 +113,7 @@ def _sentence(
     found.extend(_carried(lexicon, text, anchors, found, start, end))
     found.sort(key=lambda f: (f.start, f.anchors[0].start))
     found.extend(_compared(lexicon, text, found, end))
+    found.extend(_bracketed(lexicon, text, anchors, found, end))
     found.sort(key=lambda f: (f.start, f.anchors[0].start))
     if not found:
         return
