@@ -128,6 +128,11 @@ def _filled(size: int, value: object) -> np.ndarray:
     return array
 
 
+#: The two methods "auto" chooses between, as shared objects (one str per
+#: row would cost a Python object each).
+_AUTO_METHODS = np.array(["exact", "byar"], dtype=object)
+
+
 def _methods(result: Result) -> np.ndarray:
     size = np.size(result.value)
     if result.method is None:
@@ -135,7 +140,7 @@ def _methods(result: Result) -> np.ndarray:
     if result.method == "auto":
         # Arrays computed with "auto" keep that name; say per row which
         # method the count chose.
-        return np.where(np.asarray(result.numerator) < EXACT_BELOW, "exact", "byar").astype(object)
+        return _AUTO_METHODS.take((np.asarray(result.numerator) >= EXACT_BELOW).astype(np.intp))
     return _filled(size, result.method)
 
 
