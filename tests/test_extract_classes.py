@@ -278,3 +278,16 @@ def test_a_bracketed_figure_of_an_earlier_year() -> None:
 def test_bracketed_figures_that_are_not_the_indicators(text: str) -> None:
     first = _read(text)[0][0]
     assert [indicator for indicator, _ in _read(text)].count(first) == 1
+
+
+def test_a_name_left_unsaid_before_a_labels_population() -> None:
+    text = "截至6月30日,孕产妇系统管理和0-6岁儿童系统管理率达到90%以上。"
+    assert _read(text) == [
+        ("maternal_systematic_management_rate", "90%以上"),
+        ("child_systematic_management_rate_0_6", "90%以上"),
+    ]
+
+
+def test_a_plans_requirement_is_a_target() -> None:
+    mention = ph.extract("孕产妇死亡率仍控制在“两规划”要求的20/10万以内。")[0]
+    assert (mention.figure.text, mention.figure.bound.value, mention.role) == ("20/10万以内", "at_most", "target")

@@ -188,7 +188,7 @@ def _lexicon(catalog: Catalog) -> _Lexicon:
         # Connectors, and a year printed between a name and its figure.
         connectors=re.compile(
             rf"(?:[ ]|{alternatives(vocabulary.connectors)}|{alternatives(vocabulary.adverbs)}"
-            r"|\d{4}年(?:度)?)*"
+            r"|\d{4}年(?:度)?|“[^”\d]{1,12}”(?=要求|规定|提出|确定))*"
         ),
         # After a figure: "下降到", "较上年", ",2018年下降为", "、1982年的" (a later
         # value of a list of years).

@@ -328,19 +328,32 @@ def _coordinated(lexicon: _Lexicon, text: str, item: _Found, floor: int) -> list
     name = text[anchor.start : anchor.end]
     found: list[_Found] = []
     position = anchor.start
-    while position > floor and text[position - 1] == "、":
-        reach = max(floor, position - 1 - _REACH)
-        phrase_start = max(reach, *(text.rfind(mark, reach, position - 1) + 1 for mark in ",:、("))
-        phrase = text[phrase_start : position - 1].strip()
-        endings = (name[cut:] for cut in range(1, len(name) - 1))
+    joint = position - 1
+    if joint > floor and text[joint] not in "、和及与" and anchor.match == "label":
+        # "孕产妇系统管理和0-6岁儿童系统管理率": a label's population words
+        # stand between the joint and the label.
+        near = max(floor, position - _LABEL_WORDS)
+        joint = max(text.rfind(mark, near, position) for mark in "、和及与")
+        if joint < 0 or any(mark in text[joint:position] for mark in ",:;()"):
+            return found
+    while joint > floor and text[joint] in ("、和及与" if not found else "、"):
+        reach = max(floor, joint - _REACH)
+        phrase_start = max(reach, *(text.rfind(mark, reach, joint) + 1 for mark in ",:、("))
+        phrase = text[phrase_start:joint].strip()
+        endings = (name[cut:] for cut in range(1, len(name)))
         completed = next((phrase + e for e in endings if phrase and phrase + e in lexicon.names), None)
         if completed is None:
             break
         indicator = lexicon.catalog.get(lexicon.names[completed])
-        coordinated = _Anchor(phrase_start, position - 1, indicator, "coordinated")
+        coordinated = _Anchor(phrase_start, joint, indicator, "coordinated")
         found.append(attrs.evolve(item, anchors=(coordinated,), area=None))
         position = phrase_start
+        joint = position - 1
     return found
+
+
+#: The most characters of population words between a joint and a label.
+_LABEL_WORDS = 10
 
 
 def _skip(lexicon: _Lexicon, text: str, position: int, end: int | None = None) -> int:

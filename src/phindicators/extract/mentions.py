@@ -181,7 +181,7 @@ def _sentence(
             end=span[1],
             figure_start=figure_span[0],
             figure_end=figure_span[1],
-            role=_role(lexicon, text, previous_end, anchor.start, item.figure),
+            role=_role(lexicon, text, previous_end, item.start, item.figure),
             qualifiers=_qualifiers(lexicon, prepared, item, start, previous_end, dates, date_ends),
             counts=choice.counts,
             numerator=choice.numerator,
@@ -261,10 +261,11 @@ def _owner(
     return following[index]
 
 
-def _role(lexicon: _Lexicon, text: str, since: int, anchor_start: int, figure: Figure) -> str:
-    """"target" after a target cue, "bound" for a figure that bounds the value
-    ("95%以上", "不到5‰", "低于8‰"), else "value"."""
-    if _nearest(text, lexicon.vocabulary.target_cues, since, anchor_start) is not None:
+def _role(lexicon: _Lexicon, text: str, since: int, figure_start: int, figure: Figure) -> str:
+    """"target" after a target cue (since the previous figure, up to this one:
+    "…控制在“两规划”要求的20/10万以内"), "bound" for a figure that bounds the
+    value ("95%以上", "不到5‰", "低于8‰"), else "value"."""
+    if _nearest(text, lexicon.vocabulary.target_cues, since, figure_start) is not None:
         return "target"
     return "value" if figure.bound in (Bound.EXACT, Bound.APPROXIMATELY) else "bound"
 
