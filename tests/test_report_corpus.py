@@ -223,11 +223,6 @@ def test_no_found_figure_is_judged_inconsistent_when_its_counts_agree() -> None:
                 assert status != "inconsistent", (report.id, printed)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 19: extraction misses most figures of real reports (recall measured in "
-    "tests/data/reports/README.md); being improved in extract/",
-)
 def test_recall_on_real_reports_reaches_issue_19_bar() -> None:
     assert RESULT.recall >= RECALL_TARGET, RESULT.recall
 
