@@ -434,8 +434,8 @@ def test_a_user_file_loads_with_defaults_from_the_set(tmp_path: Path) -> None:
     assert plan.for_indicator("infant_rate")[0].period == (2023, 2025)
     assert plan.for_indicator("infant_rate")[1].change == -0.25
     assert plan.for_indicator("places_per_1000") == []
-    assert str(deaths) == "death_ratio ≤ 20 per_hundred_thousand [national] (county_plan)"
-    assert str(plan.for_indicator("boys_per_100_girls")[0]).startswith("boys_per_100_girls in 103–107")
+    assert str(deaths) == "≤20/10万 (某县规划 2021–2025)"  # as the plan states it
+    assert str(plan.for_indicator("boys_per_100_girls")[0]) == "103–107 (某县规划 2021–2025)"
 
 
 def test_target_files_may_cite_catalog_sources_and_each_others(tmp_path: Path) -> None:

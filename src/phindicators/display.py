@@ -20,9 +20,11 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
-from typing import TYPE_CHECKING, Protocol
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -41,12 +43,15 @@ __all__ = [
     "SCOPE_LABELS",
     "STATUS_LABELS",
     "Displayable",
+    "DisplayableTarget",
+    "describe_target",
     "format_count",
     "format_interval",
     "format_number",
     "format_numbers",
     "format_result",
     "format_status",
+    "format_target",
     "format_value",
     "text_width",
 ]
@@ -498,3 +503,132 @@ def text_width(text: str) -> int:
     (12, 9)
     """
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# -- targets ------------------------------------------------------------------------------
+
+#: The sign each comparator of :class:`phindicators.targets.Comparator`
+#: prints with (a range prints as "103–107").
+_COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "between": ""}
+
+
+class DisplayableTarget(Protocol):
+    """What :func:`format_target` reads of a
+    :class:`~phindicators.targets.Target`: display knows no targets."""
+
+    @property
+    def comparator(self) -> Any: ...
+    @property
+    def threshold(self) -> tuple[float, ...]: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def change(self) -> float | None: ...
+    @property
+    def baseline(self) -> float | None: ...
+    @property
+    def baseline_year(self) -> int | None: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def period(self) -> tuple[int, int] | None: ...
+    @property
+    def source(self) -> Any: ...
+
+    def thresholds(self) -> tuple[Any, ...]: ...
+
+
+def _plain(value: float) -> str:
+    # 6 places hide the binary noise of a resolved relative threshold (22.225).
+    number = float(round(value, 6))
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def format_target(target: DisplayableTarget, lang: str = "zh", denominator: str = "") -> str | None:
+    """A target's requirement as a report writes it: "≥85%", "≤20/10万".
+
+    A relative target shows the threshold its stored baseline resolves to;
+    without a stored baseline it has no fixed requirement (None).
+
+    Parameters
+    ----------
+    target : Target
+    lang : {"zh", "en"}
+    denominator : str
+        English name of the indicator's denominator, for units spelled out
+        in English ("per 100,000 live births").
+
+    Examples
+    --------
+    >>> from phindicators.targets import target_set
+    >>> [mmr] = target_set("women_outline_2011").for_indicator("maternal_mortality_ratio")
+    >>> format_target(mmr), format_target(mmr, "en", "live births")
+    ('≤20/10万', '≤20 per 100,000 live births')
+    >>> [srb] = target_set("sex_ratio_normal_range").for_indicator("sex_ratio_at_birth")
+    >>> format_target(srb)
+    '103–107'
+    """
+    _check_lang(lang)
+    template = getattr(unit_spec(target.unit), lang)
+    comparator = str(getattr(target.comparator, "value", target.comparator))
+    if comparator == "relative_change":
+        if target.baseline is None:
+            return None
+        sign = "≤" if target.direction == "down" else "≥"
+        thresholds = [float(target.thresholds()[0])]
+    else:
+        sign = _COMPARATOR_SIGNS[comparator]
+        thresholds = [float(t) for t in target.threshold]
+    shown = "–".join(_plain(threshold) for threshold in thresholds)
+    return sign + template.format(value=shown, denominator=denominator).rstrip()
+
+
+def _share(fraction: float) -> str:
+    """A relative change as plans write it: "25%", or "2/3" where a
+    percentage would need more than one decimal (66.666667%)."""
+    percent = round(fraction * 100, 6)
+    if round(percent, 1) == percent:
+        return f"{_plain(percent)}%"
+    near = Fraction(fraction).limit_denominator(100)
+    return f"{near.numerator}/{near.denominator}" if abs(float(near) - fraction) < 1e-9 else f"{_plain(percent)}%"
+
+
+# A plan title's trailing period, "（2011—2020年）" or "(2011-2020)": the
+# target's own period is printed instead, in one style.
+_TITLE_PERIOD = re.compile(r"\s*[（(][^（）()]*\d{4}[^（）()]*[）)]\s*$")
+
+
+def describe_target(target: DisplayableTarget, lang: str = "zh", denominator: str = "") -> str:
+    """A target as a plan states it, with the plan: what ``str(target)`` prints.
+
+    Examples
+    --------
+    >>> from phindicators.targets import target_set
+    >>> [mmr] = target_set("women_outline_2011").for_indicator("maternal_mortality_ratio")
+    >>> describe_target(mmr)
+    '≤20/10万 (中国妇女发展纲要 2011–2020)'
+    >>> describe_target(mmr, "en", "live births")
+    '≤20 per 100,000 live births (Outline for the Development of Chinese Women 2011–2020)'
+    """
+    requirement = format_target(target, lang, denominator)
+    if requirement is None:  # a relative change without a stored baseline
+        change = float(target.change or 0.0)
+        amount = _share(abs(change))
+        year = target.baseline_year
+        if lang == "zh":
+            since = f"较{year}年" if year else ""
+            requirement = f"{since}{'下降' if change < 0 else '上升'}{amount}"
+        else:
+            since = f" from {year}" if year else ""
+            requirement = f"{'down' if change < 0 else 'up'} {amount}{since}"
+    if target.note:
+        requirement += f", {target.note}"
+    source = target.source
+    title = (getattr(source, "title_en", "") or source.title) if lang == "en" else source.title
+    title = _TITLE_PERIOD.sub("", title) or title
+    if target.period is not None:
+        first, last = target.period
+        title += f" {first}–{last}" if first != last else f" {first}"
+    return f"{requirement} ({title})"

@@ -23,6 +23,7 @@ from .._validators import (
     to_member,
 )
 from ..compute import Result
+from ..display import describe_target
 from ..errors import (
     TargetError,
 )
@@ -513,14 +514,9 @@ class Target:
         return bool(met) if met.ndim == 0 else met
 
     def __str__(self) -> str:
-        if self.comparator is Comparator.RELATIVE_CHANGE:
-            since = f" from {self.baseline_year}" if self.baseline_year else ""
-            rule = f"changes by {Fraction(self.change).limit_denominator(100)}{since}"  # type: ignore[arg-type]
-        else:
-            rule = f"{COMPARATORS[self.comparator].symbol} " + "–".join(f"{t:g}" for t in self.threshold)
-            rule += f" {self.unit}"
-        note = f", {self.note}" if self.note else ""
-        return f"{self.indicator} {rule} [{self.scope.value}{note}] ({self.plan})"
+        """The requirement as the plan states it, with the plan (see
+        :func:`phindicators.display.describe_target`): "≤20/10万 (中国妇女发展纲要 2011–2020)"."""
+        return describe_target(self)
 
 
 def _targets_tuple(value: object) -> object:

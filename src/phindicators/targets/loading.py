@@ -271,7 +271,7 @@ def target_set(id: str, sets: Iterable[TargetSet] | None = None) -> TargetSet:
     Examples
     --------
     >>> [str(t) for t in target_set("sdg_2030").for_indicator("under5_mortality_rate")]
-    ['under5_mortality_rate ≤ 25 permille [national, every country] (sdg_2030)']
+    ['≤25‰, every country (Transforming our world: the 2030 Agenda for Sustainable Development 2016–2030)']
     >>> target_set("sdg2030")
     Traceback (most recent call last):
     ...
