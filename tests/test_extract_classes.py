@@ -291,3 +291,11 @@ def test_a_name_left_unsaid_before_a_labels_population() -> None:
 def test_a_plans_requirement_is_a_target() -> None:
     mention = ph.extract("孕产妇死亡率仍控制在“两规划”要求的20/10万以内。")[0]
     assert (mention.figure.text, mention.figure.bound.value, mention.role) == ("20/10万以内", "at_most", "target")
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("2011-2020年孕产妇死亡率控制在20/10万以下。", "2011-2020年"), ("1996年至2010年孕产妇死亡率为30/10万。", "1996年至2010年")],
+)
+def test_a_range_of_years_is_a_period(text: str, period: str) -> None:
+    assert _periods(text) == [period]

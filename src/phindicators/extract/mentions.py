@@ -34,12 +34,14 @@ from .model import Count, Mention, Qualifier
 from .reading import _prepare, _sentences, _Text
 from .tables import table_mentions
 
-#: Dates and month ranges a sentence attaches: "2005年", "2022年1-10月", "1-6月份",
+#: Dates and month ranges a sentence attaches: "2005年", "2011-2020年", "2022年1-10月", "1-6月份",
 #: "110月份" (1-10月 whose dash was lost), "10月底".
 _PERIOD = re.compile(
+    r"(?:(?:19|20)\d{2}(?:年)?[-~至到])?"  # the start of a range of years: "2011-2020年"
     r"(?:\d{4}|20xx|xx)年(?:度)?(?:\d{1,2}(?:[-~至到]?\d{1,2})?月(?:份|底)?)?"
     r"|\d{1,2}(?:[-~至到]?\d{1,2})?月(?:份|底)?"
 )
+
 
 def extract(text: str, catalog: Catalog | None = None) -> list[Mention]:
     """Find every figure of a catalog indicator that a text prints, and audit it.
