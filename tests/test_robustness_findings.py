@@ -382,3 +382,65 @@ def test_fractions_as_plans_write_them_still_load(tmp_path: Any) -> None:
     path.write_text(TARGET_FILE + 'comparator = "relative_change"\nchange = "-1/4"\n', encoding="utf-8")
     (target,) = [t for s in ph.load_target_sets(path) if s.id == "p" for t in s.targets]
     assert target.change == -0.25
+
+
+# ------------------------------------------------------------------ what an app developer runs into
+
+
+def test_as_dict_is_compact_and_json_ready() -> None:
+    import json
+
+    from phindicators.targets import target_set
+
+    result = ph.get("maternal_mortality_ratio").compute(2, 2158)
+    [plan] = target_set("women_outline_2011").for_indicator("maternal_mortality_ratio")
+    summary = result.as_dict(plan)
+    assert summary["value"] == pytest.approx(2 / 2158 * 100_000)
+    assert summary["lower"] < summary["value"] < summary["upper"]
+    assert summary["confidence"] == 0.95 and summary["method"] == "exact" and summary["unit"] == "per_hundred_thousand"
+    assert summary["display"] == {"zh": "92.68/10万", "en": "92.68 per 100,000 live births"}
+    assert summary["status"] == "not_met"  # 92.68 > 20
+    assert summary["target"] == "≤20/10万 (中国妇女发展纲要 2011–2020)"
+    text = result.to_json()
+    assert json.loads(text)["indicator"] == "maternal_mortality_ratio"
+    assert len(text.encode("utf-8")) < 1000  # not the 2 KB document with the definition
+
+
+def test_as_dict_of_arrays_gives_lists_and_none_for_nan() -> None:
+    import json
+
+    result = ph.get(MANAGED).compute(np.array([5, 9]), np.array([10, 10]))
+    summary = json.loads(result.to_json())
+    assert summary["value"] == [50.0, 90.0]
+    assert summary["method"] == ["wilson", "wilson"]
+    mean = ph.get("inpatient_reimbursement_per_beneficiary").compute(np.array([1.0]), np.array([4]))
+    assert mean.as_dict()["lower"] is None and mean.as_dict()["interval"] is None
+
+
+def test_the_per_row_method_is_available() -> None:
+    # Fingertips' rule: exact below 10 events, Byar's from 10.
+    result = ph.get("infant_mortality_rate").compute(np.array([0, 9, 10, 23]), np.full(4, 2158))
+    assert result.method == "auto"
+    assert result.methods.tolist() == ["exact", "exact", "byar", "byar"]
+    assert ph.get("infant_mortality_rate").compute(23, 2158).methods == "byar"
+    forced = ph.get("infant_mortality_rate").compute(np.array([0, 23]), np.full(2, 2158), method="exact")
+    assert forced.methods.tolist() == ["exact", "exact"]
+
+
+def test_array_results_have_a_useful_repr_and_html() -> None:
+    result = ph.get(MANAGED).compute(np.arange(100), np.full(100, 100))
+    text = repr(result)
+    assert "shape=(100,)" in text and "0.95 interval by 'wilson'" in text and "..." in text
+    page = result._repr_html_()
+    assert page.count("<tr>") == 21 and "80 more rows" in page and "0.00%" in page
+
+
+def test_str_of_a_target_reads_like_the_plan() -> None:
+    from phindicators.targets import target_set
+
+    [plan] = target_set("women_outline_2011").for_indicator("maternal_mortality_ratio")
+    assert str(plan) == "≤20/10万 (中国妇女发展纲要 2011–2020)"
+
+
+def test_format_result_is_public() -> None:
+    assert ph.format_result(ph.get("infant_mortality_rate").compute(23, 2158)) == "10.66‰（95%置信区间 6.75‰–15.99‰）"

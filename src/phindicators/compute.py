@@ -28,20 +28,22 @@ intervals attached), which is why they stay together past 600 lines.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import numpy as np
 
 from . import _threads
 from ._threads import for_blocks, one_thread
-from .display import format_value
-from .errors import DefinitionError, InvalidCountsError, InvalidOptionError
+from .display import LANGUAGES, format_result, format_value
+from .errors import DefinitionError, InvalidCountsError, InvalidOptionError, TargetError
 from .model import Indicator, Kind
 from .periods import Period
 from .stats import (
+    EXACT_BELOW,
     POISSON_METHODS,
     PROPORTION_METHODS,
     Interval,
@@ -336,9 +338,153 @@ class Result:
 
     __hash__ = None  # type: ignore[assignment]  # values may be arrays
 
+    @property
+    def methods(self) -> str | np.ndarray | None:
+        """The interval method each value's limits were computed with: a
+        name for a scalar, an array of names for an array (None without an
+        interval). Under ``"auto"`` a Poisson interval is exact below
+        :data:`phindicators.stats.EXACT_BELOW` events and Byar's from there,
+        so rows of one result differ.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from phindicators import get
+        >>> result = get("infant_mortality_rate").compute(np.array([5, 23]), np.array([1000, 2158]))
+        >>> result.method, result.methods.tolist()
+        ('auto', ['exact', 'byar'])
+        """
+        method = self.method
+        if method is None or np.ndim(self.value) == 0:
+            return method
+        if method != "auto":
+            return np.full(np.shape(self.value), method)
+        return np.where(np.less(self.numerator, EXACT_BELOW), "exact", "byar")
+
+    def as_dict(self, target: _Judged | None = None) -> dict[str, Any]:
+        """A compact, JSON-ready summary for an app: value, limits, level,
+        method, unit, display strings in Chinese and English and, if a
+        ``target`` is given, whether the value meets it.
+
+        Arrays become lists (NaN becomes None) and a dask result is computed.
+        :func:`phindicators.serialize.to_dict` gives the full document
+        (definition and counts included), which reads back into a Result.
+
+        Parameters
+        ----------
+        target : Target, optional
+            Adds ``status`` ("met", "not_met", or "not_assessed" when the
+            target cannot judge the value, e.g. a relative target without a
+            baseline) and ``target`` (the requirement as the plan states it).
+
+        Examples
+        --------
+        >>> from phindicators import get, target_set
+        >>> result = get("maternal_mortality_ratio").compute(2, 2158)
+        >>> [plan] = target_set("women_outline_2011").for_indicator("maternal_mortality_ratio")
+        >>> summary = result.as_dict(plan)
+        >>> summary["display"], summary["status"], summary["method"]
+        ({'zh': '92.68/10万', 'en': '92.68 per 100,000 live births'}, 'not_met', 'exact')
+        >>> summary["interval"]["zh"]
+        '92.68/10万（95%置信区间 11.22–334.79）'
+        """
+        def plain(values: object) -> Any:
+            array = np.asarray(values)
+            if array.dtype.kind == "f":
+                array = array.astype(object)
+                array[np.isnan(np.asarray(values, dtype=np.float64))] = None
+            return array.item() if array.ndim == 0 else array.tolist()
+
+        summary: dict[str, Any] = {
+            "indicator": self.indicator.id,
+            "name": {"zh": self.indicator.name_zh, "en": self.indicator.name_en},
+            "value": plain(self.value),
+            "unit": self.unit,
+            "lower": None if self.lower is None else plain(self.lower),
+            "upper": None if self.upper is None else plain(self.upper),
+            "confidence": self.confidence,
+            "method": None if self.methods is None else plain(self.methods),
+            "period": None if self.period is None else str(self.period),
+            "display": {lang: plain(self.format(lang)) for lang in LANGUAGES},
+            "interval": (
+                {lang: plain(format_result(self, lang)) for lang in LANGUAGES} if self.intervals else None
+            ),
+        }
+        if target is not None:
+            summary["target"] = str(target)
+            try:
+                met = np.asarray(target.is_met(self))
+            except TargetError:
+                summary["status"] = "not_assessed"
+            else:
+                status = np.where(met, "met", "not_met")
+                summary["status"] = status.item() if status.ndim == 0 else status.tolist()
+        return summary
+
+    def to_json(self, target: _Judged | None = None) -> str:
+        """:meth:`as_dict` as JSON text (UTF-8, Chinese kept as written).
+
+        Examples
+        --------
+        >>> from phindicators import get
+        >>> get("maternal_systematic_management_rate").compute(2067, 2164).to_json()[:58]
+        '{"indicator": "maternal_systematic_management_rate", "name'
+        """
+        return json.dumps(self.as_dict(target), ensure_ascii=False, allow_nan=False)
+
     def __repr__(self) -> str:
-        value = self.value if np.ndim(self.value) == 0 else f"<array {np.shape(self.value)}>"
-        return f"Result(indicator={self.indicator.id!r}, value={value!r}, unit={self.unit!r})"
+        if np.ndim(self.value) == 0:
+            return f"Result(indicator={self.indicator.id!r}, value={self.value!r}, unit={self.unit!r})"
+        shape = tuple(np.shape(self.value))
+        interval = "" if self.confidence is None else f", {self.confidence:g} interval by {self.method!r}"
+        if is_lazy(self.value):
+            values = "<dask array, not computed>"
+        else:
+            values = np.array2string(np.asarray(self.value), threshold=6, edgeitems=3, precision=4, separator=", ")
+        return (
+            f"Result(indicator={self.indicator.id!r}, shape={shape}, unit={self.unit!r}{interval},\n"
+            f"       value={values})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A table of the first rows for notebooks: value, limits, method."""
+        import html
+
+        title = html.escape(f"{self.indicator.name_zh} {self.indicator.name_en} ({self.indicator.id})")
+        if np.ndim(self.value) == 0 or is_lazy(self.value):
+            return f"<pre>{html.escape(repr(self))}</pre>"
+        flat = np.asarray(self.value).reshape(-1)
+        shown = min(flat.size, _HTML_ROWS)
+        positions = [tuple(int(j) for j in np.unravel_index(i, np.shape(self.value))) for i in range(shown)]
+        texts = np.asarray(self.format("zh")).reshape(-1)[:shown]
+        lows = None if self.lower is None else np.asarray(self.lower).reshape(-1)[:shown]
+        highs = None if self.upper is None else np.asarray(self.upper).reshape(-1)[:shown]
+        methods = None if self.methods is None else np.asarray(self.methods).reshape(-1)[:shown]
+        head = "<tr><th>row</th><th>value</th>"
+        if lows is not None:
+            head += f"<th>lower ({self.confidence:g})</th><th>upper</th><th>method</th>"
+        rows = []
+        for i in range(shown):
+            cells = f"<td>{positions[i]}</td><td>{html.escape(str(texts[i]))}</td>"
+            if lows is not None and highs is not None and methods is not None:
+                cells += f"<td>{lows[i]:.6g}</td><td>{highs[i]:.6g}</td><td>{html.escape(str(methods[i]))}</td>"
+            rows.append(f"<tr>{cells}</tr>")
+        more = f"<p>… {flat.size - shown} more rows</p>" if flat.size > shown else ""
+        return (
+            f"<div><strong>{title}</strong>, {flat.size} values in {html.escape(self.unit)}"
+            f"<table>{head}</tr>{''.join(rows)}</table>{more}</div>"
+        )
+
+
+#: Rows an array result shows in a notebook.
+_HTML_ROWS = 20
+
+
+class _Judged(Protocol):
+    """What :meth:`Result.as_dict` reads of a target (a
+    :class:`~phindicators.targets.Target`, which sits above this module)."""
+
+    def is_met(self, value: Result) -> bool | np.ndarray: ...
 
 
 @functools.cache
