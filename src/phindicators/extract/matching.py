@@ -365,8 +365,14 @@ def _skip(lexicon: _Lexicon, text: str, position: int, end: int | None = None) -
 def _area_at(
     lexicon: _Lexicon, text: str, position: int, areas: Sequence[str]
 ) -> tuple[int, int] | None:
-    word = max((w for w in areas if text.startswith(w, position)), key=len, default=None)
-    return None if word is None else (position, position + len(word))
+    """The span of the longest of ``areas`` that starts at ``position``."""
+    found = _word_pattern(tuple(areas)).match(text, position)
+    return None if found is None else found.span()
+
+
+@functools.lru_cache(maxsize=64)
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(alternatives(words))
 
 
 def _share(lexicon: _Lexicon, text: str, anchor: _Anchor, position: int, end: int) -> list[_Found]:
