@@ -64,8 +64,8 @@ _PUBLIC: dict[str, tuple[str, ...] | dict[str, str]] = {
         "Period",
     ),
     "model": (
-        "Confidence",
         "Evidence",
+        "EvidenceGrade",
         "Example",
         "Indicator",
         "Kind",

@@ -28,8 +28,8 @@ from .periods import (
     Period as Period,
 )
 from .model import (
-    Confidence as Confidence,
     Evidence as Evidence,
+    EvidenceGrade as EvidenceGrade,
     Example as Example,
     Indicator as Indicator,
     Kind as Kind,

@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = [
     "KINDS",
     "NEEDS",
-    "Confidence",
+    "EvidenceGrade",
     "Evidence",
     "Example",
     "Indicator",
@@ -95,7 +95,7 @@ class Polarity(enum.StrEnum):
     NO_JUDGEMENT = "no_judgement"
 
 
-class Confidence(enum.StrEnum):
+class EvidenceGrade(enum.StrEnum):
     """How far a definition or a target was checked against a source.
 
     ``confirmed``: its wording was seen in the official text; ``secondary``:
@@ -193,7 +193,7 @@ def _needs_tuple(value: object) -> tuple[str, ...]:
 def to_confidence(value: object) -> Any:
     """Read a confidence grade; an unknown spelling is left for the field's
     validator to report, naming the field."""
-    return to_member(Confidence, value)
+    return to_member(EvidenceGrade, value)
 
 
 
@@ -393,7 +393,7 @@ class Indicator:
     ``source`` that defines it.
 
     ``confidence`` says how far the definition was checked (a
-    :class:`Confidence`), and ``evidence`` quotes what it rests on.
+    :class:`EvidenceGrade`), and ``evidence`` quotes what it rests on.
     ``standard_sets`` names the national or international indicator sets
     the indicator belongs to (ids of sources, such as ``nbphs_2017``), and
     ``needs`` what it needs beyond two counts (``life_table``: computed by
@@ -423,10 +423,10 @@ class Indicator:
     source_section: str = attrs.field(default="", validator=optional_text)
     variant_of: str | None = attrs.field(default=None)
     examples: tuple[Example, ...] = attrs.field(default=(), converter=_example_tuple)
-    confidence: Confidence = attrs.field(
-        default=Confidence.UNVERIFIED,
+    confidence: EvidenceGrade = attrs.field(
+        default=EvidenceGrade.UNVERIFIED,
         converter=to_confidence,
-        validator=member_of(Confidence),
+        validator=member_of(EvidenceGrade),
     )
     evidence: tuple[Evidence, ...] = attrs.field(
         default=(), converter=evidence_tuple, validator=evidence_items

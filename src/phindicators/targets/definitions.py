@@ -28,8 +28,8 @@ from ..errors import (
     TargetError,
 )
 from ..model import (
-    Confidence,
     Evidence,
+    EvidenceGrade,
     Polarity,
     Source,
     evidence_items,
@@ -217,9 +217,9 @@ class Target:
         Set when a plan really holds an indicator to a threshold in the
         direction its polarity calls bad; otherwise loaders reject such a
         target as a likely error.
-    confidence : Confidence
+    confidence : EvidenceGrade
         How far the value was checked against a source (see
-        :class:`~phindicators.model.Confidence`).
+        :class:`~phindicators.model.EvidenceGrade`).
     evidence : tuple of Evidence
         The sentences the value was read from, with their addresses.
 
@@ -254,10 +254,10 @@ class Target:
     note: str = attrs.field(default="", validator=optional_text)
     wording: str = attrs.field(default="", validator=optional_text)
     against_polarity: bool = attrs.field(default=False)
-    confidence: Confidence = attrs.field(
-        default=Confidence.UNVERIFIED,
+    confidence: EvidenceGrade = attrs.field(
+        default=EvidenceGrade.UNVERIFIED,
         converter=to_confidence,
-        validator=member_of(Confidence),
+        validator=member_of(EvidenceGrade),
     )
     evidence: tuple[Evidence, ...] = attrs.field(
         default=(), converter=evidence_tuple, validator=evidence_items
