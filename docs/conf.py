@@ -69,7 +69,7 @@ _TYPE_WORDS = (
 )
 nitpick_ignore_regex = [
     (r"py:.*", rf"({_EXTERNAL_MODULES})\..*"),
-    (r"py:.*", r"(ArrayLike|NDArray|ndarray|array_like|optional|Quantity|UnitRegistry)"),
+    (r"py:.*", r"(ArrayLike|NDArray|ndarray|array_like|optional|Quantity|UnitRegistry|numpy Generator|Generator)"),
     (r"py:.*", rf"({_TYPE_WORDS})( of .*)?"),
     (r"py:.*", r"(Mapping|Sequence|Iterable|Iterator|Callable|Any|Traversable|IO|TypeVar|T)"),
     (r"py:.*", r"(Decimal|Fraction|date|datetime|Enum|StrEnum|Exception|LookupError|ValueError|TypeError)"),
