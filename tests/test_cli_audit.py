@@ -87,7 +87,7 @@ def test_an_unknown_target_set_exits_2(capsys: pytest.CaptureFixture[str]) -> No
     [
         (lambda tmp: str(tmp / "missing.txt"), "cannot read"),
         (lambda tmp: str(tmp), "cannot read"),
-        (lambda tmp: report(tmp, CONSISTENT, encoding="gb18030"), "not UTF-8"),
+        (lambda tmp: str(tmp / "report.docx"), "cannot read"),
     ],
 )
 def test_unreadable_files_exit_2(
@@ -107,3 +107,17 @@ def test_bad_usage_exits_2() -> None:
 def test_an_empty_report_has_no_rows(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", report(tmp_path, "")]) == 0
     assert "0 indicator figures" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
+def test_reports_in_other_encodings_are_read(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    assert main(["audit", report(tmp_path, CONSISTENT, encoding=encoding), "--format", "csv"]) == 0
+    assert "consistent" in capsys.readouterr().out
+
+
+def test_misses_are_listed_with_their_reason(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = report(tmp_path, "孕产妇死亡率下降了38.2%。")
+    assert main(["audit", path]) == 0
+    assert "38.2%: not a value" in capsys.readouterr().out

@@ -171,7 +171,9 @@ _PUBLIC: dict[str, tuple[str, ...] | dict[str, str]] = {
     ),
     "extract": (
         "Mention",
+        "Miss",
         "extract",
+        "misses",
     ),
     "audit": {
         "AuditStatus": "Status",

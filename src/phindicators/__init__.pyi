@@ -135,7 +135,9 @@ from .compare import (
 )
 from .extract import (
     Mention as Mention,
+    Miss as Miss,
     extract as extract,
+    misses as misses,
 )
 from .audit import (
     Status as AuditStatus,

@@ -12,7 +12,9 @@ from phindicators.audit import Status, TargetCheck, check_target
 from phindicators.display import (
     text_width,
 )
-from phindicators.extract import Mention, example_report, extract
+from phindicators.errors import ParseError
+from phindicators.extract import Mention, Miss, example_report, extract, misses
+from phindicators.io.documents import read_document
 from phindicators.targets import TargetSet, target_set
 
 from .output import file_name
@@ -28,32 +30,35 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.report is None:
         text, name = example_report(), "the bundled example report"
     else:
+        report = args.report if args.report == "-" else file_name(args.report, "read")
         try:
-            with open(file_name(args.report, "read"), encoding="utf-8-sig") as file:
-                text, name = file.read(), args.report
-        except UnicodeDecodeError:
-            print(
-                f"phindicators: error: {args.report} is not UTF-8 text; convert it first "
-                f"(e.g. iconv -f GB18030 -t UTF-8)",
-                file=sys.stderr,
-            )
+            text, name = read_document(report, encoding=args.encoding), args.report
+        except (ParseError, ImportError) as error:
+            print(f"phindicators: error: {error}", file=sys.stderr)
             return 2
         except OSError as error:
             reason = error.strerror or error
             print(f"phindicators: error: cannot read {args.report}: {reason}", file=sys.stderr)
             return 2
     plan = target_set(args.targets) if args.targets else None
-    mentions = extract(text)
+    try:
+        mentions = extract(text)
+    except ImportError as error:  # traditional characters without the zh-hant extra
+        print(f"phindicators: error: {error}", file=sys.stderr)
+        return 2
+    missed = misses(text, mentions=mentions)
     checks = [None if plan is None else check_target(m.indicator, m.figure, plan) for m in mentions]
     rows = [_audit_row(text, m, c) for m, c in zip(mentions, checks, strict=True)]
     if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(rows + [_miss_row(text, m) for m in missed], ensure_ascii=False, indent=2))
     elif args.format == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=[*_AUDIT_COLUMNS, "reason"], extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
+        writer.writerows(_miss_row(text, m) for m in missed)
     else:
         _print_audit_table(name, mentions, rows, plan)
+        _print_misses(text, missed)
     failing = _FAILING | ({Status.TRUNCATED} if args.strict else set())
     return 1 if any(m.verdict.status in failing for m in mentions) else 0
 
@@ -98,6 +103,37 @@ def _audit_row(text: str, mention: Mention, check: TargetCheck | None) -> dict[s
         ],
         "target_detail": None if check is None else check.detail,
     }
+
+
+def _miss_row(text: str, miss: Miss) -> dict[str, Any]:
+    """A figure no indicator took, as a row of the same shape (verdict "not attributed")."""
+    return {
+        "line": text.count("\n", 0, miss.start) + 1,
+        "indicator": "",
+        "name": "",
+        "label": miss.label,
+        "reported": miss.figure.text,
+        "counts": "",
+        "recomputed": "",
+        "verdict": "not attributed",
+        "target": "",
+        "reason": miss.reason,
+        "start": miss.start,
+        "end": miss.end,
+    }
+
+
+def _print_misses(text: str, missed: list[Miss]) -> None:
+    if not missed:
+        return
+    reasons: dict[str, int] = {}
+    for miss in missed:
+        reasons[miss.reason] = reasons.get(miss.reason, 0) + 1
+    summary = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+    print(f"\n{len(missed)} rate-like figures not attributed to an indicator ({summary}):")
+    for miss in missed:
+        label = f" after {miss.label}" if miss.label else ""
+        print(f"line {text.count(chr(10), 0, miss.start) + 1}, {miss.figure.text}{label}: {miss.reason}")
 
 
 def _range(values: range) -> str:

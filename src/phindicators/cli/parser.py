@@ -150,7 +150,13 @@ def _parser() -> argparse.ArgumentParser:
         "nothing is inconsistent or impossible, 1 when something is, 2 for bad usage or an "
         "unreadable file.",
     )
-    audit.add_argument("report", nargs="?", help="a UTF-8 text file (default: a bundled example report)")
+    audit.add_argument(
+        "report",
+        nargs="?",
+        help="a report: text (UTF-8, GB18030 or UTF-16, detected), .docx or .pdf; - reads stdin "
+        "(default: a bundled example report)",
+    )
+    audit.add_argument("--encoding", help="the text's encoding, when detection guesses wrong (e.g. gb18030)")
     audit.add_argument(
         "--targets", metavar="SET", help="also hold each figure to this target set (e.g. women_outline_2011)"
     )
