@@ -444,3 +444,12 @@ def test_str_of_a_target_reads_like_the_plan() -> None:
 
 def test_format_result_is_public() -> None:
     assert ph.format_result(ph.get("infant_mortality_rate").compute(23, 2158)) == "10.66‰（95%置信区间 6.75‰–15.99‰）"
+
+
+@pytest.mark.parametrize(
+    ("level", "shown"), [(0.9999999999999999, "99.99999999999999%"), (0.9999995, "99.99995%"), (0.998, "99.8%")]
+)
+def test_f8_a_top_level_is_not_shown_as_100_percent(level: float, shown: str) -> None:
+    """F8: once the top level computed, format_result printed "100%置信区间"."""
+    text = ph.format_result(ph.get("infant_mortality_rate").compute(23, 2158, confidence=level))
+    assert f"（{shown}置信区间" in text

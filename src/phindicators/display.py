@@ -245,9 +245,10 @@ def _check_lang(lang: str) -> None:
 
 
 def _level(confidence: float) -> str:
-    # 0.95 -> "95%", 0.998 -> "99.8%" (rounded so that 0.998 * 100 does not
-    # print as 99.80000000000001).
-    return f"{round(confidence * 100, 6):g}%"
+    # 0.95 -> "95%", 0.998 -> "99.8%": decimal arithmetic on the level's
+    # shortest repr, so that 0.998 * 100 does not print as 99.80000000000001
+    # and no level near 1 is rounded to "100%" (0.9999995 -> "99.99995%").
+    return f"{(Decimal(repr(float(confidence))) * 100).normalize():f}%"
 
 
 #: How an interval follows the value (which carries its unit), the limits
