@@ -241,3 +241,33 @@ def test_displays_can_be_left_out_and_match_display_when_made() -> None:
     assert out["interval_en"].tolist() == expected
     bare = compute_frame(df, RATE, numerator="managed", denominator="births", displays=False)
     assert "display_zh" not in bare.columns and bare["value"].equals(out["value"])
+
+
+@pytest.mark.filterwarnings("ignore:Dask support is moving:FutureWarning")
+def test_a_dask_frame_is_pooled_lazily_and_equals_pandas() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    df = _counties()
+    df["district"] = df["county"].str[-1]
+    options = dict(numerator="managed", denominator="births", by="district", period="year",
+                   targets="women_outline_2011", benchmark="pooled")
+    expected = compute_frame(df, RATE, **options).sort_values(["district", "year"]).reset_index(drop=True)
+    lazy = compute_frame(dd.from_pandas(df, npartitions=4), RATE, **options)
+    assert type(lazy).__module__.startswith("dask")
+    got = lazy.compute().sort_values(["district", "year"]).reset_index(drop=True)
+    for column in ("district", "year", "numerator", "denominator", "display_zh", "target_status",
+                   "benchmark_status"):
+        assert got[column].tolist() == expected[column].tolist(), column
+    for column in ("value", "lower", "upper", "benchmark_value"):
+        np.testing.assert_allclose(got[column], expected[column], rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:Dask support is moving:FutureWarning")
+def test_bad_rows_of_a_lazy_frame_are_counted_per_group() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    df = pd.DataFrame({"area": ["甲", "甲", "乙", "乙"], "managed": [9, -1, 5, 6], "births": [10, 10, 10, 10]})
+    marked = compute_frame(dd.from_pandas(df, npartitions=2), RATE, numerator="managed", denominator="births",
+                           by="area", errors="mark").compute().set_index("area")
+    assert marked.loc["甲", "problem"] == "1 row: managed is negative" and np.isnan(marked.loc["甲", "value"])
+    assert marked.loc["乙", "value"] == pytest.approx(55.0)
+    with pytest.raises(InvalidCountsError, match="managed is negative .*area=甲"):
+        compute_frame(pl.from_pandas(df).lazy(), RATE, numerator="managed", denominator="births", by="area")

@@ -31,6 +31,7 @@ from ..scorecard.formatting import format_displays, has_pyarrow
 from ..stats import EXACT_BELOW, confidence_levels
 from ..targets import TargetSet
 from ..targets import target_set as find_target_set
+from ..units import UNITS
 from ..validation import MAX_EXACT_COUNT
 from ._narwhals import narwhals
 from .counts import ROW_PROBLEMS, count_column, row_problems
@@ -83,6 +84,9 @@ class _Groups:
     denominators: list[np.ndarray | None]
     bad_rows: list[np.ndarray]  # first bad row position per group, -1 if none
     bad_counts: list[np.ndarray]
+    #: For groups pooled lazily (no row positions): what is wrong with each
+    #: group, per indicator (None where nothing is).
+    problems: list[np.ndarray] | None = None
 
     @property
     def size(self) -> int:
@@ -391,7 +395,9 @@ def _score(
     num, den = groups.numerators[number], groups.denominators[number]
     problems = np.empty(size, dtype=object)
     bad_rows, bad_counts = groups.bad_rows[number], groups.bad_counts[number]
-    for position in np.flatnonzero(bad_rows >= 0).tolist():
+    if groups.problems is not None:
+        problems = groups.problems[number].copy()
+    for position in np.flatnonzero(bad_rows >= 0).tolist() if groups.problems is None else ():
         row = int(bad_rows[position])
         text = _first_row_problem(columns, counts, row, index)
         more = int(bad_counts[position]) - 1
@@ -596,6 +602,170 @@ def _body(columns: dict[str, Any], backend: Any) -> Any:
     return body
 
 
+def _eager_pool(
+    frame: Any, keys: list[str], groups_by: list[str], chosen: list[_Columns], errors: str
+) -> tuple[Any, dict[str, _Counts], _Groups]:
+    """Row labels, parsed count columns and the groups of an eager frame,
+    every row checked (and, with ``errors="raise"``, refused by label)."""
+    index = _row_labels(frame)
+    counts: dict[str, _Counts] = {}
+    for item in chosen:
+        for name in (item.numerator, item.denominator):
+            if name is not None and name not in counts:
+                counts[name] = _Counts(*count_column(frame, name))
+    key_missing = _key_missing(frame, keys)
+    if errors == "raise" and key_missing.any():
+        positions = np.flatnonzero(key_missing)
+        shown = ", ".join(str(_label(index, p)) for p in positions[:_SHOWN_ROWS].tolist())
+        raise InvalidCountsError(
+            chosen[0].indicator.id,
+            "/".join(keys),
+            "is missing",
+            positions=[(int(p),) for p in positions[:_SHOWN_ROWS].tolist()],
+            n_bad=int(positions.size),
+            detail=f"{positions.size} of {len(frame)} rows: rows {shown}",
+        )
+    numerators, denominators, bad = [], [], []
+    for item in chosen:
+        mask = key_missing.copy()
+        fields = [(item.numerator, item.indicator.numerator.unit)]
+        if item.denominator is not None and item.indicator.denominator is not None:
+            fields.append((item.denominator, item.indicator.denominator.unit))
+        for name, unit in fields:
+            parsed = counts[name]
+            codes = row_problems(parsed.values, parsed.missing, unit)
+            if errors == "raise" and codes.any():
+                code = int(codes[np.flatnonzero(codes)[0]])
+                _raise_rows(item.indicator, name, code, codes == code, parsed, index)
+            mask |= codes != 0
+        numerators.append(counts[item.numerator].values)
+        denominators.append(None if item.denominator is None else counts[item.denominator].values)
+        bad.append(mask)
+    return index, counts, _pool(frame, keys, bool(groups_by), numerators, denominators, bad)
+
+
+#: Problems a lazily pooled group is checked for, in order: the words, and
+#: whether the check applies to integer columns too.
+_LAZY_CHECKS = (("missing", True), ("negative", True), ("not_whole", False), ("too_large", True))
+_LAZY_WORDS = {
+    "missing": "is missing",
+    "negative": "is negative",
+    "not_whole": "is not a whole number",
+    "too_large": "is too large to count exactly",
+}
+
+
+def _lazy_flag(column: Any, dtype: Any, check: str, unit: str) -> Any:
+    """A narwhals expression that is True on the rows failing ``check``, or
+    None where the check cannot fail (integer columns)."""
+    nw = narwhals()
+    floating = dtype.is_float()
+    if check == "missing":
+        return column.is_null() | column.is_nan() if floating else column.is_null()
+    if check == "negative":
+        return column < 0
+    if check == "not_whole":
+        return (column != column.round(0)) if floating and UNITS[unit].whole else None
+    return column >= nw.lit(MAX_EXACT_COUNT)
+
+
+def _lazy_pool(frame: Any, keys: list[str], chosen: list[_Columns], errors: str) -> _Groups:
+    """The groups of a lazy frame (dask, polars), pooled where the data
+    lives: counts summed and bad rows counted per group, one small frame
+    collected. Groups come out sorted by their keys; a group with a bad row
+    says how many rows and what is wrong (no row positions exist here)."""
+    nw = narwhals()
+    schema = frame.collect_schema()
+    flags: list[Any] = []
+    sums: list[Any] = []
+    checked: list[list[tuple[str, str, str]]] = []  # per indicator: (flag column, count column, check)
+    key_null = None
+    for key in keys:
+        missing = nw.col(key).is_null()
+        key_null = missing if key_null is None else key_null | missing
+    if key_null is not None:
+        flags.append(key_null.alias("__keys_missing"))
+    for number, item in enumerate(chosen):
+        fields = [("__n", item.numerator, item.indicator.numerator.unit)]
+        if item.denominator is not None and item.indicator.denominator is not None:
+            fields.append(("__d", item.denominator, item.indicator.denominator.unit))
+        mine: list[tuple[str, str, str]] = []
+        for prefix, name, unit in fields:
+            dtype = schema[name]
+            if not dtype.is_numeric():
+                raise InvalidTypeError(
+                    f"{item.indicator.id}: column {name!r} of a lazy frame holds {dtype}, not numbers; "
+                    "cast it (or collect the frame) first"
+                )
+            sums.append(nw.col(name).sum().alias(f"{prefix}{number}"))
+            for check, _ in _LAZY_CHECKS:
+                flag = _lazy_flag(nw.col(name), dtype, check, unit)
+                if flag is None:
+                    continue
+                alias = f"__f{number}_{name}_{check}"
+                if alias not in {a for a, _, _ in mine}:
+                    flags.append(flag.cast(nw.Int64).alias(alias))
+                    mine.append((alias, name, check))
+        checked.append(mine)
+    flag_names = [alias for mine in checked for alias, _, _ in mine]
+    if key_null is not None:
+        flag_names.append("__keys_missing")
+    aggregations = [*sums, *(nw.col(name).sum() for name in dict.fromkeys(flag_names)), nw.len().alias("__rows")]
+    table = frame.with_columns(*flags) if flags else frame
+    if key_null is not None:
+        table = table.with_columns(nw.col("__keys_missing").cast(nw.Int64))
+    pooled = table.group_by(keys, drop_null_keys=False).agg(*aggregations).collect().sort(keys, nulls_last=True)
+
+    def array(name: str) -> np.ndarray:
+        return np.asarray(pooled.get_column(name).to_numpy(), dtype=np.float64)
+
+    size = len(pooled)
+    names = [", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=True)) for row in pooled.select(keys).rows()]
+    keys_missing = array("__keys_missing") if key_null is not None else np.zeros(size)
+    problems, bad_rows, bad_counts = [], [], []
+    for number, item in enumerate(chosen):
+        texts = np.empty(size, dtype=object)
+        count = keys_missing.copy()
+        texts[keys_missing > 0] = "a group column is missing"
+        for alias, name, check in checked[number]:
+            failing = array(alias)
+            fresh = (failing > 0) & (count == 0)
+            for position in np.flatnonzero(fresh).tolist():
+                rows = int(failing[position])
+                texts[position] = f"{rows} row{'s' if rows > 1 else ''}: {name} {_LAZY_WORDS[check]}"
+            if errors == "raise" and fresh.any():
+                positions = np.flatnonzero(fresh)
+                shown = "; ".join(f"{names[p]}: {texts[p]}" for p in positions[:_SHOWN_ROWS].tolist())
+                raise InvalidCountsError(
+                    item.indicator.id,
+                    name,
+                    _LAZY_WORDS[check],
+                    positions=[(int(p),) for p in positions[:_SHOWN_ROWS].tolist()],
+                    n_bad=int(failing.sum()),
+                    detail=f"{int(failing.sum())} rows in {positions.size} of {size} groups: {shown}",
+                )
+            count = count + failing
+        if errors == "raise" and (keys_missing > 0).any():
+            raise InvalidCountsError(
+                item.indicator.id, "/".join(keys), "is missing", n_bad=int(keys_missing.sum()),
+                detail=f"{int(keys_missing.sum())} rows",
+            )
+        problems.append(texts)
+        bad_rows.append(np.where(count > 0, 0, -1))
+        bad_counts.append(count.astype(np.int64))
+    return _Groups(
+        keys=pooled.select(keys),
+        first_row=np.arange(size, dtype=np.int64),
+        numerators=[array(f"__n{n}") for n in range(len(chosen))],
+        denominators=[
+            None if item.denominator is None else array(f"__d{n}") for n, item in enumerate(chosen)
+        ],
+        bad_rows=bad_rows,
+        bad_counts=bad_counts,
+        problems=problems,
+    )
+
+
 def compute_frame(
     data: Any,
     indicator: Indicator | str | Sequence[Indicator | str],
@@ -615,9 +785,13 @@ def compute_frame(
     Parameters
     ----------
     data : DataFrame
-        Any frame narwhals supports (pandas, polars, pyarrow, modin; dask
-        and polars lazy frames are collected). The result is of the same
-        kind.
+        Any frame narwhals supports (pandas, polars, pyarrow, modin, and the
+        lazy frames of dask and polars). The result is of the same kind. A
+        lazy frame with ``by`` is pooled where the data lives, partition by
+        partition: counts are summed and bad rows counted per group, and
+        only the groups are collected (their problems then say how many
+        rows, not which); without ``by`` every row comes out, so the frame
+        is collected.
     indicator : Indicator, str or list of them
         What to compute: an indicator, its id or a name ("孕产妇死亡率").
         A list computes several from a wide frame whose count columns are
@@ -706,59 +880,33 @@ def compute_frame(
     if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
         raise InvalidTypeError(f"compute_frame takes a DataFrame, not a {type(data).__name__}")
     lazy_backend = None
+    lazy = None
     if isinstance(frame, nw.LazyFrame):
         lazy_backend = frame.implementation
-        frame = frame.collect()
+        if by is None:  # every row comes out: the rows are collected
+            frame = frame.collect()
+        else:  # groups are pooled where the data lives, partition by partition
+            lazy = frame
     if isinstance(indicator, Indicator | str):
         indicators = [_indicator(indicator)]
     else:
         indicators = [_indicator(item) for item in indicator]
     if not indicators:
         raise InvalidOptionError("indicator is an empty list")
-    columns = list(frame.columns)
+    columns = list(frame.collect_schema().names()) if lazy is not None else list(frame.columns)
     groups_by = _names(by, "by")
     keys = groups_by + ([period] if period is not None else [])
     for key in keys:
         _check_column(key, columns, "group")
     chosen = _count_columns(indicators, numerator, denominator, columns)
-    _check_benchmark(benchmark, groups_by, frame)
     sets = _target_sets(targets)
-
-    index = _row_labels(frame)
-    counts: dict[str, _Counts] = {}
-    for item in chosen:
-        for name in (item.numerator, item.denominator):
-            if name is not None and name not in counts:
-                counts[name] = _Counts(*count_column(frame, name))
-    key_missing = _key_missing(frame, keys)
-    if errors == "raise" and key_missing.any():
-        positions = np.flatnonzero(key_missing)
-        shown = ", ".join(str(_label(index, p)) for p in positions[:_SHOWN_ROWS].tolist())
-        raise InvalidCountsError(
-            indicators[0].id,
-            "/".join(keys),
-            "is missing",
-            positions=[(int(p),) for p in positions[:_SHOWN_ROWS].tolist()],
-            n_bad=int(positions.size),
-            detail=f"{positions.size} of {len(frame)} rows: rows {shown}",
-        )
-    numerators, denominators, bad = [], [], []
-    for item in chosen:
-        mask = key_missing.copy()
-        fields = [(item.numerator, item.indicator.numerator.unit)]
-        if item.denominator is not None and item.indicator.denominator is not None:
-            fields.append((item.denominator, item.indicator.denominator.unit))
-        for name, unit in fields:
-            parsed = counts[name]
-            codes = row_problems(parsed.values, parsed.missing, unit)
-            if errors == "raise" and codes.any():
-                code = int(codes[np.flatnonzero(codes)[0]])
-                _raise_rows(item.indicator, name, code, codes == code, parsed, index)
-            mask |= codes != 0
-        numerators.append(counts[item.numerator].values)
-        denominators.append(None if item.denominator is None else counts[item.denominator].values)
-        bad.append(mask)
-    groups = _pool(frame, keys, bool(groups_by), numerators, denominators, bad)
+    if lazy is not None:
+        groups = _lazy_pool(lazy, keys, chosen, errors)
+        _check_benchmark(benchmark, groups_by, groups.keys)
+        index, counts = None, dict[str, _Counts]()
+    else:
+        _check_benchmark(benchmark, groups_by, frame)
+        index, counts, groups = _eager_pool(frame, keys, groups_by, chosen, errors)
 
     parts = [
         _score(item, number, groups, index, counts, level, sets, benchmark, groups_by, period, errors, keys, displays)
@@ -773,7 +921,7 @@ def compute_frame(
         if name in ("numerator", "denominator"):
             joined = _whole_or_float(joined)
         data_columns[name] = joined
-    backend = frame.implementation
+    backend = frame.implementation if lazy is None else groups.keys.implementation
     body = _body(data_columns, backend)
     rows = group_numbers[order]
     if groups.keys is not None:
