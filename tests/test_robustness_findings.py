@@ -453,3 +453,16 @@ def test_f8_a_top_level_is_not_shown_as_100_percent(level: float, shown: str) ->
     """F8: once the top level computed, format_result printed "100%置信区间"."""
     text = ph.format_result(ph.get("infant_mortality_rate").compute(23, 2158, confidence=level))
     assert f"（{shown}置信区间" in text
+
+
+def test_f4_asking_money_for_an_interval_is_a_library_error() -> None:
+    """F4: comparisons that need an interval recompute one with
+    with_confidence; on money they now get an InvalidOptionError, never a
+    binomial interval on 元 (nor a bare KeyError)."""
+    from phindicators.compare import compare_results
+
+    share = ph.get("oop_share_of_health_expenditure")
+    with pytest.raises(InvalidOptionError, match="amount of money"):
+        share.compute(30, 100).with_confidence(0.99)
+    with pytest.raises(InvalidOptionError, match="amount of money"):
+        compare_results(share.compute(30, 100), share.compute(40, 100))

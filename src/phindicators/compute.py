@@ -252,6 +252,14 @@ class Result:
         >>> [i.confidence for i in result.with_confidence((0.95, 0.998)).intervals]
         [0.95, 0.998]
         """
+        if confidence is not None and not interval_methods(self.indicator) and KIND_INTERVALS[self.indicator.kind]:
+            # A kind with intervals whose numerator is money (see
+            # interval_methods): asking for a level is asking for what
+            # cannot be given.
+            raise InvalidOptionError(
+                f"{self.indicator.id}: no confidence interval: its numerator is an amount of money "
+                f"({self.indicator.numerator.unit}), not a count of events"
+            )
         method = None
         if self.intervals and self.intervals[0].method in interval_methods(self.indicator):
             method = self.intervals[0].method
