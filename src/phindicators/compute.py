@@ -351,7 +351,7 @@ class Result:
         """The interval method each value's limits were computed with: a
         name for a scalar, an array of names for an array (None without an
         interval). Under ``"auto"`` a Poisson interval is exact below
-        :data:`phindicators.stats.EXACT_BELOW` events and Byar's from there,
+        :data:`phindicators.stats.poisson.EXACT_BELOW` events and Byar's from there,
         so rows of one result differ.
 
         Examples
