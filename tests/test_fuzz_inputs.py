@@ -113,7 +113,7 @@ def test_nullable_columns_compute_or_name_the_missing_value(values: list[int | N
         assert "NaN" in str(error) or "missing" in str(error)
         return
     assert None not in values
-    assert np.asarray(result.value).tolist() == [float(v) for v in values]  # v / 100 in percent
+    assert np.asarray(result.value).tolist() == pytest.approx([float(v) for v in values], rel=1e-15)  # v / 100 in %
 
 
 # ------------------------------------------------------------------ dask

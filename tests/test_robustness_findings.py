@@ -466,3 +466,15 @@ def test_f4_asking_money_for_an_interval_is_a_library_error() -> None:
         share.compute(30, 100).with_confidence(0.99)
     with pytest.raises(InvalidOptionError, match="amount of money"):
         compare_results(share.compute(30, 100), share.compute(40, 100))
+
+
+def test_f10_the_statistics_refuse_unknown_chunk_sizes_too() -> None:
+    """F10 in phindicators.stats: the same bare dask ValueError."""
+    da = pytest.importorskip("dask.array")
+    from phindicators.stats import proportion_interval
+
+    x = da.from_array(np.array([5, 9, 0, 3]), chunks=2)
+    with pytest.raises(InvalidCountsError, match="unknown chunk sizes"):
+        proportion_interval(x[x > 0], da.from_array(np.full(4, 10), chunks=2)[x > 0])
+    with pytest.raises(InvalidCountsError, match="do not broadcast"):
+        proportion_interval(da.ones(3, dtype=int), da.ones(4, dtype=int))

@@ -847,7 +847,6 @@ def _compute_lazy(
     result is computed, with positions in the whole array.
     """
     inputs = (numerator,) if denominator is None else (numerator, denominator)
-    _check_lazy_shapes(indicator, inputs)
 
     def chunk(*blocks: np.ndarray, origin: tuple[int, ...]) -> list[np.ndarray]:
         num, den = blocks[0], blocks[1] if len(blocks) > 1 else None
@@ -864,7 +863,11 @@ def _compute_lazy(
         return [np.broadcast_to(field, num.shape) for field in fields]
 
     # The numerator, the value, the denominator if any, two limits per level.
-    lazy = list(map_lazily(chunk, inputs, 1 + len(inputs) + 2 * len(levels)))
+    lazy = list(
+        map_lazily(
+            chunk, inputs, 1 + len(inputs) + 2 * len(levels), where=indicator.id, names=("numerator", "denominator")
+        )
+    )
     num_l, value_l = lazy[0], lazy[1]
     den_l = lazy[2] if denominator is not None else None
     limits = lazy[1 + len(inputs) :]
@@ -873,29 +876,6 @@ def _compute_lazy(
         for i, level in enumerate(levels)
     )
     return Result(indicator, num_l, den_l, value_l, indicator.unit, intervals, period)
-
-
-def _check_lazy_shapes(indicator: Indicator, inputs: tuple[ArrayLike, ...]) -> None:
-    """Refuse, before dask does with a bare ValueError, dask arrays of
-    unknown chunk sizes (``x[x > 0]`` makes them) and shapes that do not
-    broadcast; nothing is computed here."""
-    names = ("numerator", "denominator")
-    shapes = {name: tuple(np.shape(values)) for name, values in zip(names, inputs, strict=False)}
-    for name, shape in shapes.items():
-        if any(size != size for size in shape):  # NaN: a chunk size dask does not know yet
-            raise InvalidCountsError(
-                indicator.id,
-                name,
-                f"is a dask array of unknown chunk sizes (shape {shape})",
-                detail="call .compute_chunk_sizes() on it first (boolean indexing leaves sizes unknown)",
-            )
-    try:
-        np.broadcast_shapes(*shapes.values())
-    except ValueError:
-        listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
-        raise InvalidCountsError(
-            indicator.id, "numerator/denominator", f"shapes do not broadcast together: {listed}"
-        ) from None
 
 
 def _period(period: Period | str) -> Period:

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InvalidCountsError
+
 # -------------------------------------------------------------- lazy arrays
 
 
@@ -21,10 +23,49 @@ def is_lazy(value: object) -> bool:
     return hasattr(value, "__dask_graph__") and hasattr(value, "map_blocks")
 
 
+def check_lazy_shapes(arrays: Sequence[Any], where: str, names: Sequence[str] | None = None) -> None:
+    """Refuse, before dask does with a bare ValueError, dask arrays of
+    unknown chunk sizes (``x[x > 0]`` makes them) and shapes that do not
+    broadcast together; nothing is computed.
+
+    Raises
+    ------
+    InvalidCountsError
+        Naming ``where`` and the field (from ``names``).
+
+    Examples
+    --------
+    >>> check_lazy_shapes([np.ones(3), np.ones(4)], "example", ["x", "n"])
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.InvalidCountsError: example: x/n shapes do not broadcast together: x (3,), n (4,)
+    """
+    labels = list(names) if names is not None else [f"counts {i}" for i in range(len(arrays))]
+    shapes = {label: tuple(np.shape(array)) for label, array in zip(labels, arrays, strict=False)}
+    for label, shape in shapes.items():
+        if any(size != size for size in shape):  # NaN: a chunk size dask does not know yet
+            raise InvalidCountsError(
+                where,
+                label,
+                f"is a dask array of unknown chunk sizes (shape {shape})",
+                detail="call .compute_chunk_sizes() on it first (boolean indexing leaves sizes unknown)",
+            )
+    try:
+        np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{label} {shape}" for label, shape in shapes.items())
+        raise InvalidCountsError(
+            where, "/".join(shapes), f"shapes do not broadcast together: {listed}"
+        ) from None
+
+
 def map_lazily(
     function: Callable[..., Sequence[np.ndarray]],
     arrays: Sequence[Any],
     n_out: int,
+    *,
+    where: str = "counts",
+    names: Sequence[str] | None = None,
 ) -> tuple[Any, ...]:
     """Apply ``function`` to matching chunks of dask arrays, lazily.
 
@@ -37,7 +78,9 @@ def map_lazily(
     computing them together (``dask.compute(a, b)``) runs each chunk once.
 
     dask is imported only here, i.e. only by callers that already hold dask
-    arrays.
+    arrays. Arrays of unknown chunk sizes or shapes that do not broadcast
+    are refused first (:func:`check_lazy_shapes`, with ``where`` and
+    ``names`` for the message).
 
     Examples
     --------
@@ -46,6 +89,7 @@ def map_lazily(
     >>> total.compute().tolist()
     [2.0, 2.0, 2.0, 2.0]
     """
+    check_lazy_shapes(arrays, where, names)
     import dask.array as da
 
     operands = da.broadcast_arrays(*(da.asarray(a) for a in arrays))
