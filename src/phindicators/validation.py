@@ -248,7 +248,11 @@ def _as_given(value: object) -> str:
     its digits (``repr`` of a float128 would say ``np.longdouble(...)``)."""
     if isinstance(value, np.floating) and value.dtype.itemsize > 8:
         return str(value)
-    return shown(value.item() if isinstance(value, np.generic) and value.dtype.itemsize <= 8 else value)
+    if isinstance(value, np.generic) and value.dtype.itemsize <= 8:
+        value = value.item()
+    if type(value) is float:  # as the numeric paths show it: 5, not 5.0
+        return number(value)
+    return shown(value)
 
 
 def _check_extended(indicator_id: str, field: str, array: np.ndarray, *, whole: bool) -> None:
