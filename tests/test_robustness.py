@@ -575,7 +575,7 @@ def test_an_interrupted_scorecard_leaves_the_old_output_intact(tmp_path: pathlib
 
 
 def test_a_full_disk_leaves_the_old_output_intact_and_exits_2(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import phindicators.cli as cli_module
+    import phindicators.cli.definitions as cli_module  # the home of the name the command calls
 
     output = tmp_path / "catalog.json"
     output.write_text("{}\n", encoding="utf-8")

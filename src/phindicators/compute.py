@@ -54,6 +54,7 @@ from .stats import (
     is_lazy,
     map_lazily,
 )
+from .tabular import result_frame
 from .units import UNITS, conversion_factor, quantity
 from .validation import (
     aligned,
@@ -185,6 +186,9 @@ class Result:
     intervals: tuple[Interval, ...] = attrs.field(default=(), converter=_interval_tuple)
     period: Period | None = None
     annualisation: float | None = None
+    #: Row labels of the pandas Series the counts came in, for :meth:`to_frame`
+    #: (not part of the value: equal results may come from differently labelled counts).
+    index: Any = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def lower(self) -> Values | None:
@@ -342,9 +346,28 @@ class Result:
         return all(
             _same(getattr(self, field.name), getattr(other, field.name))
             for field in attrs.fields(Result)
+            if field.eq
         )
 
     __hash__ = None  # type: ignore[assignment]  # values may be arrays
+
+    def to_frame(self, backend: str = "pandas", *, index: Any = None) -> Any:
+        """The result as a DataFrame of ``backend`` ("pandas", "polars",
+        "pyarrow"…), one row per value, with the columns of
+        :func:`phindicators.frames.compute_frame`; a pandas Series passed to
+        :func:`compute` gives the rows its index. Needs the ``frames`` extra.
+
+        Examples
+        --------
+        >>> import pytest; pd = pytest.importorskip("pandas")
+        >>> from phindicators import get
+        >>> deaths = pd.Series([23, 12], index=["甲县", "乙县"])
+        >>> get("infant_mortality_rate").compute(deaths, [2158, 1900]).to_frame()["display_zh"].tolist()
+        ['10.66‰', '6.32‰']
+        >>> list(get("infant_mortality_rate").compute(deaths, [2158, 1900]).to_frame().index)
+        ['甲县', '乙县']
+        """
+        return result_frame(self, backend, index=self.index if index is None else index)
 
     @property
     def methods(self) -> str | np.ndarray | None:
@@ -623,6 +646,19 @@ def compute(
     check_denominator(indicator, denominator)
     # pandas objects pair by label, never by position.
     denominator = aligned(indicator.id, numerator, denominator)  # type: ignore[assignment]
+    labels = _series_index(numerator, denominator)
+    if labels is not None:
+        # A Series' labels travel with the result (for to_frame); the
+        # counts, paired by label above, go on as arrays.
+        plain = compute(
+            indicator,
+            np.asarray(numerator),
+            None if denominator is None else np.asarray(denominator),
+            confidence=confidence,
+            method=method,
+            period=period,
+        )
+        return attrs.evolve(plain, index=labels)
     if is_lazy(numerator) or is_lazy(denominator):
         return _compute_lazy(indicator, numerator, denominator, levels, chosen, period)
     num_array = counts_array(indicator.id, "numerator", numerator)
@@ -653,6 +689,14 @@ def compute(
         if den_checked is not None and den_array is not None:
             den = _owned(den_checked, den_array)
     return _with_intervals(indicator, num, den, value, levels, chosen, scale, period)
+
+
+def _series_index(*counts: object) -> Any:
+    """The index of the first pandas (or modin) Series among the counts, or None."""
+    for values in counts:
+        if type(values).__module__.partition(".")[0] in ("pandas", "modin") and hasattr(values, "index"):
+            return values.index
+    return None
 
 
 def _compute_numbers(

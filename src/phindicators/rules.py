@@ -253,7 +253,7 @@ class Violation:
         failed = OPERATORS[self.rule.operator][1]
         head = f"{self.rule.id} ({self.rule.importance.value}): {self.rule} fails"
         if self.mask is None:
-            detail = f"{number(self.left)} {failed} {number(self.right)}"  # type: ignore[arg-type]
+            detail = f"{number(self.left)} {failed} {number(self.right)}"
         else:
             shown = self.positions[:SHOWN_POSITIONS]
             detail = f"at {self.n_violated} of {self.mask.size} positions: " + "; ".join(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from .._optional import require
+
 
 def narwhals() -> ModuleType:
     """The ``narwhals`` module, or an ImportError that names the extra.
@@ -11,10 +13,4 @@ def narwhals() -> ModuleType:
     narwhals is the compatibility layer that lets one code path take pandas,
     polars, pyarrow, modin and dask frames and hand back the caller's kind.
     """
-    try:
-        import narwhals
-    except ModuleNotFoundError as error:  # pragma: no cover - the test extra installs it
-        raise ModuleNotFoundError(
-            "DataFrames need narwhals: pip install 'phindicators[frames]'", name=error.name
-        ) from None
-    return narwhals
+    return require("narwhals", "frames", "DataFrames")
