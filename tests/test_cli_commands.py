@@ -232,10 +232,17 @@ def test_scorecard_of_files_that_cannot_be_read(
     assert status == 2 and "cannot read" in err and "No such file" in err
     status, _, err = run(["scorecard", str(tmp_path)], capsys)
     assert status == 2 and "cannot read" in err
+    # A GBK file (what Excel on Chinese Windows saves) reads as the UTF-8
+    # table does; forcing the wrong encoding is a clear error.
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text(TABLE, encoding="utf-8")
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes(TABLE.encode("gb18030"))
-    status, _, err = run(["scorecard", str(gbk)], capsys)
-    assert status == 2 and "not UTF-8" in err and "Traceback" not in err
+    expected, expected_out, _ = run(["scorecard", str(utf8)], capsys)
+    status, out, err = run(["scorecard", str(gbk)], capsys)
+    assert (status, out) == (expected, expected_out) and "Traceback" not in err
+    status, _, err = run(["scorecard", str(gbk), "--encoding", "utf-8"], capsys)
+    assert status == 2 and "utf-8" in err.lower() and "Traceback" not in err
     header = tmp_path / "header.csv"
     header.write_text("area,period,live_birth\n", encoding="utf-8")
     status, _, err = run(["scorecard", str(header)], capsys)

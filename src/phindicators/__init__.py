@@ -193,6 +193,9 @@ _PUBLIC: dict[str, tuple[str, ...] | dict[str, str]] = {
         "ScorecardRow",
         "scorecard",
     ),
+    "frames": ("compute_frame",),
+    "io": ("read_table", "write_table"),
+    "plots": ("plot_funnel", "plot_trend"),
 }
 
 #: Public name -> (module, attribute).

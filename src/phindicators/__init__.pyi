@@ -157,6 +157,17 @@ from .scorecard import (
     ScorecardRow as ScorecardRow,
     scorecard as scorecard,
 )
+from .frames import (
+    compute_frame as compute_frame,
+)
+from .io import (
+    read_table as read_table,
+    write_table as write_table,
+)
+from .plots import (
+    plot_funnel as plot_funnel,
+    plot_trend as plot_trend,
+)
 
 __version__: str
 __all__: list[str]

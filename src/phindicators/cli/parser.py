@@ -98,9 +98,28 @@ def _parser() -> argparse.ArgumentParser:
         "against the validation rules. Rows that cannot be computed are reported with their "
         "line numbers (exit status 1); the others are computed all the same.",
     )
-    card.add_argument("file", nargs="?", help="a UTF-8 CSV file (default: a bundled example table)")
     card.add_argument(
-        "--targets", metavar="SET", help="hold the rows to this target set (e.g. women_outline_2011)"
+        "file",
+        nargs="?",
+        help="a CSV table (UTF-8, GB18030/GBK or UTF-16: detected) or a .xlsx/.xls sheet; - reads "
+        "stdin (default: a bundled example table)",
+    )
+    card.add_argument(
+        "--targets",
+        metavar="SET",
+        action="append",
+        help="hold the rows to this target set (e.g. women_outline_2011); repeat for several",
+    )
+    card.add_argument("--area", metavar="COL", help="the column of areas (default: area or 地区)")
+    card.add_argument("--period", metavar="COL", help="the column of periods (default: period or 时期)")
+    card.add_argument(
+        "--encoding", metavar="ENC", help="the CSV file's encoding (default: detected; e.g. gb18030, utf-16)"
+    )
+    card.add_argument("--sheet", metavar="NAME", help="the sheet of a spreadsheet (default: the first)")
+    card.add_argument(
+        "--uncertain",
+        action="store_true",
+        help="say 'uncertain' where a value's interval holds the target's threshold",
     )
     card.add_argument(
         "--benchmark",
@@ -114,7 +133,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LEVEL",
         help="confidence level of the intervals (default 0.95)",
     )
-    card.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    card.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "xlsx", "parquet"),
+        help="default: by the extension of --output (.csv, .json, .txt, .xlsx, .parquet), else table",
+    )
     _add_output(card)
     card.add_argument(
         "--plot",

@@ -15,11 +15,14 @@ from phindicators.scorecard import (
     Scorecard,
     scorecard,
 )
-from phindicators.serialize import json_text
+from phindicators.io import open_table, scorecard_output, write_scorecard
 
 from . import common
 from .common import EXAMPLE_TABLE, UsageError
 from .output import atomic, emit, file_name
+
+#: Formats written to a binary file.
+BINARY_OUTPUTS = ("xlsx", "parquet")
 
 # -- scorecard -------------------------------------------------------------------------------
 
@@ -50,56 +53,48 @@ class _Progress:
             self.stream.flush()
 
 
-class _WatchedFile:
-    """A text file whose lines, as they are read, move a progress bar."""
-
-    STEP = 10_000
-
-    def __init__(self, file: IO[str], total: int, progress: _Progress) -> None:
-        self.file = file
-        self.name = getattr(file, "name", "<file>")
-        self.total = total
-        self.progress = progress
-
-    def read(self, size: int = -1) -> str:
-        return self.file.read(size)
-
-    def __iter__(self) -> Iterator[str]:
-        for number, line in enumerate(self.file, start=1):
-            if number % self.STEP == 0:
-                self.progress.update("reading", number, self.total)
-            yield line
-        self.progress.update("reading", self.total, self.total)
-
-
 def _count_lines(path: str) -> int:
     with open(path, "rb") as file:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
 
 
 def _read_scorecard(args: argparse.Namespace) -> Scorecard:
-    options = {"benchmark": args.benchmark, "confidence": args.confidence}
+    options = {
+        "benchmark": args.benchmark,
+        "confidence": args.confidence,
+        "area": args.area,
+        "period": args.period,
+        "uncertain": args.uncertain,
+    }
+    targets = args.targets[0] if args.targets and len(args.targets) == 1 else args.targets
     if args.file is None:
         text = bundled_text(*EXAMPLE_TABLE)
-        return scorecard(io.StringIO(text), args.targets, **options)
-    file_name(args.file, "read")
+        return scorecard(io.StringIO(text), targets, **options)
+    if args.file != "-":
+        file_name(args.file, "read")
     try:
-        lines = _count_lines(args.file) if sys.stderr.isatty() else 0
-        with open(args.file, encoding="utf-8-sig", newline="") as file:
-            if lines <= common.LARGE_INPUT:  # read at call time: tests lower it
-                return scorecard(file, args.targets, **options)
-            progress = _Progress(sys.stderr)
-            try:
-                return scorecard(
-                    _WatchedFile(file, lines, progress),
-                    args.targets,
-                    progress=lambda done, total: progress.update("computing", done, total),
-                    **options,
-                )
-            finally:
+        lines = _count_lines(args.file) if args.file != "-" and sys.stderr.isatty() else 0
+        progress = _Progress(sys.stderr) if lines > common.LARGE_INPUT else None  # read at call time: tests lower it
+        try:
+            if progress is not None:
+                progress.update("reading", 0, lines)
+            table = open_table(args.file, encoding=args.encoding, sheet=args.sheet)
+            if progress is None:
+                return scorecard(table, targets, **options)
+            progress.update("reading", lines, lines)
+            return scorecard(
+                table,
+                targets,
+                progress=lambda done, total: progress.update("computing", done, total),
+                **options,
+            )
+        finally:
+            if progress is not None:
                 progress.finish()
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
+    except ModuleNotFoundError as error:
+        raise UsageError(str(error)) from None
 
 
 def run_scorecard(args: argparse.Namespace) -> int:
@@ -107,28 +102,32 @@ def run_scorecard(args: argparse.Namespace) -> int:
     for path in (args.output, args.plot):
         if path is not None:
             file_name(path, "write")
+    by_extension = None if args.output is None else scorecard_output(args.output)
+    fmt = args.format or (by_extension[0] if by_extension else "table")
     card = _read_scorecard(args)
-    texts: dict[str, Callable[[], str]] = {
-        "table": lambda: card.to_text(args.lang) + "\n",
-        "json": lambda: json_text(card.to_json()),
-    }
-
-    def write(file: IO[str]) -> None:
-        if args.format == "csv":
-            card.write_csv(file)
+    try:
+        if fmt in BINARY_OUTPUTS:
+            if args.output is None:
+                raise UsageError(f"--format {fmt} writes a file: give --output OUT.{fmt}")
+            with atomic(args.output, "wb") as file:
+                write_scorecard(card, file, fmt, lang=args.lang)
         else:
-            file.write(texts[args.format]())
-
-    emit(args.output, write)
+            emit(args.output, lambda file: write_scorecard(card, file, fmt, lang=args.lang))
+    except ModuleNotFoundError as error:
+        raise UsageError(str(error)) from None
     # Errors and rule violations go to stderr unless the output shown holds them.
-    if args.format == "csv" or args.output is not None:
+    if fmt != "table" or args.output is not None:
         problems: list[RowError | RowViolation] = [*card.errors, *card.violations]
         for problem in problems:
             print(f"phindicators: {problem.located(args.lang)}", file=sys.stderr)
     if args.plot is not None:
         try:
             with atomic(args.plot, "wb") as file:
-                card.plot(file, lang=args.lang)
+                note = card.plot(file, lang=args.lang)
         except ModuleNotFoundError as error:
             raise UsageError(str(error)) from None
+        if note:
+            print(f"phindicators: {note}", file=sys.stderr)
     return 1 if card.errors else 0
+
+
