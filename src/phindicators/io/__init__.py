@@ -1,9 +1,10 @@
-"""Bytes from outside into text and tables: files, stdin, encodings, spreadsheets.
+"""Bytes from outside into text and tables: files, stdin, encodings, spreadsheets, documents.
 
-See :mod:`phindicators.io.tables`. The readers (pandas, python-calamine,
+See :mod:`phindicators.io.tables` and :mod:`phindicators.io.documents`. The readers (pandas, python-calamine,
 openpyxl, charset-normalizer, pyarrow) are imported when a table is read.
 """
 
+from .documents import read_document
 from .tables import (
     LINES,
     decode,
@@ -21,6 +22,7 @@ __all__ = [
     "decode",
     "detect_encoding",
     "open_table",
+    "read_document",
     "read_arrow",
     "read_table",
     "scorecard_output",
