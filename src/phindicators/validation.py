@@ -180,13 +180,6 @@ def _as_float_array(indicator_id: str, field: str, values: ArrayLike, *, whole: 
     if array.dtype.kind == "O":
         if any(isinstance(v, bool | np.bool_) for v in array.flat):
             raise InvalidCountsError(indicator_id, field, "must be numbers, got booleans")
-        # The table's first checks, showing the elements as given: 2**53 + 1
-        # would be shown as its float, 9007199254740992.
-        for problem, test in _VALUE_CHECKS:
-            with np.errstate(invalid="ignore"):
-                mask = test(converted)
-            if mask.any():
-                _raise_listed(indicator_id, field, problem, mask, array)
         _refuse_inexact(indicator_id, field, array, converted, whole=whole)
     return converted, True
 
@@ -222,24 +215,33 @@ def _refuse_text_and_missing(indicator_id: str, field: str, array: np.ndarray) -
 
 
 def _raise_listed(
-    indicator_id: str, field: str, problem: str, mask: np.ndarray, array: np.ndarray, advice: str = ""
+    indicator_id: str,
+    field: str,
+    problem: str,
+    mask: np.ndarray,
+    array: np.ndarray,
+    advice: str = "",
+    origin: tuple[int, ...] = (),
 ) -> None:
     """Raise ``problem`` at the positions of ``mask``, showing each element
-    as the caller gave it (``shown``, never a float64 rounding of it)."""
+    as the caller gave it (``shown``, never a float64 rounding of it), in
+    the form of :meth:`InvalidCountsError.at`."""
     tail = f"; {advice}" if advice else ""
     if array.ndim == 0:
         raise InvalidCountsError(indicator_id, field, problem, detail=f"got {field}={_as_given(array[()])}{tail}")
-    positions = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:SHOWN_POSITIONS]]
+    local = [tuple(int(i) for i in p) for p in np.argwhere(mask)[:SHOWN_POSITIONS]]
+    positions = [tuple(i + o for i, o in zip(p, origin, strict=True)) for p in local] if origin else local
     n_bad = int(np.count_nonzero(mask))
-    listed = "; ".join(f"{p}: {field}={_as_given(array[p])}" for p in positions)
+    listed = "; ".join(f"{p}: {field}={_as_given(array[q])}" for p, q in zip(positions, local, strict=True))
     more = f"; and {n_bad - len(positions)} more" if n_bad > len(positions) else ""
+    where = f"positions of the chunk at {origin}" if origin else "positions"
     raise InvalidCountsError(
         indicator_id,
         field,
         problem,
         positions=positions,
         n_bad=n_bad,
-        detail=f"at {n_bad} of {array.size} positions: {listed}{more}{tail}",
+        detail=f"at {n_bad} of {array.size} {where}: {listed}{more}{tail}",
     )
 
 
@@ -563,12 +565,30 @@ numerator exceeds the denominator (at 1 of 2 positions: (0,): numerator=5, denom
             checks.append(_ZERO_CHECK)
         if tiny[name]:
             checks.append(_TINY_CHECK)
+        # Elements of an object array are shown as given: 2**53 + 1, not the
+        # float it converts to.
+        given = _given_objects(fields[name][0], array.shape)
         for problem, test in checks:
-            raise_if_any(iid, name, problem, test(array), {name: array}, origin)
+            mask = test(array)
+            if given is not None and np.any(mask):
+                _raise_listed(iid, name, problem, mask, given, origin=origin)
+            raise_if_any(iid, name, problem, mask, {name: array}, origin)
     if within:
         num, den = arrays["numerator"], arrays["denominator"]
         raise_if_any(iid, "numerator", _WITHIN, num > den, arrays, origin)
     return arrays["numerator"], arrays.get("denominator")
+
+
+def _given_objects(values: ArrayLike, shape: tuple[int, ...]) -> np.ndarray | None:
+    """An object array of counts as given, broadcast to ``shape`` (only
+    asked once a problem was found); None for any other input."""
+    if type(values) in _NUMBERS:
+        return None
+    try:
+        array = np.asarray(values)
+        return np.broadcast_to(array, shape) if array.dtype.kind == "O" else None
+    except ValueError:
+        return None
 
 
 #: ``check(numerator, denominator, ratio)`` on float64 blocks: True when the
