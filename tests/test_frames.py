@@ -139,6 +139,16 @@ def test_thousands_separators_in_text_counts() -> None:
     assert out["denominator"].to_list() == [1270, 1000]
 
 
+def test_a_decimal_comma_is_a_bad_row_not_a_thousands_separator() -> None:
+    """Regression: every comma was stripped, so "1,2" became 12."""
+    df = pd.DataFrame({"managed": ["1", "950"], "births": ["1,2", "1,000"]})
+    with pytest.raises(InvalidCountsError, match="1,2"):
+        compute_frame(df, RATE, numerator="managed", denominator="births")
+    marked = compute_frame(df, RATE, numerator="managed", denominator="births", errors="mark")
+    assert marked["problem"].notna().tolist() == [True, False]
+    assert marked["denominator"].tolist()[1] == 1000
+
+
 def test_a_list_of_indicators_reads_a_wide_frame_group_by_group() -> None:
     wide = pd.DataFrame(
         {"area": ["甲县", "乙县"], "live_births": [2158, 1900], "maternal_deaths": [2, 0], "infant_deaths": [23, 9]}

@@ -805,3 +805,20 @@ def test_column_formatting_gives_the_strings_of_display() -> None:
                 assert [str(text) for text in both[f"display_{lang}"]] == format_value(
                     values, unit, decimals, lang, denominator
                 ).tolist()
+
+
+def test_a_decimal_comma_is_not_read_as_a_thousands_separator() -> None:
+    """Regression: every comma was stripped from count cells, so "1,2" (a
+    decimal comma) became 12 and gave a silently wrong rate. Separators are
+    read only where they group digits by three."""
+    card = scorecard(
+        [
+            {"area": "甲县", "period": "2023", "live_births": "1,2", "maternal_deaths": "1"},
+            {"area": "乙县", "period": "2023", "live_births": "2,158", "maternal_deaths": "2"},
+            {"area": "丙县", "period": "2023", "live_births": "12,34,567", "maternal_deaths": "2"},
+            {"area": "丁县", "period": "2023", "live_births": "1_2", "maternal_deaths": "1"},
+        ]
+    )
+    assert [(row.area, row.denominator) for row in card.rows] == [("乙县", 2158)]
+    assert sorted(error.value for error in card.errors) == ["1,2", "12,34,567", "1_2"]
+    assert {error.problem for error in card.errors} == {"not_a_number"}

@@ -18,6 +18,7 @@ phindicators.errors.InvalidCountsError: example: x is negative (at 1 of 2 positi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,15 @@ from .errors import InvalidCountsError
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
 
-__all__ = ["MAX_EXACT_COUNT", "SMALLEST_COUNT", "TOO_LARGE", "checked_counts", "in_range", "raise_if_any"]
+__all__ = [
+    "MAX_EXACT_COUNT",
+    "SMALLEST_COUNT",
+    "TOO_LARGE",
+    "checked_counts",
+    "in_range",
+    "number_from_text",
+    "raise_if_any",
+]
 
 #: Largest count a float64 holds exactly; above it, a count would silently
 #: lose its last digits.
@@ -146,3 +155,35 @@ def in_range(array: np.ndarray, *, positive: bool, fractional: bool = False) -> 
     return not np.any((array > 0) & (array < SMALLEST_COUNT))
 
 
+
+
+#: A number as a table cell writes it: digits, an optional fraction and
+#: exponent ("1270", "-3", "0.5", "1e5"); no words ("nan", "inf").
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: Digits grouped by thousands with one separator used throughout, as
+#: spreadsheets and Chinese reports write counts: "1,270", "1，270",
+#: "1 270", "12'345'678". Groups after the first have exactly three digits.
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?P<sep>[,，\u00a0\u202f' _])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?")
+
+
+def number_from_text(text: str) -> float | None:
+    """The number a text cell holds, or None when it holds no number.
+
+    Thousands separators are read only where they group digits by three
+    ("1,270" is 1270), so that a decimal comma ("1,2") or a list ("2,164
+    and 5") is refused rather than read as a different number.
+
+    Examples
+    --------
+    >>> number_from_text("1,270"), number_from_text(" 35 "), number_from_text("1 270.5")
+    (1270.0, 35.0, 1270.5)
+    >>> number_from_text("1,2") is None, number_from_text("12,34,567") is None, number_from_text("nan") is None
+    (True, True, True)
+    """
+    stripped = text.strip()
+    if _PLAIN_NUMBER.fullmatch(stripped):
+        return float(stripped)
+    grouped = _GROUPED_NUMBER.fullmatch(stripped)
+    if grouped:
+        return float(stripped.replace(grouped["sep"], ""))
+    return None

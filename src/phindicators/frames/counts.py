@@ -8,11 +8,11 @@ problem of its row, never a zero.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 
+from .._counts import number_from_text
 from ..units import UNITS
 from ..validation import MAX_EXACT_COUNT
 
@@ -29,9 +29,6 @@ ROW_PROBLEMS: dict[int, str] = {
 }
 _MISSING, _NOT_A_NUMBER, _NEGATIVE, _NOT_WHOLE, _TOO_LARGE = 1, 2, 3, 4, 5
 
-# Thousands separators as spreadsheets and Chinese reports write them: comma,
-# full-width comma, thin and no-break spaces, apostrophe, underscore.
-_SEPARATORS = re.compile(r"[,，\s\u00a0\u202f'_]")
 
 
 def parse_counts(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -51,14 +48,12 @@ def parse_counts(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if cell is None or (isinstance(cell, float) and np.isnan(cell)):
             missing[position] = True
         elif isinstance(cell, str):
-            text = _SEPARATORS.sub("", cell)
-            if not text:
+            if not cell.strip():
                 missing[position] = True
                 continue
-            try:
-                values[position] = float(text)
-            except ValueError:
-                continue
+            number = number_from_text(cell)
+            if number is not None:
+                values[position] = number
         elif isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool):
             values[position] = float(cell)
     return values, missing

@@ -13,13 +13,13 @@ import math
 import numbers
 import operator
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
+from .._counts import number_from_text
 from ..errors import InvalidTypeError, ParseError
 from ..units import UNITS
 from ..validation import MAX_EXACT_COUNT
@@ -65,8 +65,6 @@ LINES_ATTRIBUTE = "phindicators_lines"
 #: (recognised by type, without importing them).
 _FRAME_MODULES = frozenset({"pandas", "polars", "pyarrow", "modin", "narwhals"})
 
-#: Thousands separators in count cells ("1,270", "1，270", "1 270").
-_SEPARATORS = re.compile(r"[,，\s\u00a0\u202f'_]")
 
 def _is_frame(table: object) -> bool:
     return type(table).__module__.split(".")[0] in _FRAME_MODULES and (
@@ -281,12 +279,14 @@ def _number(cell: object) -> float | int:
         if not text:
             return EMPTY
         try:
+            if "_" in text:  # float() reads "1_2" as 12
+                raise ValueError(text)
             number = float(text)
         except ValueError:
-            try:
-                number = float(_SEPARATORS.sub("", text))  # "1,270"
-            except ValueError:
+            grouped = number_from_text(text)  # "1,270"; never "1,2"
+            if grouped is None:
                 return NOT_A_NUMBER
+            number = grouped
         return number if np.isfinite(number) else NOT_A_NUMBER
     if isinstance(cell, bool | np.bool_) or not isinstance(cell, numbers.Real):
         return NOT_A_NUMBER
