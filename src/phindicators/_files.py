@@ -84,13 +84,20 @@ def _size(size: int) -> str:
     return f"{size / (1 << 20):.0f} MiB" if size >= 1 << 20 else f"{size} bytes"
 
 
+def _error(code: int, message: str) -> OSError:
+    """The one error of this module: an OSError, so that every caller's
+    handler of unreadable or unwritable files (CatalogError in the loaders,
+    exit 2 in the command line) takes it; ``strerror`` is the message."""
+    return OSError(code, message)
+
+
 def _refused(path: str, mode: int) -> OSError:
     code = errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL
-    return OSError(code, f"{path} is not a regular file ({_kind(mode)}); give a file")
+    return _error(code, f"{path} is not a regular file ({_kind(mode)}); give a file")
 
 
 def _too_large(path: str, limit: int) -> OSError:
-    return OSError(
+    return _error(
         errno.EFBIG,
         f"{path} is larger than the input limit of {_size(limit)}; raise the limit to read it",
     )
@@ -277,7 +284,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[A
     """
     name = os.fspath(path)
     if not name:
-        raise OSError(errno.ENOENT, "no file name given (an empty --output?)")
+        raise _error(errno.ENOENT, "no file name given (an empty --output?)")
     binary = "b" in mode
     text_options: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
     target = os.path.realpath(name)
