@@ -74,7 +74,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Mapping|Sequence|Iterable|Iterator|Callable|Any|Traversable|IO|TypeVar|T)"),
     (r"py:.*", r"(Decimal|Fraction|date|datetime|Enum|StrEnum|Exception|LookupError|ValueError|TypeError)"),
     (r"py:.*", r'\{?"[a-z_]+"(, "[a-z_]+")*\}?'),
-    (r"py:.*", r"(number|array|path|file|str to .*|.* to str)"),
+    (r"py:.*", r"(number|array|path|file|binary file|open file|them|a group|DataFrame|\"-\"|str to .*|.* to str)"),
     # Private helpers and type variables are not documented on purpose.
     (r"py:.*", r"phindicators(\.\w+)*\._\w+"),
     (r"py:.*", r"phindicators\.serialize(\.decoding)?\.T"),

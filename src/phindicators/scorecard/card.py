@@ -318,7 +318,7 @@ class Scorecard:
         """Draw each area's value and interval against the target (and the
         benchmark), one panel per indicator, and save it as PNG.
 
-        An indicator of more than :data:`~phindicators.scorecard.PLOT_MAX_ROWS` rows is drawn as a
+        An indicator of more than :data:`~phindicators.scorecard.plot.PLOT_MAX_ROWS` rows is drawn as a
         caterpillar plot, sorted by value, without area labels. Needs
         matplotlib (the ``plot`` extra: ``pip install phindicators[plot]``).
 
