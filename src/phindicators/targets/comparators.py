@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 
 from .. import _threads
+from ..errors import TargetError
 from ..units import conversion_factor
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -163,7 +164,8 @@ def _up_cutoff(threshold: float, strict: bool) -> float:
             cutoff = below
         else:
             cutoff = math.nextafter(cutoff, math.inf)
-    raise AssertionError(f"no cutoff within 64 ulps of {threshold!r}")  # pragma: no cover - see above
+    # Unreachable (see above); a library error, as every raise is (tests/test_robustness.py).
+    raise TargetError(f"no cutoff within 64 ulps of {threshold!r}")  # pragma: no cover
 
 
 def _met_down(values: np.ndarray, threshold: float, strict: bool, out: np.ndarray, work: np.ndarray) -> None:
