@@ -218,7 +218,7 @@ def to_dhis2_metadata(
     >>> sorted(package)
     ['dataElements', 'indicatorTypes', 'indicators']
     >>> sorted(t["factor"] for t in package["indicatorTypes"])
-    [100, 1000, 10000, 100000]
+    [1, 100, 1000, 10000, 100000]
     """
     known = data_elements or {}
     exported: list[dict[str, Any]] = []
