@@ -60,6 +60,29 @@ FAMILIES = [
 ]
 
 
+#: Functions left out of the sample: they format text, align pandas labels or
+#: manage memory, and no number depends on them.
+NOT_NUMERIC = [
+    "phindicators.validation.x__preview__*",
+    "phindicators.validation.x__text_error__*",
+    "phindicators.validation.x__raise_listed__*",
+    "phindicators.validation.x_aligned__*",
+    "phindicators.validation.x__pandas_index__*",
+    "phindicators.compute.x__huge_page_aligned__*",
+    "phindicators.compute.x__owned__*",
+    "phindicators.compute.x__read_only__*",
+    "phindicators.compute.xǁResultǁ__repr____*",
+    "phindicators.compute.xǁResultǁformat__*",
+    "phindicators.compute.xǁResultǁ_repr_html___*",
+    "phindicators.compute.xǁResultǁas_dict__*",
+    "phindicators.compute.xǁResultǁto_json__*",
+    "phindicators.audit.arithmetic.x__display__*",
+    "phindicators.audit.arithmetic.x__number__*",
+    "phindicators.audit.arithmetic.x__sign__*",
+    "phindicators.audit.judging.x__range_text__*",
+]
+
+
 def family(name: str) -> str:
     for prefix, label in FAMILIES:
         if name.startswith(prefix):
@@ -99,7 +122,8 @@ def all_mutants() -> dict[str, Path]:
 
 
 def sampled(names: list[str], every: int, only: list[str]) -> list[str]:
-    chosen = [n for n in names if not only or any(fnmatch(n, p) for p in only)]
+    chosen = [n for n in names if (not only or any(fnmatch(n, p) for p in only))
+              and not any(fnmatch(n, p) for p in NOT_NUMERIC)]
     return sorted(n for n in chosen if zlib.crc32(n.encode()) % every == 0)
 
 
@@ -113,6 +137,32 @@ def generate(jobs: int) -> None:
         copy_also_copy_files()
         setup_source_paths()
         create_mutants(jobs)
+
+
+def quick_hypothesis() -> None:
+    """Hypothesis without shrinking or its database for the mutant runs.
+
+    A mutant that fails a property test is killed at its first failing
+    example; shrinking it (minutes for some kernels) would only turn kills
+    into timeouts. tests/conftest.py loads the profile HYPOTHESIS_PROFILE
+    names; the forked test runs inherit this registration.
+    """
+    from hypothesis import HealthCheck, Phase
+    from hypothesis import settings as hypothesis_settings
+    from mutmut.configuration import config
+
+    hypothesis_settings.register_profile(
+        "mutation",
+        max_examples=100,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    os.environ["HYPOTHESIS_PROFILE"] = "mutation"
+    # hypothesis is now imported before pytest could rewrite its asserts,
+    # which pytest warns about (an error under filterwarnings = error).
+    config().pytest_add_cli_args.extend(["-W", "ignore::pytest.PytestAssertRewriteWarning"])
 
 
 def equivalents() -> dict[str, str]:
@@ -214,9 +264,26 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel mutants")
     parser.add_argument("--list", action="store_true", help="generate and count the mutants, run nothing")
     parser.add_argument("--report", action="store_true", help="write the report of the last run")
+    parser.add_argument("--again", action="store_true",
+                        help="run the last sample's survivors again (after adding tests), keep the rest")
     options = parser.parse_args()
     os.chdir(ROOT)
     cfg = settings()
+    if options.again:
+        paths = all_mutants()
+        last = statuses(sampled(sorted(paths), options.every, options.only))
+        names = [n for n, s in last.items() if s not in ("killed", "timeout", "segfault")]
+        print(f"{len(names)} survivors of the last run to run again", flush=True)
+        (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # new tests: map them again
+        from mutmut.__main__ import _run
+
+        quick_hypothesis()
+        start = time.monotonic()
+        _run(names, options.jobs)
+        text = report(sorted(last), paths, time.monotonic() - start, [], options.every, len(paths))
+        (HERE / "report.md").write_text(text)
+        print(text)
+        return 0
     if options.report:
         names = sampled(sorted(all_mutants()), options.every, options.only)
         text = report(names, all_mutants(), None, [], options.every, len(all_mutants()))
@@ -249,6 +316,7 @@ def main() -> int:
         return 0
     from mutmut.__main__ import _run
 
+    quick_hypothesis()
     try:
         _run(names, options.jobs)
     except SystemExit as stop:  # mutmut exits on a failing clean run

@@ -5,6 +5,9 @@ found untested (V07), and the definition check behind its side observation
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -72,3 +75,74 @@ def test_an_equal_pair_is_not_listed_among_the_pairs_that_exceed() -> None:
 
 def test_equal_pairs_pass() -> None:
     validate_counts(get("maternal_systematic_management_rate"), [0, 7, 10], [1, 7, 10])
+
+
+# ------------------------------------- inputs numpy would convert wrongly
+
+MONEY_MEAN = Catalog.from_toml(TINY).get("mean_amount")  # amount in 万元 (fractions allowed) per person
+MANAGED = "maternal_systematic_management_rate"
+
+
+def _refusal(indicator: object, numerator: object, denominator: object) -> str:
+    with pytest.raises(InvalidCountsError) as error:
+        validate_counts(indicator, numerator, denominator)  # type: ignore[arg-type]
+    return str(error.value)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(Fraction(1, 3), "Fraction(1, 3)"), (Decimal("0.1"), "Decimal('0.1')")])
+def test_an_amount_float_would_round_is_refused(value: object, shown: str) -> None:
+    # 1/3 万元 and 0.1 万元 have no exact float: refused, not rounded.
+    message = _refusal(MONEY_MEAN, np.array([2, value, Fraction(1, 2)], dtype=object), [1, 1, 1])
+    assert message.startswith("mean_amount: numerator is not representable exactly as a float")
+    assert f"at 1 of 3 positions: (1,): numerator={shown}" in message
+
+
+def test_amounts_float_holds_exactly_pass() -> None:
+    num, den = validate_counts(MONEY_MEAN, np.array([Fraction(1, 2), Decimal("0.25"), 3], dtype=object), [1, 1, 1])
+    assert np.asarray(num).tolist() == [0.5, 0.25, 3.0]
+
+
+def test_extended_precision_is_checked_before_rounding() -> None:
+    five = np.longdouble(5) + np.longdouble(2) ** -60  # 5 in float64, not 5 as given
+    assert five != 5
+    message = _refusal(MONEY_MEAN, np.array([five, 5], dtype=np.longdouble), [1, 1])
+    assert "numerator is not representable exactly as a float" in message and "at 1 of 2 positions: (0,)" in message
+    message = _refusal(get(MANAGED), np.array([5, five], dtype=np.longdouble), [10, 10])
+    assert "numerator is not a whole number" in message and "(1,)" in message
+    for bad, problem in [(-1, "is negative"), (np.nan, "is NaN or infinite"), (2.0**53, "is too large")]:
+        message = _refusal(get(MANAGED), np.array([5, bad], dtype=np.longdouble), [10, 2.0**53 + 2])
+        assert f"numerator {problem}" in message and "at 1 of 2 positions: (1,)" in message
+    num, _ = validate_counts(get(MANAGED), np.array([5, 7], dtype=np.longdouble), [10, 10])
+    assert np.asarray(num).tolist() == [5.0, 7.0]
+
+
+@pytest.mark.parametrize(("values", "problem"), [
+    ([1, None], "is missing (None) (at 1 of 2 positions: (1,): numerator=None)"),
+    ([1, "5"], "must be numbers, got text '5'"),
+    ([-(10**400), 1], "is negative"),
+    ([10**400, 1], "is too large to count exactly"),
+    ([True, 1], "must be numbers, got booleans"),
+])
+def test_object_arrays_are_refused_by_name(values: list[object], problem: str) -> None:
+    message = _refusal(get(MANAGED), np.array(values, dtype=object), [10, 10])
+    assert message.startswith(f"{MANAGED}: numerator {problem}")
+
+
+@pytest.mark.parametrize(("value", "problem"), [(-(10**400), "is negative"), (10**400, "is too large")])
+def test_python_ints_beyond_float_name_their_problem(value: int, problem: str) -> None:
+    assert _refusal(get(MANAGED), value, 10).startswith(f"{MANAGED}: numerator {problem}")
+    assert _refusal(get(MANAGED), 1, value).startswith(f"{MANAGED}: denominator {problem}")
+
+
+def test_pandas_na_is_missing() -> None:
+    pd = pytest.importorskip("pandas")
+    message = _refusal(get(MANAGED), np.array([1, pd.NA], dtype=object), [10, 10])
+    assert "numerator is missing (NA)" in message
+
+
+def test_a_denominator_too_small_to_count_is_refused_on_scalars() -> None:
+    # 0.5e-6 元 is below SMALLEST_COUNT (1e-6): a unit slip, and dividing by
+    # it would overflow. 1e-6 itself is allowed.
+    share = _money_catalog("yuan", "yuan").get("spent_share")
+    assert "denominator is between 0 and 1e-06" in _refusal(share, 0.0, 0.5e-6)
+    assert validate_counts(share, 0.0, 1e-6) == (0.0, 1e-6)
