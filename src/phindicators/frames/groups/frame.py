@@ -1,0 +1,196 @@
+"""compute_frame: a DataFrame in, one row per group and indicator out."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...errors import (
+    InvalidOptionError,
+    InvalidTypeError,
+)
+from ...model import Indicator
+from ...stats import confidence_levels
+from ...targets import TargetSet
+from .._narwhals import narwhals
+from .options import ERRORS, _check_benchmark, _check_column, _Counts, _indicator, _names, _target_sets
+from .pooling import _eager_pool, _lazy_pool
+from .rows import _count_columns
+from .scoring import _body, _joined, _score, _whole_or_float
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    pass
+
+
+def compute_frame(
+    data: Any,
+    indicator: Indicator | str | Sequence[Indicator | str],
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: str | Sequence[str] | None = None,
+    period: str | None = None,
+    confidence: float = 0.95,
+    targets: TargetSet | str | Sequence[TargetSet | str] | None = None,
+    benchmark: Hashable | None = None,
+    errors: str = "raise",
+    displays: bool = True,
+) -> Any:
+    """Compute an indicator (or several) for every row or group of a DataFrame.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Any frame narwhals supports (pandas, polars, pyarrow, modin, and the
+        lazy frames of dask and polars). The result is of the same kind. A
+        lazy frame with ``by`` is pooled where the data lives, partition by
+        partition: counts are summed and bad rows counted per group, and
+        only the groups are collected (their problems then say how many
+        rows, not which); without ``by`` every row comes out, so the frame
+        is collected.
+    indicator : Indicator, str or list of them
+        What to compute: an indicator, its id or a name ("孕产妇死亡率").
+        A list computes several from a wide frame whose count columns are
+        named by term id (``live_births``, ``maternal_deaths``, …), one row
+        per group and indicator.
+    numerator, denominator : str, optional
+        The count columns of one indicator (default: its terms' ids). Text
+        columns are read with thousands separators ("1,270").
+    by : str or list of str, optional
+        Group columns: the rows of each group (and period) are pooled by
+        summing their counts before computing. Without ``by`` every row is
+        computed as it is, and a pandas frame keeps its index.
+    period : str, optional
+        The column of periods: groups are formed within a period, and
+        ``benchmark`` compares within a period.
+    confidence : float
+        The level of ``lower`` and ``upper`` (and of ``uncertain``).
+    targets : TargetSet, str or list of them, optional
+        Target sets (or ids): adds ``target``, ``target_status`` (``met``,
+        ``not_met``, ``uncertain`` where the interval contains the threshold,
+        ``not_assessed``, ``no_target``) and ``target_gap`` (>= 0 when met);
+        with several sets each column ends in ``_<set id>``.
+    benchmark : "pooled" or a group, optional
+        Adds ``benchmark_value`` and ``benchmark_status`` (best / better /
+        similar / worse / worst by the 95 % and 99.8 % intervals, in the
+        indicator's polarity): against the pooled total of the row's period
+        (``"pooled"``), or against the named group (a value of the ``by``
+        column, a tuple for several) in the same period; NA on the
+        benchmark's own rows.
+    errors : {"raise", "mark"}
+        ``"raise"``: bad counts raise, naming the rows. ``"mark"``: their
+        groups get NA values and a ``problem`` column says why.
+    displays : bool
+        Add the four display columns (``display_zh``, ``display_en``,
+        ``interval_zh``, ``interval_en``). Building four strings per row is
+        most of the time on millions of rows; ``False`` leaves them out.
+
+    Returns
+    -------
+    DataFrame
+        The group columns, then ``indicator``, ``numerator``,
+        ``denominator`` (integers when every count is whole), ``value``,
+        ``lower``, ``upper``, ``confidence``, ``method`` (per row: "wilson",
+        "exact", "byar", …), ``unit``, ``display_zh``, ``display_en``,
+        ``interval_zh``, ``interval_en``, and the target, benchmark and
+        ``problem`` columns asked for.
+
+    Raises
+    ------
+    InvalidCountsError
+        With ``errors="raise"``: missing, non-numeric, negative or
+        fractional counts (naming the rows: pandas index labels, else
+        positions), zero denominators or numerators above denominators
+        (naming the groups).
+    InvalidOptionError
+        A column that is not in the frame, a benchmark that is not a group,
+        an unknown ``errors``.
+    InvalidTypeError
+        ``data`` that is not a DataFrame narwhals knows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> births = pd.DataFrame({"county": ["甲县", "甲县", "乙县"], "year": [2023, 2023, 2023],
+    ...                        "deaths": [1, 1, 5], "births": [1000, 1158, 1900]})
+    >>> out = compute_frame(births, "maternal_mortality_ratio", numerator="deaths",
+    ...                     denominator="births", by="county", period="year")
+    >>> out[["county", "numerator", "denominator", "display_zh", "method"]]
+      county  numerator  denominator  display_zh method
+    0     甲县          2         2158  92.68/10万  exact
+    1     乙县          5         1900 263.16/10万  exact
+    """
+    nw = narwhals()
+    if errors not in ERRORS:
+        raise InvalidOptionError(f"errors must be one of {', '.join(map(repr, ERRORS))}, got {errors!r}")
+    levels = confidence_levels(confidence)
+    if len(levels) != 1:
+        raise InvalidOptionError(f"compute_frame takes one confidence level, got {confidence!r}")
+    level = levels[0]
+    try:
+        frame = nw.from_native(data)
+    except TypeError:
+        raise InvalidTypeError(
+            f"compute_frame takes a DataFrame (pandas, polars, pyarrow, dask, …), got {type(data).__name__}"
+        ) from None
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        raise InvalidTypeError(f"compute_frame takes a DataFrame, not a {type(data).__name__}")
+    lazy_backend = None
+    lazy = None
+    if isinstance(frame, nw.LazyFrame):
+        lazy_backend = frame.implementation
+        if by is None:  # every row comes out: the rows are collected
+            frame = frame.collect()
+        else:  # groups are pooled where the data lives, partition by partition
+            lazy = frame
+    if isinstance(indicator, Indicator | str):
+        indicators = [_indicator(indicator)]
+    else:
+        indicators = [_indicator(item) for item in indicator]
+    if not indicators:
+        raise InvalidOptionError("indicator is an empty list")
+    columns = list(frame.collect_schema().names()) if lazy is not None else list(frame.columns)
+    groups_by = _names(by, "by")
+    keys = groups_by + ([period] if period is not None else [])
+    for key in keys:
+        _check_column(key, columns, "group")
+    chosen = _count_columns(indicators, numerator, denominator, columns)
+    sets = _target_sets(targets)
+    if lazy is not None:
+        groups = _lazy_pool(lazy, keys, chosen, errors)
+        _check_benchmark(benchmark, groups_by, groups.keys)
+        index, counts = None, dict[str, _Counts]()
+    else:
+        _check_benchmark(benchmark, groups_by, frame)
+        index, counts, groups = _eager_pool(frame, keys, groups_by, chosen, errors)
+
+    parts = [
+        _score(item, number, groups, index, counts, level, sets, benchmark, groups_by, period, errors, keys, displays)
+        for number, item in enumerate(chosen)
+    ]
+    # Group by group, indicators in the order given.
+    group_numbers = np.tile(np.arange(groups.size), len(parts))
+    order = np.lexsort((np.repeat(np.arange(len(parts)), groups.size), group_numbers))
+    data_columns: dict[str, Any] = {}
+    for name in parts[0]:
+        joined = _joined([part[name] for part in parts], order)
+        if name in ("numerator", "denominator"):
+            joined = _whole_or_float(joined)
+        data_columns[name] = joined
+    backend = frame.implementation if lazy is None else groups.keys.implementation
+    body = _body(data_columns, backend)
+    rows = group_numbers[order]
+    if groups.keys is not None:
+        keys_out = nw.maybe_reset_index(groups.keys[rows.tolist()])
+        out = nw.concat([keys_out, body], how="horizontal")
+    else:
+        out = body
+    if lazy_backend is not None:
+        return out.lazy(backend=lazy_backend).to_native()
+    native = out.to_native()
+    if not groups_by and index is not None:
+        # Ungrouped rows keep their labels (pandas and modin only have them).
+        native.index = index[groups.first_row[rows]]
+    return native
