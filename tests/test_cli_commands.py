@@ -397,3 +397,16 @@ def test_ctrl_c_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch, c
     monkeypatch.setattr(cli_definitions, "indicators", interrupted)
     assert main(["list"]) == 130
     assert "interrupted" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_scorecard_refuses_endless_and_special_files(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression (issue 15, F7): `phindicators scorecard /dev/zero` read
+    the device whole and was killed for lack of memory; a FIFO without a
+    writer waited forever. Both are refused at once, with exit 2."""
+    status, _, err = run(["scorecard", "/dev/zero"], capsys)
+    assert status == 2 and "not a regular file" in err and "Traceback" not in err
+    fifo = tmp_path / "table.csv"
+    os.mkfifo(fifo)
+    status, _, err = run(["scorecard", str(fifo)], capsys)
+    assert status == 2 and "not a regular file" in err

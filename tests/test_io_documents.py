@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import phindicators as ph
-from phindicators.errors import InvalidOptionError, ParseError
+from phindicators.errors import FileError, InvalidOptionError, ParseError
 from phindicators.io.documents import detect_text_encoding, read_document
 
 REPORT = (
@@ -151,9 +151,9 @@ def test_a_damaged_docx_is_a_parse_error(tmp_path: Path) -> None:
 def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    with pytest.raises(ParseError, match="not a regular file"):
+    with pytest.raises(FileError, match="not a regular file"):
         read_document(fifo)  # opening it would wait for a writer forever
-    with pytest.raises(ParseError, match="not a regular file"):
+    with pytest.raises(FileError, match="not a regular file"):
         read_document(tmp_path)
 
 

@@ -26,7 +26,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "src" / "phindicators"
 #: listed before it on the same row.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # L0 foundation
-    ("_version", "_text", "_files", "errors", "_optional", "_once", "_data", "_threads", "_counts", "_options", "_json", "units",
+    ("_version", "_text", "errors", "_files", "_optional", "_once", "_data", "_threads", "_counts", "_options", "_json", "units",
      "periods", "_toml", "_validators"),
     # L1 primitives
     ("stats", "model", "display"),

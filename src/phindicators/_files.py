@@ -33,7 +33,7 @@ Examples
 >>> read_bytes("/dev/zero")
 Traceback (most recent call last):
 ...
-OSError: [Errno 22] /dev/zero is not a regular file (a character device); give a file
+phindicators.errors.FileError: [Errno 22] /dev/zero is not a regular file (a character device); give a file
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from typing import IO, Any
+
+from .errors import FileError
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -88,7 +90,7 @@ def _error(code: int, message: str) -> OSError:
     """The one error of this module: an OSError, so that every caller's
     handler of unreadable or unwritable files (CatalogError in the loaders,
     exit 2 in the command line) takes it; ``strerror`` is the message."""
-    return OSError(code, message)
+    return FileError(code, message)
 
 
 def _refused(path: str, mode: int) -> OSError:
@@ -136,7 +138,7 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = MAX_INPUT_BY
     >>> read_bytes(__file__, limit=10)
     Traceback (most recent call last):
     ...
-    OSError: [Errno 27] ... is larger than the input limit of 10 bytes; raise the limit to read it
+    phindicators.errors.FileError: [Errno 27] ... is larger than the input limit of 10 bytes; raise the limit to read it
     """
     descriptor, name = _open_regular(path, limit)
     with open(descriptor, "rb") as file:

@@ -345,6 +345,20 @@ class PhindicatorsWarning(UserWarning):
     """
 
 
+class FileError(PhindicatorsError, OSError):
+    """A file that cannot be read or written as asked: not a regular file (a
+    FIFO, a device, a directory), larger than the input limit, or no name.
+    It is an OSError too, so handlers of unreadable files take it.
+
+    Examples
+    --------
+    >>> import errno
+    >>> error = FileError(errno.EFBIG, "big.csv is larger than the input limit of 512 MiB")
+    >>> isinstance(error, OSError), error.strerror
+    (True, 'big.csv is larger than the input limit of 512 MiB')
+    """
+
+
 class SerializationError(InvalidTypeError):
     """A value, or a field type, that has no JSON form: ``to_dict(42)``, a
     field annotated with a type the converter does not know.

@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Callable, Iterator
 from typing import IO
 
 from phindicators._data import bundled_text
+from phindicators._files import open_text
+from phindicators.io import open_table, scorecard_output, write_scorecard
 from phindicators.scorecard import (
     RowError,
     RowViolation,
     Scorecard,
     scorecard,
 )
-from phindicators.io import open_table, scorecard_output, write_scorecard
 
 from . import common
 from .common import EXAMPLE_TABLE, UsageError
@@ -54,8 +54,8 @@ class _Progress:
 
 
 def _count_lines(path: str) -> int:
-    with open(path, "rb") as file:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+    with open_text(path, encoding="latin-1") as file:  # refuses FIFOs and devices
+        return sum(chunk.count("\n") for chunk in iter(lambda: file.read(1 << 20), ""))
 
 
 def _read_scorecard(args: argparse.Namespace) -> Scorecard:

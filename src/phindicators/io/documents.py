@@ -21,11 +21,11 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import stat
 import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
+from .._files import read_bytes
 from ..errors import InvalidOptionError, InvalidTypeError, ParseError
 
 __all__ = ["DOCUMENT_KINDS", "MAX_DOCUMENT_BYTES", "detect_text_encoding", "read_document"]
@@ -157,11 +157,9 @@ def _read(source: str | os.PathLike[str] | bytes | IO[bytes], max_bytes: int) ->
         name = os.fspath(source)
         if name == "-":
             return _bounded(sys.stdin.buffer, max_bytes, "<stdin>"), "<stdin>"
-        # Checked before opening: opening a FIFO without a writer waits forever.
-        if not stat.S_ISREG(os.stat(name).st_mode):
-            raise ParseError(name, "not a regular file (a FIFO, a device or a directory)")
-        with open(name, "rb") as file:
-            data = _bounded(file, max_bytes, name)
+        # Checked on the opened file (no race between a check and the open),
+        # without waiting for a FIFO's writer.
+        data = read_bytes(name, limit=max_bytes)
     elif hasattr(source, "read"):
         name = str(getattr(source, "name", "<file>"))
         data = _bounded(source, max_bytes, name)

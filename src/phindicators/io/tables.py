@@ -16,6 +16,7 @@ They are imported when a table is read, never by ``import phindicators``.
 from __future__ import annotations
 
 import codecs
+import errno
 import importlib.util
 import io
 import os
@@ -25,7 +26,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from ..errors import InvalidOptionError, ParseError
+from .._files import MAX_INPUT_BYTES, read_bytes
+from ..errors import FileError, InvalidOptionError, ParseError
 from ..scorecard.reading import LINES_ATTRIBUTE
 
 __all__ = [
@@ -168,9 +170,12 @@ def _bytes(source: str | os.PathLike[str] | bytes | IO[bytes] | IO[str]) -> tupl
     if isinstance(source, str | os.PathLike):
         name = os.fspath(source)
         if name == "-":
-            return sys.stdin.buffer.read(), "<stdin>"
-        with open(name, "rb") as file:
-            return file.read(), name
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+            if len(data) > MAX_INPUT_BYTES:
+                raise FileError(errno.EFBIG, f"<stdin> holds more than the input limit of {MAX_INPUT_BYTES >> 20} MiB")
+            return data, "<stdin>"
+        # A regular file, at most MAX_INPUT_BYTES: never /dev/zero or a FIFO.
+        return read_bytes(name), name
     if hasattr(source, "read"):
         return source.read(), str(getattr(source, "name", "<file>"))
     raise InvalidOptionError(

@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 
 from .._counts import number_from_text
+from .._files import open_text
 from ..errors import InvalidTypeError, ParseError
 from ..units import UNITS
 from ..validation import MAX_EXACT_COUNT
@@ -78,7 +79,7 @@ def read(table: object, renamed: Mapping[str, str] | None = None) -> Table:
     aliases = _aliases(renamed)
     if isinstance(table, str | os.PathLike):
         name = os.fspath(table)
-        with open(name, encoding="utf-8-sig", newline="") as file:
+        with open_text(name) as file:  # a regular file under the input limit
             return _read_lines(file, name, aliases)
     if _is_frame(table):
         return _read_frame(table, aliases)
