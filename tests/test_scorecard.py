@@ -822,3 +822,29 @@ def test_a_decimal_comma_is_not_read_as_a_thousands_separator() -> None:
     assert [(row.area, row.denominator) for row in card.rows] == [("乙县", 2158)]
     assert sorted(error.value for error in card.errors) == ["1,2", "12,34,567", "1_2"]
     assert {error.problem for error in card.errors} == {"not_a_number"}
+
+
+def test_csv_output_cannot_run_as_a_formula() -> None:
+    """Regression (issue 15, F14): areas and periods from the caller's file
+    were written verbatim, so "=HYPERLINK(...)" ran when the CSV was opened
+    in a spreadsheet, and the tab a user put before "=1+1" to neutralise it
+    was stripped. Cells that start like a formula get a leading apostrophe
+    (OWASP), on both writers, and a leading tab is kept."""
+    import csv as csv_module
+    import io
+
+    rows = [
+        {"area": '=HYPERLINK("http://evil","x")', "period": "2023", "live_births": 2164, "maternal_deaths": 1},
+        {"area": "@SUM(1)", "period": "\t=1+1", "live_births": 2158, "maternal_deaths": 2},
+        {"area": "+A1", "period": "-A1", "live_births": 1000, "maternal_deaths": 1},
+    ]
+    out = io.StringIO()
+    scorecard(rows).write_csv(out)
+    written = list(csv_module.DictReader(io.StringIO(out.getvalue())))
+    cells = [(row["area"], row["period"]) for row in written]
+    assert cells == [
+        ('\'=HYPERLINK("http://evil","x")', "2023"),
+        ("'@SUM(1)", "'\t=1+1"),
+        ("'+A1", "'-A1"),
+    ]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in written for cell in row.values())

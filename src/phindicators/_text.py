@@ -15,8 +15,9 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 
-__all__ = ["SHOWN_CHARACTERS", "number", "shown"]
+__all__ = ["FORMULA_START", "SHOWN_CHARACTERS", "csv_safe", "number", "shown"]
 
 #: Python ints from this size on are shown by their order of magnitude.
 _SHOWN_BELOW = 10**30
@@ -54,3 +55,23 @@ def number(value: object) -> str:
     """
     as_float = float(value)  # type: ignore[arg-type]
     return str(int(as_float)) if as_float.is_integer() else repr(as_float)
+
+
+#: A text cell a spreadsheet would run as a formula: one starting with
+#: ``= + - @``, a tab or a carriage return (OWASP, "CSV injection").
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+def csv_safe(text: str) -> str:
+    """``text`` for a CSV cell: a cell that starts like a formula gets a
+    leading apostrophe, so that a spreadsheet shows it instead of running it;
+    nothing else changes (a leading tab is kept after the apostrophe).
+
+    Examples
+    --------
+    >>> csv_safe("=SUM(A1)"), csv_safe("@A1"), csv_safe("甲县")
+    ("'=SUM(A1)", "'@A1", '甲县')
+    >>> csv_safe(chr(9) + "=1+1") == "'" + chr(9) + "=1+1"
+    True
+    """
+    return "'" + text if FORMULA_START.match(text) else text

@@ -12,6 +12,7 @@ from typing import IO, Any, cast
 import attrs
 import numpy as np
 
+from .._text import FORMULA_START, csv_safe
 from ..errors import InvalidOptionError
 from ..targets import Target
 from .formatting import has_pyarrow
@@ -191,6 +192,21 @@ class Scorecard:
             arrays[name] = pa.array(array, from_pandas=True)
         return pa.table(arrays)
 
+    def _csv_arrow(self) -> Any:
+        """:meth:`_arrow` with every text cell made safe for spreadsheets
+        (:func:`phindicators._text.csv_safe`): areas and periods come from
+        the caller's file, and "=HYPERLINK(...)" must not run when opened."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        table = self._arrow()
+        pattern = FORMULA_START.pattern
+        for position, field in enumerate(table.schema):
+            if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+                column = pc.replace_substring_regex(table.column(position), pattern=f"({pattern})", replacement="'\\1")
+                table = table.set_column(position, field.name, column)
+        return table
+
     def write_csv(self, destination: str | os.PathLike[str] | IO[str]) -> None:
         """Write :meth:`records` as CSV (UTF-8) to a path or an open text file.
 
@@ -222,17 +238,18 @@ class Scorecard:
                 # A UTF-8 text file: the bytes go straight to its buffer,
                 # never held as one Python string.
                 destination.flush()
-                pa_csv.write_csv(self._arrow(), binary, write_options=options)
+                pa_csv.write_csv(self._csv_arrow(), binary, write_options=options)
                 binary.flush()
                 return
             buffer = io.BytesIO()
-            pa_csv.write_csv(self._arrow(), buffer, write_options=options)
+            pa_csv.write_csv(self._csv_arrow(), buffer, write_options=options)
             destination.write(buffer.getvalue().decode("utf-8"))
             return
         writer = csv.writer(destination, lineterminator="\n")
         plain = self._plain_columns(joined=True)
-        writer.writerow(plain)
-        writer.writerows(zip(*plain.values(), strict=True))
+        writer.writerow(plain)  # the column names are ours
+        safe = [[csv_safe(cell) if isinstance(cell, str) else cell for cell in column] for column in plain.values()]
+        writer.writerows(zip(*safe, strict=True))
 
     def to_frame(self, backend: str = "pandas") -> Any:
         """The rows as a DataFrame (``"pandas"``, ``"polars"``, ``"pyarrow"``…),

@@ -237,9 +237,15 @@ def header_names(cells: Sequence[object], aliases: Mapping[str, str] | None = No
 # -- cells ---------------------------------------------------------------------------------
 
 
+#: What is stripped around a label cell: spaces, ASCII and full-width. Not
+#: tabs: a spreadsheet user puts a tab before "=..." to keep it from running
+#: as a formula, and stripping it would make the cell live again (F14).
+LABEL_SPACES = " \u3000"
+
+
 def cell_text(cell: object) -> str:
     if isinstance(cell, str):
-        return cell.strip()
+        return cell.strip(LABEL_SPACES)
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -253,7 +259,7 @@ def texts(data: Table, name: str) -> tuple[list[str], np.ndarray]:
     if isinstance(cells, np.ndarray) and cells.dtype.kind == "f":
         cells = cells.astype(object)  # years read as numbers: "2023"
     try:
-        texts = [cell.strip() for cell in cells]  # the common case: all text
+        texts = [cell.strip(LABEL_SPACES) for cell in cells]  # the common case: all text
     except AttributeError:
         texts = [cell_text(cell) for cell in cells]
     empty = np.fromiter(map(operator.not_, texts), bool, len(texts))
