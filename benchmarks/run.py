@@ -576,10 +576,18 @@ CASES = "ABCDEFGHIJ"
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="rows of cases A, B, E (default 10 000 000); F uses 10x")
-    parser.add_argument("--repeat", type=int, default=5, help="timed repeats per case; medians are reported (default 5)")
+    parser.add_argument(
+        "--rows", type=int, default=10_000_000, help="rows of cases A, B, E (default 10 000 000); F uses 10x"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="timed repeats per case; medians are reported (default 5)"
+    )
     parser.add_argument("--cases", default=",".join(CASES), help="comma-separated cases to run (default all)")
-    parser.add_argument("--quick", action="store_true", help="a fast smoke run: 200 000 rows, 3 repeats (budgets are for 10 million rows)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a fast smoke run: 200 000 rows, 3 repeats (budgets are for 10 million rows)",
+    )
     parser.add_argument("--child", choices=("memory", "dask"), help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.quick:
@@ -595,9 +603,10 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
 def _print_table(rows: list[Row]) -> None:
     header = Row("case", "ours (median)", "reference (median)", "ratio", "budget", None)
     table = [header, *rows]
-    widths = [max(len(getattr(r, f)) for r in table) for f in ("case", "ours", "reference", "ratio", "budget")]
+    fields = ("case", "ours", "reference", "ratio", "budget")
+    widths = [max(len(getattr(r, f)) for r in table) for f in fields]
     for i, row in enumerate(table):
-        cells = [getattr(row, f).ljust(w) for f, w in zip(("case", "ours", "reference", "ratio", "budget"), widths, strict=True)]
+        cells = [getattr(row, f).ljust(w) for f, w in zip(fields, widths, strict=True)]
         print(" | ".join([*cells, "result" if i == 0 else row.verdict]).rstrip())
         if i == 0:
             print("-+-".join("-" * w for w in [*widths, 6]))

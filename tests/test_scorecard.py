@@ -848,3 +848,22 @@ def test_csv_output_cannot_run_as_a_formula() -> None:
         ("'+A1", "'-A1"),
     ]
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in written for cell in row.values())
+
+
+def test_money_rows_get_no_interval_and_no_benchmark_verdict() -> None:
+    """Regression (issue 15, F4 in scorecards): a share of money got the
+    kind's interval settings (confidence 0.95 with no limits), and a pooled
+    benchmark stopped the whole scorecard with an InvalidOptionError."""
+    from phindicators import get
+
+    share = get("oop_share_of_health_expenditure")
+    rows = [
+        {"area": area, "period": "2023", share.numerator.id: spent, share.denominator.id: 100}
+        for area, spent in (("甲县", 30), ("乙县", 20))
+    ]
+    card = scorecard(rows, benchmark="pooled")
+    money = [row for row in card.rows if row.indicator == share.id]
+    assert [row.value for row in money] == [30.0, 20.0]
+    assert all(row.lower is None and row.confidence is None and row.method is None for row in money)
+    assert {row.benchmark_status.value for row in money} == {"not_compared"}
+    assert not card.errors

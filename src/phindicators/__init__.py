@@ -27,7 +27,7 @@ import types
 from typing import Any
 
 from . import errors as _errors
-from ._version import __version__
+from ._version import __version__ as __version__
 
 #: The public API, declared once: module -> the names it gives the package
 #: (a tuple, or a dict of public name -> attribute where the two differ).

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._text import shown
-from ..compute import KIND_INTERVALS, Result
+from ..compute import Result, interval_methods
 from ..errors import InvalidOptionError
 from ..model import Kind, Polarity
 from ..stats import (
@@ -146,7 +146,7 @@ def _model(result: Result, what: str) -> str:
 
 def _intervals(result: Result, levels: tuple[float, ...], what: str) -> list[Interval]:
     """The result's intervals at ``levels``, computed from its counts if not attached."""
-    if not KIND_INTERVALS[result.indicator.kind]:
+    if not interval_methods(result.indicator):
         raise InvalidOptionError(
             f"{result.indicator.id}: a {result.indicator.kind} has no confidence interval, "
             f"so it cannot be {what}"

@@ -20,7 +20,7 @@ from ..compare import (
     compare_to_target,
     compare_trend,
 )
-from ..compute import KIND_INTERVALS, compute
+from ..compute import compute, interval_methods
 from ..display import LANGUAGES
 from ..errors import InvalidOptionError, InvalidTypeError, ParseError, TargetError
 from ..model import KINDS
@@ -181,7 +181,7 @@ def _trend(result: Result, group: Group, context: _Context) -> np.ndarray:
     fewer periods, and for kinds without a test (means)."""
     size = group.rows.size
     trend = _filled(size, None)
-    if not KIND_INTERVALS[group.indicator.kind]:
+    if not interval_methods(group.indicator):
         return trend
     area_codes, rank = context.area_codes[group.rows], context.period_ranks[group.rows]
     # Rows by area, oldest period first; the last TREND_PERIODS of each area.
@@ -220,7 +220,7 @@ def _score(group: Group, context: _Context, notes: list[str]) -> dict[str, Any]:
     indicator = group.indicator
     size = group.rows.size
     result = compute(indicator, group.numerator, group.denominator, confidence=context.level)
-    has_interval = bool(KIND_INTERVALS[indicator.kind])
+    has_interval = bool(interval_methods(indicator))
     den_name = indicator.denominator.name_en if indicator.denominator is not None else ""
     value = np.asarray(result.value, dtype=np.float64).reshape(-1)
     lower = None if result.lower is None else np.asarray(result.lower, dtype=np.float64).reshape(-1)
@@ -318,7 +318,7 @@ def _target_columns(
         target = found[0]
         target_id = target.id
         texts = {lang: format_target(target, lang, den_name) for lang in LANGUAGES}
-        uncertain = context.uncertain and bool(KIND_INTERVALS[indicator.kind])
+        uncertain = context.uncertain and bool(interval_methods(indicator))
         try:
             comparison = compare_to_target(result, target, uncertain=uncertain, confidence=context.level)
         except TargetError as error:

@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 
 from .._json import NON_FINITE
-from ..compute import KIND_INTERVALS, Result, compute
+from ..compute import Result, compute, interval_methods
 from ..errors import DefinitionError, SerializationError
 from ..units import conversion_factor
 
@@ -225,7 +225,7 @@ def _check_result(result: Result) -> None:
         result.numerator,
         result.denominator,
         confidence=tuple(i.confidence for i in result.intervals) or None,
-        method=method if method in KIND_INTERVALS[indicator.kind] else None,
+        method=method if method in interval_methods(indicator) else None,
     )
     factor = conversion_factor(indicator.unit, result.unit)
     if result.annualisation is not None:

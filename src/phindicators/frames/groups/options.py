@@ -1,4 +1,4 @@
-"""The options of compute_frame, checked: indicators, columns, target sets, benchmarks; and the records the steps pass on."""
+"""The options of compute_frame, checked (indicators, columns, target sets, benchmarks), and the records passed on."""
 
 from __future__ import annotations
 

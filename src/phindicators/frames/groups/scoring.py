@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...compare import compare_to_benchmark, compare_to_target
-from ...compute import KIND_INTERVALS, compute
+from ...compute import compute, interval_methods
 from ...display import format_result
 from ...errors import (
     InvalidCountsError,
@@ -150,7 +150,7 @@ def _score(
             problems[position] = f"{name}: {column} {problem}"
         ok &= ~mask
 
-    has_interval = bool(KIND_INTERVALS[indicator.kind])
+    has_interval = bool(interval_methods(indicator))
     out: dict[str, np.ndarray] = {}
     out["indicator"] = _constant(indicator.id, size)
     # A group with a bad row has no trustworthy sums: NA, as its value.
