@@ -410,3 +410,19 @@ def test_scorecard_refuses_endless_and_special_files(tmp_path: pathlib.Path, cap
     os.mkfifo(fifo)
     status, _, err = run(["scorecard", str(fifo)], capsys)
     assert status == 2 and "not a regular file" in err
+
+
+def test_plot_format_follows_the_extension(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression (issue 15): `--plot x.svg` wrote a PNG under an .svg name,
+    and any extension was accepted."""
+    pytest.importorskip("matplotlib")
+    svg = tmp_path / "card.svg"
+    status, _, err = run(["scorecard", "--plot", str(svg), "--lang", "en"], capsys)
+    assert status == 0, err
+    assert svg.read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
+    png = tmp_path / "card.png"
+    assert run(["scorecard", "--plot", str(png), "--lang", "en"], capsys)[0] == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    text = tmp_path / "card.txt"
+    status, _, err = run(["scorecard", "--plot", str(text)], capsys)
+    assert status == 2 and ".svg" in err and not text.exists()

@@ -16,6 +16,7 @@ from phindicators.scorecard import (
     Scorecard,
     scorecard,
 )
+from phindicators.scorecard.plot import plot_format
 
 from . import common
 from .common import EXAMPLE_TABLE, UsageError
@@ -122,8 +123,9 @@ def run_scorecard(args: argparse.Namespace) -> int:
             print(f"phindicators: {problem.located(args.lang)}", file=sys.stderr)
     if args.plot is not None:
         try:
+            kind = plot_format(args.plot)  # before anything is written: .svg is SVG, .txt an error
             with atomic(args.plot, "wb") as file:
-                note = card.plot(file, lang=args.lang)
+                note = card.plot(file, lang=args.lang, format=kind)
         except ModuleNotFoundError as error:
             raise UsageError(str(error)) from None
         if note:

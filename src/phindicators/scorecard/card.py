@@ -16,7 +16,7 @@ from .._text import FORMULA_START, csv_safe
 from ..errors import InvalidOptionError
 from ..targets import Target
 from .formatting import has_pyarrow
-from .plot import plot_scorecard
+from .plot import PLOT_FORMATS, plot_format, plot_scorecard
 from .rows import (
     CSV_COLUMNS,
     RowError,
@@ -331,9 +331,12 @@ class Scorecard:
         """
         return scorecard_text(self, checked_lang(lang))
 
-    def plot(self, destination: str | os.PathLike[str] | IO[bytes], *, lang: str = "zh") -> str | None:
+    def plot(
+        self, destination: str | os.PathLike[str] | IO[bytes], *, lang: str = "zh", format: str | None = None
+    ) -> str | None:
         """Draw each area's value and interval against the target (and the
-        benchmark), one panel per indicator, and save it as PNG.
+        benchmark), one panel per indicator, and save it: as PNG, SVG or PDF
+        by ``format``, or by the extension of a path (PNG for an open file).
 
         An indicator of more than :data:`~phindicators.scorecard.plot.PLOT_MAX_ROWS` rows is drawn as a
         caterpillar plot, sorted by value, without area labels. Needs
@@ -352,5 +355,10 @@ class Scorecard:
         ModuleNotFoundError
             If matplotlib is not installed; the message says how to install it.
         """
-        return plot_scorecard(self, destination, checked_lang(lang))
+        if format is None:
+            format = "png" if not isinstance(destination, str | os.PathLike) else plot_format(destination)
+        elif format not in PLOT_FORMATS.values():
+            formats = ", ".join(sorted(PLOT_FORMATS.values()))
+            raise InvalidOptionError(f"format must be one of {formats}, got {format!r}")
+        return plot_scorecard(self, destination, checked_lang(lang), format)
 

@@ -18,7 +18,28 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..targets import Target
     from .card import Scorecard
 
-__all__ = ["CJK_FONT_HINT", "PLOT_MAX_ROWS", "cjk_fonts", "plot_scorecard"]
+__all__ = ["CJK_FONT_HINT", "PLOT_FORMATS", "PLOT_MAX_ROWS", "cjk_fonts", "plot_format", "plot_scorecard"]
+
+#: The image formats a scorecard is drawn in, by file extension.
+PLOT_FORMATS: dict[str, str] = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def plot_format(path: str | os.PathLike[str]) -> str:
+    """The image format of a file name, by its extension.
+
+    Examples
+    --------
+    >>> plot_format("scorecard.SVG")
+    'svg'
+    >>> plot_format("scorecard.txt")
+    Traceback (most recent call last):
+    ...
+    phindicators.errors.InvalidOptionError: a plot is saved as .pdf, .png, .svg, got 'scorecard.txt'
+    """
+    extension = os.path.splitext(os.fspath(path))[1].lower()
+    if extension not in PLOT_FORMATS:
+        raise InvalidOptionError(f"a plot is saved as {', '.join(sorted(PLOT_FORMATS))}, got {os.fspath(path)!r}")
+    return PLOT_FORMATS[extension]
 
 
 #: Most rows of one indicator drawn with a label each, value-sorted; a panel
@@ -73,7 +94,7 @@ def cjk_fonts() -> list[str]:
 
 
 def plot_scorecard(
-    card: Scorecard, destination: str | os.PathLike[str] | IO[bytes], lang: str
+    card: Scorecard, destination: str | os.PathLike[str] | IO[bytes], lang: str, format: str = "png"
 ) -> str | None:
     """Draw the card, one panel per indicator; return a note for the reader
     (:data:`CJK_FONT_HINT` when Chinese was asked for and no font has its
@@ -110,7 +131,7 @@ def plot_scorecard(
             warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
             for ax, rows in zip(axes, panels.values(), strict=True):
                 _panel(ax, rows, targets.get(rows[0].indicator), card, lang)
-            figure.savefig(destination, format="png", dpi=150)
+            figure.savefig(destination, format=format, dpi=150)
     return note
 
 
