@@ -328,3 +328,13 @@ def test_funnel_and_trend_speak_the_unit_of_the_result() -> None:
     assert converted.average == pytest.approx(plain.average / 100)
     assert converted.positions.tolist() == plain.positions.tolist()
     assert compare_trend(permille).slope == pytest.approx(compare_trend(result).slope / 100)
+
+
+def test_no_funnel_or_test_for_amounts_of_money() -> None:
+    """Regression (issue 15, F4): a funnel of a share of money drew binomial
+    limits, which change with the currency unit."""
+    from phindicators import InvalidOptionError, funnel, get
+
+    share = get("oop_share_of_health_expenditure").compute([30.0, 20.0], [100.0, 100.0])
+    with pytest.raises(InvalidOptionError, match="amount of money"):
+        funnel(share)

@@ -141,6 +141,13 @@ def _model(result: Result, what: str) -> str:
             f"{result.indicator.id}: a {result.indicator.kind} has no interval or test, "
             f"so it cannot be {what}"
         )
+    if not interval_methods(result.indicator):
+        # Binomial and Poisson models are of counts of events; on money they
+        # would change with the currency unit (see compute.interval_methods).
+        raise InvalidOptionError(
+            f"{result.indicator.id}: its numerator is an amount of money, not a count of events, "
+            f"so it has no interval or test and cannot be {what}"
+        )
     return model
 
 
