@@ -426,3 +426,21 @@ def test_plot_format_follows_the_extension(tmp_path: pathlib.Path, capsys: pytes
     text = tmp_path / "card.txt"
     status, _, err = run(["scorecard", "--plot", str(text)], capsys)
     assert status == 2 and ".svg" in err and not text.exists()
+
+
+@pytest.mark.parametrize(
+    ("numbers", "message"),
+    [
+        (["9007199254740993", "10000000000000000"], "numerator=9007199254740993"),
+        (["4503599627370496.5", "9007199254740000"], "more digits than a float holds"),
+        (["nan", "10"], "not a finite number"),
+    ],
+)
+def test_compute_never_rounds_what_was_typed(
+    numbers: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression (issue 15, F19): counts typed on the command line were
+    read with float(), so 9007199254740993 reached the library as
+    9007199254740992 and messages showed a number nobody typed."""
+    status, _, err = run(["compute", "maternal_mortality_ratio", *numbers], capsys)
+    assert status == 2 and message in err

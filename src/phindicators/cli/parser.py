@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 from phindicators.display import (
     LANGUAGES,
@@ -25,11 +26,25 @@ from .scorecard import run_scorecard
 # -- the parser ------------------------------------------------------------------------------
 
 
-def _number(text: str) -> float:
+def _number(text: str) -> float | int:
+    """A number typed on the command line, never silently rounded: whole
+    numbers stay exact ints (9007199254740993 reaches the library as given,
+    to be refused there as too large a count), and a decimal whose whole
+    part a float cannot hold exactly (from 2**52) is refused."""
     try:
-        return float(text)
+        return int(text)
     except ValueError:
+        pass
+    try:
+        exact = Decimal(text.strip())
+        value = float(exact)
+    except (InvalidOperation, ValueError):
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not exact.is_finite():
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    if abs(exact) >= 2**52 and exact != exact.to_integral_value():
+        raise argparse.ArgumentTypeError(f"{text!r} has more digits than a float holds exactly")
+    return value
 
 
 def _add_lang(parser: argparse.ArgumentParser) -> None:
