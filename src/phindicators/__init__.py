@@ -75,10 +75,12 @@ _PUBLIC: dict[str, tuple[str, ...] | dict[str, str]] = {
         "Text",
     ),
     "display": (
+        "describe_target",
         "format_count",
         "format_interval",
         "format_result",
         "format_status",
+        "format_target",
     ),
     "stats": (
         "Interval",
@@ -129,6 +131,7 @@ _PUBLIC: dict[str, tuple[str, ...] | dict[str, str]] = {
     "compute": (
         "Result",
         "compute",
+        "interval_methods",
     ),
     "pooling": (
         "Pooled",

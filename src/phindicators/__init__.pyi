@@ -39,10 +39,12 @@ from .model import (
     Text as Text,
 )
 from .display import (
+    describe_target as describe_target,
     format_count as format_count,
     format_interval as format_interval,
     format_result as format_result,
     format_status as format_status,
+    format_target as format_target,
 )
 from .stats import (
     Interval as Interval,
@@ -93,6 +95,7 @@ from .figures import (
 from .compute import (
     Result as Result,
     compute as compute,
+    interval_methods as interval_methods,
 )
 from .pooling import (
     Pooled as Pooled,
