@@ -90,7 +90,7 @@ _NUMBERS_OR_NONE = (int, float, type(None))
 #: none: their uncertainty needs the spread of the individual amounts, which
 #: the sum and the number of beneficiaries do not give. An indicator whose
 #: numerator is an amount of money gets none whatever its kind: ask
-#: :func:`interval_methods`, not this table, what an indicator takes.
+#: :func:`phindicators.interval_methods`, not this table, what an indicator takes.
 KIND_INTERVALS: dict[Kind, tuple[str, ...]] = {
     Kind.PROPORTION: PROPORTION_METHODS,
     Kind.RATE: POISSON_METHODS,
