@@ -9,6 +9,10 @@ its confidence interval), :func:`format_count` (thousands separators in
 English, 万 in Chinese) and :func:`format_status` (status labels in Chinese
 and English, from :data:`STATUS_LABELS`).
 
+One job, every string a person reads (values, intervals, counts, statuses,
+targets), in one module past 600 lines: the rounding and the unit templates
+they share must not drift apart.
+
 Examples
 --------
 >>> format_value(92.678405931417, "per_hundred_thousand", 2, "zh")

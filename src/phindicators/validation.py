@@ -1,5 +1,9 @@
 """Checking counts before they are divided.
 
+One job, checking counts against a definition, in one module past 600
+lines: the scalar, array and block paths must name the same problem the
+same way, so they share its table and stay together.
+
 :func:`validate_counts` turns whatever a caller passed (scalars, lists, numpy
 arrays of any numeric dtype) into float64 arrays, or raises
 :class:`~phindicators.errors.InvalidCountsError` naming the indicator, the
