@@ -22,8 +22,10 @@ is never touched. Steps:
    (``-x``, ``--hypothesis-seed=0``).
 4. The report (``mutation/report.md`` and stdout) gives the score per module
    family and the diff of every survivor. Survivors listed in
-   ``mutation/equivalent.toml`` (mutant name = the reason no input can tell
-   it from the original) are equivalent and leave the score out.
+   ``mutation/equivalent.toml`` leave the score out: under ``[equivalent]``
+   (mutant name = the reason no input can tell it from the original) and
+   under ``[unobservable]`` (code that runs only at import, before mutmut
+   switches a mutant on).
 
 The score is killed / (sampled - equivalent); "no tests" (no selected test
 reaches the function) and timeouts are reported apart: a mutant no test
@@ -163,6 +165,9 @@ def quick_hypothesis() -> None:
     # hypothesis is now imported before pytest could rewrite its asserts,
     # which pytest warns about (an error under filterwarnings = error).
     config().pytest_add_cli_args.extend(["-W", "ignore::pytest.PytestAssertRewriteWarning"])
+    # Fresh memo caches and no forked thread pools under each mutant (mutant_session.py).
+    sys.path.insert(0, str(HERE))
+    config().pytest_add_cli_args.extend(["-p", "mutant_session"])
 
 
 def equivalents() -> dict[str, str]:
@@ -170,7 +175,10 @@ def equivalents() -> dict[str, str]:
     if not path.exists():
         return {}
     with open(path, "rb") as f:
-        return {k: v for k, v in tomllib.load(f).get("equivalent", {}).items()}
+        data = tomllib.load(f)
+    marked = dict(data.get("equivalent", {}))
+    marked.update({k: f"not observable under mutmut: {v}" for k, v in data.get("unobservable", {}).items()})
+    return marked
 
 
 def statuses(names: list[str]) -> dict[str, str]:

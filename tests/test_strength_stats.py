@@ -17,9 +17,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
+from phindicators import InvalidCountsError
+from phindicators.errors import InvalidOptionError
 from phindicators.stats import (
     byar_interval,
     confidence_levels,
+    dsr,
+    isr,
     poisson_interval,
     proportion_interval,
     wilson_interval,
@@ -172,3 +176,62 @@ def test_fractional_counts_take_chi_squared_limits(count: float, level: float, m
         got_lower, got_upper = (float(np.asarray(v).reshape(-1)[0]) for v in (ci.lower, ci.upper))
         assert got_lower == pytest.approx(lower, rel=1e-9, abs=1e-300) and got_lower > 0
         assert got_upper == pytest.approx(upper, rel=1e-9)
+
+
+# ------------------------------------------- standardisation: areas and errors
+
+
+def _bits_of(result: object) -> tuple[bytes, ...]:
+    return tuple(_bits(getattr(result, f)) for f in ("value", "lower", "upper"))
+
+
+@pytest.mark.parametrize("empty_bands", ["refuse", "zero", "drop"])
+def test_dsr_of_areas_is_the_dsr_of_each_area(empty_bands: str) -> None:
+    counts = np.array([[1, 5, 9], [0, 3, 20], [2, 0, 7]])
+    populations = np.array([[100, 400, 900], [50, 300, 1000], [80, 200, 700]])
+    if empty_bands != "refuse":
+        counts[2, 1], populations[2, 1] = 0, 0  # an empty band in the last area only
+    together = dsr(counts, populations, standard=[1, 2, 3], empty_bands=empty_bands)
+    transposed = dsr(counts.T, populations.T, standard=[1, 2, 3], axis=0, empty_bands=empty_bands)
+    for i in range(3):
+        alone = dsr(counts[i], populations[i], standard=[1, 2, 3], empty_bands=empty_bands)
+        for many in (together, transposed):
+            assert tuple(_bits(np.asarray(getattr(many, f))[i]) for f in ("value", "lower", "upper")) == _bits_of(alone)
+
+
+def test_isr_of_areas_is_the_isr_of_each_area() -> None:
+    counts = np.array([[1, 5, 9], [0, 3, 20]])
+    populations = np.array([[100, 400, 900], [50, 300, 1000]])
+    reference = {"reference_counts": [10, 20, 30], "reference_populations": [1000, 2000, 3000]}
+    together = isr(counts, populations, **reference)
+    for i in range(2):
+        alone = isr(counts[i], populations[i], **reference)
+        assert tuple(_bits(np.asarray(getattr(together, f))[i]) for f in ("value", "lower", "upper")) == _bits_of(alone)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: dsr([1, -1], [100, 100], standard=[1, 1]), r"^dsr: counts is negative .*\(1,\): counts=-1, populations=100"),
+    (lambda: dsr([1, 1], [100, -100], standard=[1, 1]), r"^dsr: populations is negative .*populations=-100"),
+    (lambda: dsr([1, 1], [100, 100], standard=[1, 1], eventfreq=[0]), r"^dsr: eventfreq is zero"),
+    (lambda: isr([-1, 1], [100, 100], reference_counts=[10, 10], reference_populations=[1000, 1000]),
+     r"^isr: counts is negative"),
+    (lambda: isr([1, 1], [100, 100], reference_counts=[-10, 10], reference_populations=[1000, 1000]),
+     r"^isr: reference_counts is negative .*reference_counts=-10"),
+    (lambda: isr([1, 1], [100, 100], reference_counts=[10, 10], reference_populations=[1000, -1000]),
+     r"^isr: reference_populations is negative .*reference_populations=-1000"),
+    (lambda: isr([1, 1], [100, 100], reference_counts=[10, 10], reference_populations=[1000, 1000], axis=3),
+     r"^isr: axis 3 is out of range"),
+])
+def test_standardisation_errors_name_the_function_and_the_field(call: object, message: str) -> None:
+    with pytest.raises((InvalidCountsError, InvalidOptionError), match=message):
+        call()  # type: ignore[operator]
+
+
+def test_dsr_with_event_frequencies_of_areas_is_that_of_each_area() -> None:
+    # counts[k] are the persons with eventfreq[k] events each.
+    persons = np.array([[[1, 5, 9], [0, 3, 20]], [[2, 1, 4], [1, 1, 1]]])
+    populations = np.array([[100, 400, 900], [50, 300, 1000]])
+    together = dsr(persons, populations, standard=[1, 2, 3], eventfreq=[1, 2])
+    for i in range(2):
+        alone = dsr(persons[:, i], populations[i], standard=[1, 2, 3], eventfreq=[1, 2])
+        assert tuple(_bits(np.asarray(getattr(together, f))[i]) for f in ("value", "lower", "upper")) == _bits_of(alone)

@@ -146,3 +146,9 @@ def test_a_denominator_too_small_to_count_is_refused_on_scalars() -> None:
     share = _money_catalog("yuan", "yuan").get("spent_share")
     assert "denominator is between 0 and 1e-06" in _refusal(share, 0.0, 0.5e-6)
     assert validate_counts(share, 0.0, 1e-6) == (0.0, 1e-6)
+
+
+@pytest.mark.parametrize(("value", "problem"), [(-(10**400), "is negative"), (10**400, "is too large")])
+def test_a_python_int_beyond_float_beside_an_array(value: int, problem: str) -> None:
+    # One count a Python int, the other an array: the int takes the array path.
+    assert _refusal(get(MANAGED), value, np.array([10])).startswith(f"{MANAGED}: numerator {problem}")
