@@ -205,7 +205,9 @@ def diff(name: str, path: Path) -> str:
 def report(names: list[str], paths: dict[str, Path], seconds: float | None, deselected: list[str],
            every: int, total: int) -> str:
     status = statuses(names)
-    equivalent = equivalents()
+    patterns = equivalents()  # names, or globs such as module.x_function__mutmut_*
+    equivalent = {n: next(r for p, r in patterns.items() if fnmatch(n, p)) for n in names
+                  if any(fnmatch(n, p) for p in patterns)}
     rows: dict[str, Counter] = defaultdict(Counter)
     survivors: list[str] = []
     for name in names:
@@ -249,7 +251,7 @@ def report(names: list[str], paths: dict[str, Path], seconds: float | None, dese
                  f"| {grand['survived']} | {grand['no tests']} | **{score}** |")
     if grand["not checked"]:
         lines.append(f"\n{grand['not checked']} sampled mutants were not checked (run interrupted).")
-    stale = [n for n in equivalent if n in status and status[n] in ("killed", "timeout")]
+    stale = [n for n in equivalent if status[n] in ("killed", "timeout")]
     if stale:
         lines += ["", "Marked equivalent but killed (remove from equivalent.toml):", ""]
         lines += [f"- `{n}`" for n in stale]

@@ -193,3 +193,19 @@ def test_dask_gives_the_numpy_bits_for_money_and_counts() -> None:
         lazy = compute(indicator, da.from_array(n, chunks=2), None if d is None else da.from_array(d, chunks=2))
         for g, w in zip(_fields(lazy), _fields(eager), strict=True):
             assert _bits(g.compute()) == _bits(w), indicator_id  # type: ignore[union-attr]
+
+
+def test_results_with_nan_values_compare_equal() -> None:
+    # A Result equals itself even where a value is NaN (an empty band, say).
+    indicator = CATALOG.get("managed_rate")
+    one = Result(indicator, 0.0, 0.0, float("nan"), "percent")
+    assert one == Result(indicator, 0.0, 0.0, float("nan"), "percent")
+    many = Result(indicator, np.array([0.0, 1.0]), np.array([0.0, 2.0]), np.array([np.nan, 50.0]), "percent")
+    assert many == Result(indicator, np.array([0.0, 1.0]), np.array([0.0, 2.0]), np.array([np.nan, 50.0]), "percent")
+    assert many != Result(indicator, np.array([0.0, 1.0]), np.array([0.0, 2.0]), np.array([np.nan, 51.0]), "percent")
+
+
+def test_with_confidence_keeps_the_period() -> None:
+    result = compute(CATALOG.get("managed_rate"), 81, 263, period="2023年")
+    assert result.with_confidence(0.998).period == result.period
+    assert result.with_confidence(None).intervals == ()

@@ -108,3 +108,18 @@ def test_a_bare_number_takes_the_indicators_unit_unprinted() -> None:
     figure = parse_figure("92.68").for_indicator(get(MMR))
     assert (figure.unit, figure.unit_printed) == ("per_hundred_thousand", False)
     assert parse_figure("12").for_indicator(get("health_education_print_kinds")).unit == "count"
+
+
+def test_a_zero_with_a_large_exponent_is_zero() -> None:
+    # Decimal("0E+500") is 0, not a number of 501 digits.
+    assert audit(get(MMR), "0/10万", Decimal("0E+500"), 2158).status is Status.CONSISTENT
+
+
+def test_alternatives_try_the_longest_word_first() -> None:
+    import re
+
+    from phindicators.figures import alternatives
+
+    pattern = re.compile(alternatives(["10", "10万", "万"]))
+    assert pattern.match("10万").group() == "10万"
+    assert re.compile(alternatives([])).search("anything") is None

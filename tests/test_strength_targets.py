@@ -106,3 +106,8 @@ def test_the_tolerance_is_relative_to_the_threshold(strict: bool, tolerance: flo
     inside = tolerance < 1e-9
     expected = [not strict, not strict] if inside else [False, True]
     assert target.is_met(values).tolist() == expected
+
+
+def test_a_scalar_gap_is_a_python_float_for_every_comparator() -> None:
+    for target in FIXED + RELATIVE:
+        assert type(target.gap(105.0)) is float, target
