@@ -123,3 +123,54 @@ def test_alternatives_try_the_longest_word_first() -> None:
     pattern = re.compile(alternatives(["10", "10万", "万"]))
     assert pattern.match("10万").group() == "10万"
     assert re.compile(alternatives([])).search("anything") is None
+
+
+def test_one_count_that_bounds_nothing_gives_no_range() -> None:
+    # 0 of an unknown denominator is 0 % whatever the denominator.
+    verdict = audit(get(PROPORTION), "0%", 0)
+    assert verdict.status is Status.UNVERIFIABLE
+    assert verdict.reason == "Only the numerator is given (0)." and verdict.inferred is None
+
+
+def test_an_approximate_figure_allows_a_whole_unit_in_its_last_place() -> None:
+    # "约95%" allows 94 % to 96 %: 940/1000 fits, 939/1000 does not.
+    assert audit(get(PROPORTION), "约95%", 940, 1000).status is Status.CONSISTENT
+    assert audit(get(PROPORTION), "约95%", 960, 1000).status is Status.CONSISTENT
+    assert audit(get(PROPORTION), "约95%", 939, 1000).status is Status.INCONSISTENT
+    assert audit(get(PROPORTION), "约95%", 961, 1000).status is Status.INCONSISTENT
+
+
+RATIO_IN_RANGE = """
+[indicators.boys_per_100_girls]
+name_en = "Boys per 100 girls"
+name_zh = "出生性别比"
+domain = "other"
+definition = { en = "Boys / girls × 100.", zh = "男婴数/女婴数×100" }
+numerator = "births"
+denominator = "births"
+kind = "ratio"
+unit = "per_hundred"
+decimals = 0
+polarity = "no_judgement"
+valid_range = [100, 120]
+source = "spec"
+"""
+
+
+def test_a_figure_reaching_the_lower_end_of_the_range_is_possible() -> None:
+    from phindicators import Catalog
+    from tests.conftest import TINY
+
+    ratio = Catalog.from_toml(TINY + RATIO_IN_RANGE).get("boys_per_100_girls")
+    # "约99" allows 98 to 100: 100 is in [100, 120]; "约98" allows at most 99.
+    assert audit(ratio, "约99").status is not Status.IMPOSSIBLE
+    assert audit(ratio, "约98").status is Status.IMPOSSIBLE
+    # "99" allows 98.5 to 99.5, below the range.
+    assert audit(ratio, "99").status is Status.IMPOSSIBLE
+
+
+@pytest.mark.parametrize("indicator", [PROPORTION, MMR])
+def test_no_denominator_makes_zero_events_a_positive_figure(indicator: str) -> None:
+    # 0/den is 0 for every den >= 1: a figure of 5 allows none (and never den 0).
+    figure = "5%" if indicator == PROPORTION else "5/10万"
+    assert len(infer_count(get(indicator), figure, numerator=0)) == 0
