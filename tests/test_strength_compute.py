@@ -209,3 +209,84 @@ def test_with_confidence_keeps_the_period() -> None:
     result = compute(CATALOG.get("managed_rate"), 81, 263, period="2023年")
     assert result.with_confidence(0.998).period == result.period
     assert result.with_confidence(None).intervals == ()
+
+
+def test_dask_results_carry_everything_the_numpy_ones_do() -> None:
+    da = pytest.importorskip("dask.array")
+    indicator = CATALOG.get("managed_rate")
+    num, den = np.array([1, 2, 3, 81]), np.array([5, 5, 9, 263])
+    eager = compute(indicator, num, den, confidence=(0.95, 0.998), period="2023年")
+    lazy = compute(indicator, da.from_array(num, chunks=2), da.from_array(den, chunks=2), confidence=(0.95, 0.998),
+                   period="2023年")
+    assert lazy.indicator is indicator and lazy.period == eager.period and lazy.unit == eager.unit
+    assert np.array_equal(lazy.numerator.compute(), num) and np.array_equal(lazy.denominator.compute(), den)
+    assert [i.confidence for i in lazy.intervals] == [0.95, 0.998]
+    for g, w in zip(_fields(lazy), _fields(eager), strict=True):
+        assert _bits(g.compute()) == _bits(w)  # type: ignore[union-attr]
+
+
+def test_a_bad_chunk_names_its_position_in_the_whole_array() -> None:
+    da = pytest.importorskip("dask.array")
+    from phindicators import InvalidCountsError
+
+    indicator = CATALOG.get("managed_rate")
+    lazy = compute(indicator, da.from_array(np.array([1, 2, 3, -1]), chunks=2), da.from_array(np.full(4, 5), chunks=2))
+    with pytest.raises(InvalidCountsError, match=r"^managed_rate: numerator is negative .*\(3,\): numerator=-1"):
+        lazy.value.compute()
+
+
+def test_pandas_series_pair_by_label() -> None:
+    pd = pytest.importorskip("pandas")
+    indicator = CATALOG.get("managed_rate")
+    # a: 1 of 5 = 20 %, b: 2 of 20 = 10 % (by position it would be 5 % and 40 %).
+    result = compute(indicator, pd.Series([1, 2], index=["a", "b"]), pd.Series([20, 5], index=["b", "a"]),
+                     period="2023年")
+    assert result.value.tolist() == [20.0, 10.0]
+    assert list(result.index) == ["a", "b"] and result.period is not None and str(result.period) == "2023年"
+    assert result.numerator.tolist() == [1.0, 2.0] and result.denominator.tolist() == [5.0, 20.0]
+
+
+def test_the_broadcast_route_keeps_the_denominator() -> None:
+    result = compute(CATALOG.get("mean_wan"), np.array([20000.0, 40000.0]), 4)
+    assert np.all(np.asarray(result.denominator) == 4)
+
+
+@pytest.mark.parametrize(("num", "den", "field"), [([[1, 2], [3]], [[4, 5], [6]], "numerator"),
+                                                   ([1, 2], [[4, 5], [6]], "denominator")])
+def test_ragged_counts_name_their_field(num: object, den: object, field: str) -> None:
+    from phindicators import InvalidCountsError
+
+    with pytest.raises(InvalidCountsError, match=rf"^managed_rate: {field} is not a rectangular array"):
+        compute(CATALOG.get("managed_rate"), num, den)
+
+
+def test_interval_methods_a_kind_refuses_are_named() -> None:
+    from phindicators.errors import InvalidOptionError
+
+    with pytest.raises(InvalidOptionError, match=r"none \(an amount of money is not a count of events\)"):
+        compute(CATALOG.get("spent_per_budget"), 1, 2, method="exact")
+    with pytest.raises(InvalidOptionError, match=r"none \(no interval for this kind\)"):
+        compute(CATALOG.get("mean_amount"), 1, 2, method="exact")
+    with pytest.raises(Exception, match=r"no 0.95 interval attached \(attached: none\)"):
+        compute(CATALOG.get("managed_rate"), 1, 2, confidence=None).interval(0.95)
+
+
+@pytest.mark.parametrize("method", ["wilson", "clopper_pearson"])
+def test_proportion_methods_give_the_scalar_bits_on_blocks(method: str) -> None:
+    indicator = CATALOG.get("managed_rate")
+    num, den = np.array([0, 1, 81, 20]), np.array([20, 1, 263, 20])
+    many = compute(indicator, num, den, method=method)
+    for i in range(4):
+        one = compute(indicator, int(num[i]), int(den[i]), method=method)
+        assert (_bits(many.lower[i]), _bits(many.upper[i])) == (_bits(one.lower), _bits(one.upper))
+
+
+def test_empty_whole_arrays_and_huge_whole_counts() -> None:
+    indicator = CATALOG.get("managed_rate")
+    empty = compute(indicator, np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+    assert empty.value.shape == empty.lower.shape == (0,)
+    # Whole counts above 2**40 take the clipped kernel: limits stay in order.
+    n = np.array([2**52, 2**52 - 1, 2**45, 2**41 + 1], dtype=np.int64)
+    result = compute(indicator, n - 1, n)
+    assert np.all(result.lower <= result.value) and np.all(result.value <= result.upper)
+    assert np.all(result.upper <= 100.0)

@@ -174,3 +174,35 @@ def test_no_denominator_makes_zero_events_a_positive_figure(indicator: str) -> N
     # 0/den is 0 for every den >= 1: a figure of 5 allows none (and never den 0).
     figure = "5%" if indicator == PROPORTION else "5/10万"
     assert len(infer_count(get(indicator), figure, numerator=0)) == 0
+
+
+def test_a_printed_count_in_another_unit_is_converted() -> None:
+    # 95 500 元 is 9.55 万元: over 81 people, 1179.01 元 each.
+    mean = get("inpatient_reimbursement_per_beneficiary")
+    assert audit(mean, "1179元", "95500元", 81).status is Status.CONSISTENT
+    assert audit(mean, "1179元", "9.55万元", 81).status is Status.CONSISTENT
+
+
+def test_a_count_indicator_ignores_a_denominator() -> None:
+    assert audit(get("health_education_print_kinds"), "12", 12, 5).status is Status.CONSISTENT
+
+
+def test_the_verdict_carries_the_recomputed_result() -> None:
+    verdict = audit(get(MMR), "92.68/10万", 2, 2158)
+    assert verdict.result is not None and verdict.result.value == pytest.approx(2 / 2158 * 100_000)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: audit(get(MMR), "92.68/10万", [2], 2158), r"^maternal_mortality_ratio: numerator must be a number"),
+    (lambda: audit(get(MMR), "92.68/10万", 2, [2158]), r"^maternal_mortality_ratio: denominator must be a number"),
+    (lambda: infer_count(get(PROPORTION), "5%", numerator=[2]), r"^premarital_checkup_rate: numerator must be a number"),
+    (lambda: infer_count(get(PROPORTION), "5%", denominator="约100"),
+     r"^premarital_checkup_rate: denominator must be an exact amount"),
+    (lambda: infer_count(get("inpatient_reimbursement_per_beneficiary"), "1179元", denominator=81),
+     r"the numerator \(住院补助金额\) is an amount"),
+])
+def test_count_errors_name_the_field(call: object, message: str) -> None:
+    from phindicators.errors import InvalidOptionError
+
+    with pytest.raises((InvalidCountsError, InvalidOptionError), match=message):
+        call()  # type: ignore[operator]

@@ -21,6 +21,7 @@ from phindicators import InvalidCountsError
 from phindicators.errors import InvalidOptionError
 from phindicators.stats import (
     byar_interval,
+    clopper_pearson_interval,
     confidence_levels,
     dsr,
     isr,
@@ -235,3 +236,38 @@ def test_dsr_with_event_frequencies_of_areas_is_that_of_each_area() -> None:
     for i in range(2):
         alone = dsr(persons[:, i], populations[i], standard=[1, 2, 3], eventfreq=[1, 2])
         assert tuple(_bits(np.asarray(getattr(together, f))[i]) for f in ("value", "lower", "upper")) == _bits_of(alone)
+
+
+def test_dask_intervals_at_two_levels_and_bad_chunks() -> None:
+    da = pytest.importorskip("dask.array")
+    x, n = np.array([0, 1, 5, 81]), np.array([20, 1, 9, 263])
+    for interval in (wilson_interval, poisson_interval):
+        eager = interval(x, n, (0.95, 0.998), multiplier=100.0)
+        lazy = interval(da.from_array(x, chunks=2), da.from_array(n, chunks=2), (0.95, 0.998), multiplier=100.0)
+        for e, lz in zip(eager, lazy, strict=True):
+            assert lz.confidence == e.confidence
+            for field in ("value", "lower", "upper"):
+                assert _bits(getattr(lz, field).compute()) == _bits(getattr(e, field))
+    bad = wilson_interval(da.from_array(np.array([1, 2, 3, 7]), chunks=2), da.from_array(np.full(4, 5), chunks=2))
+    with pytest.raises(InvalidCountsError, match=r"x exceeds n .*\(3,\): x=7"):
+        bad.upper.compute()
+
+
+def test_defaults_and_options_of_the_interval_functions() -> None:
+    # 5/25 is 0.2 as a fraction (multiplier 1 by default), 20 with 100.
+    assert proportion_interval(5, 25).value == 0.2
+    assert clopper_pearson_interval(1, 4, multiplier=100).value == 25.0
+    assert clopper_pearson_interval(1, 4, multiplier=100).upper == 100 * clopper_pearson_interval(1, 4).upper
+    with pytest.raises(InvalidOptionError, match="^method must be one of 'auto', 'exact', 'byar', got 'exakt'"):
+        poisson_interval(1, method="exakt")
+
+
+def test_dask_exposures_and_scalar_denominators() -> None:
+    da = pytest.importorskip("dask.array")
+    counts, exposure = np.array([1, 12]), np.array([10.0, 20.0])
+    eager = poisson_interval(counts, exposure)
+    lazy = poisson_interval(counts, da.from_array(exposure, chunks=1))
+    assert _bits(lazy.upper.compute()) == _bits(eager.upper)
+    lazy = wilson_interval(da.from_array(np.array([1, 5, 9]), chunks=2), 20)
+    assert lazy.upper.compute().shape == (3,)
+    assert _bits(lazy.upper.compute()) == _bits(wilson_interval(np.array([1, 5, 9]), 20).upper)

@@ -111,3 +111,20 @@ def test_the_tolerance_is_relative_to_the_threshold(strict: bool, tolerance: flo
 def test_a_scalar_gap_is_a_python_float_for_every_comparator() -> None:
     for target in FIXED + RELATIVE:
         assert type(target.gap(105.0)) is float, target
+
+
+def test_a_value_exactly_a_tolerance_away_equals_the_threshold() -> None:
+    # |1e9 - (1e9 - 1)| = 1 = 1e-9 × 1e9 exactly: equal, on both paths.
+    target = _target(">=", threshold=1e9)
+    assert target.gap(1e9 - 1) == 0.0 and target.is_met(1e9 - 1)
+    assert target.gap(np.array([1e9 - 1])).tolist() == [0.0]
+    assert target.is_met(np.array([1e9 - 1])).tolist() == [True]
+
+
+def test_dask_gaps_and_checks_equal_numpy() -> None:
+    da = pytest.importorskip("dask.array")
+    values = np.array([5.0, 20.0, 85.0, 105.0, 110.0, math.nan])
+    for target in FIXED + RELATIVE:
+        lazy = da.from_array(values, chunks=2)
+        assert np.array_equal(target.gap(lazy).compute(), target.gap(values), equal_nan=True)
+        assert np.array_equal(target.is_met(lazy).compute(), target.is_met(values))

@@ -152,3 +152,45 @@ def test_a_denominator_too_small_to_count_is_refused_on_scalars() -> None:
 def test_a_python_int_beyond_float_beside_an_array(value: int, problem: str) -> None:
     # One count a Python int, the other an array: the int takes the array path.
     assert _refusal(get(MANAGED), value, np.array([10])).startswith(f"{MANAGED}: numerator {problem}")
+
+
+def test_an_inexact_amount_names_the_indicator_and_the_advice() -> None:
+    message = _refusal(MONEY_MEAN, np.array([Fraction(1, 3)], dtype=object), [1])
+    assert message.startswith("mean_amount: numerator is not representable exactly as a float")
+    assert message.endswith("; convert it to float yourself if rounding is intended)")
+    five = np.longdouble(5) + np.longdouble(2) ** -60
+    message = _refusal(MONEY_MEAN, np.array([five]), [1])
+    assert message.startswith("mean_amount: numerator is not representable")
+    assert message.endswith("; convert it to float yourself if rounding is intended)")
+    # Other problems of an extended-precision array give no rounding advice.
+    message = _refusal(get(MANAGED), np.array([np.longdouble(-1)]), [10])
+    assert message.startswith(f"{MANAGED}: numerator is negative") and "rounding" not in message
+
+
+@pytest.mark.parametrize(("value", "problem"), [(Fraction(-1, 3), "is negative"),
+                                                 (Fraction(2**53 + 1), "is too large to count exactly")])
+def test_an_exotic_number_with_another_problem_keeps_its_own_message(value: Fraction, problem: str) -> None:
+    # -1/3 is negative before it is inexact; 2**53 + 1 is too large before it rounds.
+    message = _refusal(MONEY_MEAN, np.array([value], dtype=object), [1])
+    assert message.startswith(f"mean_amount: numerator {problem}")
+
+
+def test_numpy_scalars_in_an_object_array_are_shown_as_given() -> None:
+    message = _refusal(get(MANAGED), np.array([np.int64(-1), 2], dtype=object), [10, 10])
+    assert "(0,): numerator=-1)" in message
+
+
+def test_a_masked_array_nested_in_lists_is_refused() -> None:
+    masked = np.ma.masked_array([1, 2], mask=[False, True])
+    assert "numerator holds a masked array" in _refusal(get(MANAGED), [[masked]], [[10, 10]])
+
+
+def test_arrays_come_back_as_float64() -> None:
+    num, den = validate_counts(get(MANAGED), np.array([1, 2]), np.array([3, 4]))
+    assert num.dtype == den.dtype == np.float64 and num.tolist() == [1.0, 2.0] and den.tolist() == [3.0, 4.0]
+
+
+def test_an_array_denominator_too_small_to_count_is_refused() -> None:
+    share = _money_catalog("yuan", "yuan").get("spent_share")
+    message = _refusal(share, np.array([0.0, 0.0]), np.array([1.0, 0.5e-6]))
+    assert "denominator is between 0 and 1e-06" in message and "(1,)" in message
