@@ -344,7 +344,7 @@ def test_wilson_needs_no_clipping_for_whole_counts(pairs: list[tuple[int, int]],
 def test_output_arrays_are_separate_writable_float_rows(count: int, size: int) -> None:
     import importlib
 
-    compute_module = importlib.import_module("phindicators.compute")  # not the function
+    compute_module = importlib.import_module("phindicators.compute.routes")  # the home of the buffers
     arrays = compute_module._output_arrays(count, size)
     assert [a.shape for a in arrays] == [(size,)] * count
     assert all(a.dtype == np.float64 and a.flags.c_contiguous and a.flags.writeable for a in arrays)

@@ -218,7 +218,7 @@ def interval_text(kind: str) -> list[str]:
     if not methods:
         return [
             f"Results of a {kind} carry no confidence interval: its entry in "
-            ":data:`phindicators.compute.KIND_INTERVALS` is empty. The uncertainty of an "
+            ":data:`phindicators.compute.methods.KIND_INTERVALS` is empty. The uncertainty of an "
             "amount per person needs the spread of the individual amounts, which the total "
             "and the number of people do not give."
         ]
@@ -227,7 +227,7 @@ def interval_text(kind: str) -> list[str]:
         f"Results of a {kind} carry a {DEFAULT_CONFIDENCE:.0%} confidence interval computed "
         f"with the **{INTERVAL_METHODS[default]}** (``method={default!r}``, "
         f":func:`phindicators.{INTERVAL_FUNCTIONS[default]}`), the default for this kind in "
-        ":data:`phindicators.compute.KIND_INTERVALS`."
+        ":data:`phindicators.compute.methods.KIND_INTERVALS`."
     ]
     if others:
         accepted = "; ".join(
