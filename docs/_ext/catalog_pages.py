@@ -212,6 +212,24 @@ def _call(indicator: ph.Indicator, numerator: float, denominator: float | None) 
     return f"ph.get({indicator.id!r}).compute({args})"
 
 
+def _indicator_interval_text(indicator: ph.Indicator) -> list[str]:
+    """What interval this indicator's results carry: its kind's, unless it
+    needs a life table or its numerator is an amount of money."""
+    if "life_table" in indicator.needs:
+        return [
+            "No interval from two counts: this indicator is computed from a life table, whose "
+            "value and interval (Chiang's method) come from deaths and populations by age "
+            "group (:func:`phindicators.life_expectancy`)."
+        ]
+    if KIND_INTERVALS[indicator.kind] and not ph.interval_methods(indicator):
+        return [
+            "Results carry no confidence interval: the numerator is an amount of money, not a "
+            "count of events, and a binomial or Poisson interval would change with the currency "
+            "unit (:func:`phindicators.interval_methods`)."
+        ]
+    return interval_text(indicator.kind)
+
+
 def interval_text(kind: str) -> list[str]:
     """What interval a kind's results carry, from :data:`KIND_INTERVALS`."""
     methods = KIND_INTERVALS[ph.Kind(kind)]
@@ -574,7 +592,7 @@ def indicator_page(
     ]
     if indicator.denominator is not None:
         out.append(f"* Denominator: {_term(indicator.denominator)}")
-    out += ["", _title("Confidence interval", "-"), *interval_text(indicator.kind), ""]
+    out += ["", _title("Confidence interval", "-"), *_indicator_interval_text(indicator), ""]
     out += _targets_section(indicator, sets)
     source = indicator.source
     citation = source.citation()
