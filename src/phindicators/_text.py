@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["FORMULA_START", "SHOWN_CHARACTERS", "csv_safe", "number", "shown"]
+__all__ = ["FORMULA_FIRST_CHARACTERS", "FORMULA_START", "SHOWN_CHARACTERS", "csv_safe", "number", "shown"]
 
 #: Python ints from this size on are shown by their order of magnitude.
 _SHOWN_BELOW = 10**30
@@ -57,8 +57,10 @@ def number(value: object) -> str:
     return str(int(as_float)) if as_float.is_integer() else repr(as_float)
 
 
-#: A text cell a spreadsheet would run as a formula: one starting with
-#: ``= + - @``, a tab or a carriage return (OWASP, "CSV injection").
+#: The characters a text cell starts with when a spreadsheet would run it as
+#: a formula: ``= + - @``, a tab or a carriage return (OWASP, "CSV injection").
+FORMULA_FIRST_CHARACTERS = frozenset("=+-@\t\r")
+#: A text cell that starts like a formula.
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 

@@ -12,7 +12,7 @@ from typing import IO, Any, cast
 import attrs
 import numpy as np
 
-from .._text import FORMULA_START, csv_safe
+from .._text import FORMULA_FIRST_CHARACTERS, FORMULA_START, csv_safe
 from ..errors import InvalidOptionError
 from ..targets import Target
 from .formatting import has_pyarrow
@@ -200,11 +200,17 @@ class Scorecard:
         import pyarrow.compute as pc
 
         table = self._arrow()
-        pattern = FORMULA_START.pattern
+        starts = pa.array(sorted(FORMULA_FIRST_CHARACTERS))
         for position, field in enumerate(table.schema):
-            if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-                column = pc.replace_substring_regex(table.column(position), pattern=f"({pattern})", replacement="'\\1")
-                table = table.set_column(position, field.name, column)
+            if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
+                continue
+            column = table.column(position)
+            # One cheap pass over the first characters; rewrite only a column
+            # that has such a cell (the library's own texts never do).
+            first = pc.utf8_slice_codeunits(column, 0, 1)
+            if pc.any(pc.is_in(first, value_set=starts)).as_py():
+                safe = pc.replace_substring_regex(column, pattern=f"({FORMULA_START.pattern})", replacement="'\\1")
+                table = table.set_column(position, field.name, safe)
         return table
 
     def write_csv(self, destination: str | os.PathLike[str] | IO[str]) -> None:
