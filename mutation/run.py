@@ -53,7 +53,7 @@ HERE = ROOT / "mutation"
 #: Module family of a mutated file, as the issue scores them.
 FAMILIES = [
     ("phindicators.stats.", "stats"),
-    ("phindicators.compute.", "compute"),
+    ("phindicators.compute", "compute"),
     ("phindicators.validation.", "validation"),
     ("phindicators._counts.", "validation"),
     ("phindicators.targets.", "targets"),
@@ -70,14 +70,15 @@ NOT_NUMERIC = [
     "phindicators.validation.x__raise_listed__*",
     "phindicators.validation.x_aligned__*",
     "phindicators.validation.x__pandas_index__*",
-    "phindicators.compute.x__huge_page_aligned__*",
-    "phindicators.compute.x__owned__*",
-    "phindicators.compute.x__read_only__*",
-    "phindicators.compute.xǁResultǁ__repr____*",
-    "phindicators.compute.xǁResultǁformat__*",
-    "phindicators.compute.xǁResultǁ_repr_html___*",
-    "phindicators.compute.xǁResultǁas_dict__*",
-    "phindicators.compute.xǁResultǁto_json__*",
+    "phindicators.compute.*x__huge_page_aligned__*",
+    "phindicators.compute.*x__owned__*",
+    "phindicators.compute.*x__read_only__*",
+    "phindicators.compute.*xǁResultǁ__repr____*",
+    "phindicators.compute.*xǁResultǁformat__*",
+    "phindicators.compute.*xǁResultǁ_repr_html___*",
+    "phindicators.compute.*xǁResultǁas_dict__*",
+    "phindicators.compute.*xǁResultǁto_json__*",
+    "phindicators.compute.*xǁResultǁto_frame__*",
     "phindicators.audit.arithmetic.x__display__*",
     "phindicators.audit.arithmetic.x__number__*",
     "phindicators.audit.arithmetic.x__sign__*",
@@ -269,7 +270,7 @@ def report(names: list[str], paths: dict[str, Path], seconds: float | None, dese
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--every", type=int, default=4, help="keep one mutant in EVERY (default 4)")
+    parser.add_argument("--every", type=int, default=2, help="keep one mutant in EVERY (default 2)")
     parser.add_argument("--only", action="append", default=[], help="glob of mutant names (repeatable)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel mutants")
     parser.add_argument("--list", action="store_true", help="generate and count the mutants, run nothing")

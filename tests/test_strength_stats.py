@@ -271,3 +271,22 @@ def test_dask_exposures_and_scalar_denominators() -> None:
     lazy = wilson_interval(da.from_array(np.array([1, 5, 9]), chunks=2), 20)
     assert lazy.upper.compute().shape == (3,)
     assert _bits(lazy.upper.compute()) == _bits(wilson_interval(np.array([1, 5, 9]), 20).upper)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: wilson_interval(0.5e-6, 1.0), r"x is between 0 and 1e-06 \(too small a fraction to be a count\)"),
+    (lambda: wilson_interval(np.array([0.5e-6, 0.5]), np.array([1.0, 1])), r"at 1 of 2 positions: \(0,\): x=5e-07"),
+    (lambda: wilson_interval([5, 10], [4, 10]), r"x exceeds n \(at 1 of 2 positions: \(0,\): x=5, n=4\)$"),
+    (lambda: isr([1, 1], [100, 100], reference_counts=[2.0**53, 0.1]),
+     r"^isr: reference_counts is too large \(>= 2\*\*53\)"),
+    (lambda: isr([2**53, 1], [100, 100], reference_counts=[0.1, 0.1]),
+     r"^isr: counts is too large to count exactly \(>= 2\*\*53\)"),
+])
+def test_count_checks_of_the_statistics(call: object, message: str) -> None:
+    with pytest.raises(InvalidCountsError, match=message):
+        call()  # type: ignore[operator]
+
+
+def test_the_smallest_count_itself_is_a_count() -> None:
+    # SMALLEST_COUNT = 1e-6 is allowed; only (0, 1e-6) is refused.
+    assert wilson_interval(np.array([0.0, 1e-6]), np.array([1.0, 1.0])).value.tolist() == [0.0, 1e-6]

@@ -194,3 +194,13 @@ def test_an_array_denominator_too_small_to_count_is_refused() -> None:
     share = _money_catalog("yuan", "yuan").get("spent_share")
     message = _refusal(share, np.array([0.0, 0.0]), np.array([1.0, 0.5e-6]))
     assert "denominator is between 0 and 1e-06" in message and "(1,)" in message
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("1,270", 1270.0), (" 35 ", 35.0), ("1 270.5", 1270.5), ("1\u00a0270", 1270.0), ("12,345,678", 12345678.0),
+    ("-1,270", -1270.0), ("1,2", None), ("12,34,567", None), ("nan", None), ("", None), ("1,270 and 5", None),
+])
+def test_numbers_in_text_cells(text: str, number: float | None) -> None:
+    from phindicators._counts import number_from_text
+
+    assert number_from_text(text) == number
