@@ -22,11 +22,7 @@ import difflib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .dhis2 import to_dhis2_metadata
 from .errors import InvalidOptionError
-from .fhir import to_fhir_bundle
-from .schema import catalog_schema
-from .serialize import catalog_to_json
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .catalog import Catalog
@@ -34,12 +30,40 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = ["EXPORT_FORMATS", "export_catalog"]
 
+# Each writer imports its module when used: the command line lists the
+# formats without loading the JSON, FHIR and DHIS2 code.
+
+
+def _json(catalog: Catalog, target_sets: Sequence[TargetSet]) -> dict[str, Any]:
+    from .serialize import catalog_to_json
+
+    return catalog_to_json(catalog, target_sets)
+
+
+def _schema(catalog: Catalog, target_sets: Sequence[TargetSet]) -> dict[str, Any]:
+    from .schema import catalog_schema
+
+    return catalog_schema()
+
+
+def _fhir(catalog: Catalog, target_sets: Sequence[TargetSet]) -> dict[str, Any]:
+    from .fhir import to_fhir_bundle
+
+    return to_fhir_bundle(catalog.indicators())
+
+
+def _dhis2(catalog: Catalog, target_sets: Sequence[TargetSet]) -> dict[str, Any]:
+    from .dhis2 import to_dhis2_metadata
+
+    return to_dhis2_metadata(catalog.indicators())
+
+
 #: What each format writes, from a catalog and target sets.
 EXPORT_FORMATS: dict[str, Callable[[Catalog, Sequence[TargetSet]], dict[str, Any]]] = {
-    "json": catalog_to_json,
-    "schema": lambda catalog, target_sets: catalog_schema(),
-    "fhir": lambda catalog, target_sets: to_fhir_bundle(catalog.indicators()),
-    "dhis2": lambda catalog, target_sets: to_dhis2_metadata(catalog.indicators()),
+    "json": _json,
+    "schema": _schema,
+    "fhir": _fhir,
+    "dhis2": _dhis2,
 }
 
 

@@ -4,24 +4,42 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 
+from phindicators.compare.benchmarks import POOLED
 from phindicators.display import (
     LANGUAGES,
 )
 from phindicators.errors import PhindicatorsError
 from phindicators.export import EXPORT_FORMATS
-from phindicators.scorecard import (
-    POOLED,
-)
 
-from .audit import run_audit
 from .common import UsageError
-from .definitions import run_compute, run_demo, run_export, run_list, run_show
-from .scorecard import run_scorecard
+
+
+def _command(module: str, name: str) -> Callable[[argparse.Namespace], int | None]:
+    """The function that runs a command, imported when the command runs:
+    ``phindicators scorecard`` does not load the audit or export code."""
+
+    def run(args: argparse.Namespace) -> int | None:
+        command: Callable[[argparse.Namespace], int | None] = getattr(
+            importlib.import_module(f"phindicators.cli.{module}"), name
+        )
+        return command(args)
+
+    return run
+
+
+run_list = _command("definitions", "run_list")
+run_show = _command("definitions", "run_show")
+run_compute = _command("definitions", "run_compute")
+run_export = _command("definitions", "run_export")
+run_demo = _command("definitions", "run_demo")
+run_scorecard = _command("scorecard", "run_scorecard")
+run_audit = _command("audit", "run_audit")
 
 # -- the parser ------------------------------------------------------------------------------
 

@@ -22,6 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..stats import Confidence
 
 
+#: The benchmark that compares each area with the pooled total of all areas
+#: of the same period (Σ numerators / Σ denominators) instead of with a named
+#: area: the one spelling scorecards, ``compute_frame`` and the command line
+#: share.
+POOLED = "pooled"
+
+
 def compare_to_benchmark(
     result: Result, benchmark: Result | ArrayLike, *, confidence: Confidence = 0.95
 ) -> object:

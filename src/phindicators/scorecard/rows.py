@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from ..compare import BenchmarkStatus, TargetStatus, TrendStatus
+from ..compare.benchmarks import POOLED
 from ..display import LANGUAGES
 from ..errors import InvalidOptionError
 from ..model import Text
@@ -31,10 +32,6 @@ __all__ = [
 ]
 
 
-#: The ``benchmark`` that compares every area with the pooled total of all
-#: areas of the table (Σ numerators / Σ denominators, per indicator and
-#: period) instead of with a named area.
-POOLED = "pooled"
 
 #: The names each fixed column may be headed with (matched ignoring case and
 #: surrounding spaces), by the column's canonical name: its Chinese name,

@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 
 from ...catalog import bundled_catalog
+from ...compare.benchmarks import POOLED
 from ...errors import (
     InvalidOptionError,
     InvalidTypeError,
@@ -22,8 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     pass
 
 
-#: ``benchmark="pooled"``: each row against the pooled total of its period.
-POOLED = "pooled"
 
 #: Benchmarks are judged as Fingertips judges them: at 95 % and 99.8 %.
 BENCHMARK_LEVELS = (0.95, 0.998)
