@@ -230,6 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     argparse itself exits with status 2 (SystemExit) for arguments it
     cannot parse.
     """
+    # pyarrow's default allocator (jemalloc/mimalloc) keeps freed memory for
+    # reuse; a command that reads one table and exits peaks 45 MB lower on
+    # the system allocator (100 000 rows: 386 MB -> 341 MB). A caller's own
+    # setting wins; it is read when pyarrow is first imported, after this.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     parser = _parser()
     args = parser.parse_args(argv)
     try:
