@@ -155,26 +155,42 @@ def _score(
     out["indicator"] = _constant(indicator.id, size)
     # A group with a bad row has no trustworthy sums: NA, as its value.
     row_bad = bad_rows >= 0
-    out["numerator"] = np.where(row_bad, np.nan, num)
-    out["denominator"] = np.full(size, np.nan) if den is None else np.where(row_bad, np.nan, den)
-    value = np.full(size, np.nan)
-    lower = np.full(size, np.nan)
-    upper = np.full(size, np.nan)
-    method = np.empty(size, dtype=object)
-    texts: dict[str, Any] = {
-        name: np.empty(size, dtype=object)
-        for name in ("display_zh", "display_en", "interval_zh", "interval_en")
-    }
+    every = bool(ok.all())  # the common case: no copies, no scatter into NaN columns
+    out["numerator"] = num if not row_bad.any() else np.where(row_bad, np.nan, num)
+    if den is None:
+        out["denominator"] = np.full(size, np.nan)
+    else:
+        out["denominator"] = den if not row_bad.any() else np.where(row_bad, np.nan, den)
+    value = lower = upper = np.empty(0)  # set below
+    method: np.ndarray | None = None
+    texts: dict[str, Any] = (
+        {name: np.empty(size, dtype=object) for name in ("display_zh", "display_en", "interval_zh", "interval_en")}
+        if displays
+        else {}
+    )
     result = None
-    if ok.any():
+    if every:
+        result = compute(indicator, num, den, confidence=level)
+        value = np.asarray(result.value, dtype=np.float64)
+        if result.lower is not None:
+            lower, upper = np.asarray(result.lower), np.asarray(result.upper)
+        else:
+            upper = np.full(size, np.nan)
+        if result.method in (None, "auto"):
+            method = _methods(result, size)  # else one constant, made below
+    elif ok.any():
+        value, lower, upper = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
+        method = np.empty(size, dtype=object)
         result = compute(indicator, num[ok], None if den is None else den[ok], confidence=level)
         value[ok] = result.value
         if result.lower is not None:
             lower[ok], upper[ok] = result.lower, result.upper
         method[ok] = _methods(result, int(ok.sum()))
-        if not displays:
-            pass
-        elif has_pyarrow():
+    else:
+        value, lower, upper = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
+        method = np.empty(size, dtype=object)
+    if result is not None and displays:
+        if has_pyarrow():
             # Whole columns at once, by pyarrow's string kernels; NA where not ok.
             den_name = indicator.denominator.name_en if indicator.denominator is not None else ""
             made = format_displays(
@@ -187,11 +203,7 @@ def _score(
                 texts[f"interval_{lang}"][ok] = np.asarray(format_result(result, lang), dtype=object)
     out["value"], out["lower"], out["upper"] = value, lower, upper
     out["confidence"] = np.full(size, level if has_interval else np.nan)
-    out["method"] = (
-        _constant(result.method, size)
-        if result is not None and ok.all() and result.method not in (None, "auto")
-        else method
-    )
+    out["method"] = _constant(result.method if result is not None else None, size) if method is None else method
     out["unit"] = _constant(indicator.unit, size)
     if displays:
         out.update(texts)
