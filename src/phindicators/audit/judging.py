@@ -19,6 +19,7 @@ from .arithmetic import (
     _allows,
     _amount,
     _display,
+    _exact,
     _factor,
     _figure,
     _float,
@@ -58,15 +59,39 @@ _FLOAT_MARGIN = 1e-9
 def _plainly_possible(indicator: Indicator, figure: Figure, tolerance: Fraction, to_figure: Fraction) -> bool:
     """Whether every value the figure allows lies well inside the valid range, by
     a float comparison with a wide margin: most figures are decided here without
-    exact arithmetic, and any near the edges go on to it."""
+    exact arithmetic, and any near the edges go on to it.
+
+    The limits are the ones :func:`_impossible` compares (the low end of what
+    the figure allows against the top of the range, the high end against the
+    bottom), so a figure of 100% or 0 is decided here too.
+    """
     least, most = indicator.valid_range
     try:
-        value = float(figure.value) / float(to_figure)
-        spread = 2 * float(tolerance) / float(to_figure)
+        value = float(figure.value)
+        step = float(tolerance)
+        factor = float(to_figure)
     except (OverflowError, ZeroDivisionError):
         return False
-    margin = spread + _FLOAT_MARGIN * max(1.0, abs(value), abs(least), abs(most) if math.isfinite(most) else 0.0)
-    return least + margin < value < most - margin
+    if not (math.isfinite(value) and factor > 0):
+        return False
+    low, high = _FLOAT_INTERVALS[figure.bound](value, step)
+    margin = _FLOAT_MARGIN * max(
+        1.0, abs(value) / factor, step / factor, abs(least), abs(most) if math.isfinite(most) else 0.0
+    )
+    below_top = low is None or not math.isfinite(most) or low / factor < most - margin
+    above_bottom = high is None or high / factor > least + margin
+    return below_top and above_bottom
+
+
+#: :func:`~phindicators.audit.arithmetic._interval` in floats, by bound.
+_FLOAT_INTERVALS: dict[Bound, Callable[[float, float], tuple[float | None, float | None]]] = {
+    Bound.EXACT: lambda v, t: (v - t, v + t),
+    Bound.AT_LEAST: lambda v, t: (v - t, None),
+    Bound.MORE_THAN: lambda v, t: (v, None),
+    Bound.AT_MOST: lambda v, t: (None, v + t),
+    Bound.LESS_THAN: lambda v, t: (None, v),
+    Bound.APPROXIMATELY: lambda v, t: (v - 2 * t, v + 2 * t),
+}
 
 
 @functools.cache
@@ -210,6 +235,68 @@ def audit(
         "rounding allows)." + (f" Likely cause: {cause.description}." if cause else ""),
         cause,
     )
+
+
+def _status(indicator: Indicator, reported: Figure, numerator: Figure, denominator: Figure) -> Status:
+    """The status :func:`audit` gives a figure and both its counts, without the
+    verdict's reason, result or likely cause: what choosing among the pairs of
+    counts of a sentence needs for every pair, when only the chosen pair's
+    verdict is kept. Raises what :func:`audit` raises, from the same checks.
+
+    Floats decide where they decide with a wide margin; a value near an edge
+    of what the figure allows goes on to the exact fractions audit uses.
+    """
+    figure = _figure(indicator, reported)
+    to_figure = _factor(indicator.unit, figure.unit or indicator.unit)
+    tolerance = Fraction(figure.tolerance)
+    assert indicator.denominator is not None
+    num = _count_float(indicator, indicator.numerator, "numerator", numerator)
+    den = _count_float(indicator, indicator.denominator, "denominator", denominator)
+    # The checks of the counts are the computation's: it raises what audit's raises.
+    indicator.compute(num, den)
+    if _impossible(indicator, figure, tolerance, to_figure):
+        return Status.IMPOSSIBLE
+    value, step = float(figure.value), float(tolerance)
+    recomputed = num * _float_scale(indicator.numerator.unit, indicator.denominator.unit, indicator.unit)
+    recomputed = recomputed * float(to_figure) / den
+    margin = _FLOAT_MARGIN * max(1.0, abs(recomputed), abs(value), step)
+    low, high = _FLOAT_INTERVALS[figure.bound](value, step)
+    inside = (low is None or recomputed > low + margin) and (high is None or recomputed < high - margin)
+    outside = (low is not None and recomputed < low - margin) or (high is not None and recomputed > high + margin)
+    if inside:
+        return Status.CONSISTENT
+    if outside and not (
+        figure.bound is Bound.EXACT and value - margin <= recomputed <= value + 2 * step + margin
+    ):
+        return Status.INCONSISTENT
+    exact = (
+        _amount(indicator, indicator.numerator, "numerator", numerator)
+        * _scale(indicator)
+        * to_figure
+        / _amount(indicator, indicator.denominator, "denominator", denominator)
+    )
+    if _allows(figure, tolerance, exact):
+        return Status.CONSISTENT
+    printed = Fraction(figure.value)
+    if figure.bound is Bound.EXACT and printed <= exact < printed + 2 * tolerance:
+        return Status.TRUNCATED
+    return Status.INCONSISTENT
+
+
+def _count_float(indicator: Indicator, term: Term, field: str, count: Figure) -> float:
+    """``float(_amount(...))`` of a printed count, with its checks, without a
+    Fraction where the count is in its term's unit already."""
+    if count.bound is not Bound.EXACT or count.unit not in (None, term.unit):
+        return _float(indicator, field, _amount(indicator, term, field, count))
+    value = float(count.value)
+    # Beyond float range the exact path raises the error audit raises.
+    return value if math.isfinite(value) else _float(indicator, field, _amount(indicator, term, field, count))
+
+
+@functools.cache
+def _float_scale(numerator_unit: str, denominator_unit: str, unit: str) -> float:
+    """:func:`~phindicators.audit.arithmetic._scale` as a float, by units."""
+    return float(_exact(numerator_unit) / _exact(denominator_unit) / _exact(unit))
 
 
 #: Units that count per thousand or more of a population: no report prints

@@ -8,6 +8,7 @@ from itertools import permutations
 import attrs
 
 from ..audit import Status, Verdict, audit
+from ..audit.judging import _status
 from ..errors import PhindicatorsError
 from ..figures import Figure
 from ..model import KINDS, Indicator
@@ -49,6 +50,21 @@ def _try(
         )
     except PhindicatorsError:
         return None
+
+
+def _pair_status(indicator: Indicator, figure: Figure, numerator: Count, denominator: Count) -> Status | None:
+    """The status :func:`_try` would give a pair of counts (None where it gives none)."""
+    try:
+        return _status(indicator, figure, numerator.figure, denominator.figure)
+    except PhindicatorsError:
+        return None
+
+
+def _verdict(indicator: Indicator, figure: Figure, numerator: Count, denominator: Count) -> Verdict:
+    """The verdict of a pair whose status :func:`_pair_status` gave: the same checks pass."""
+    verdict = _try(indicator, figure, numerator, denominator)
+    assert verdict is not None
+    return verdict
 
 
 def _single_role(indicator: Indicator, count: Count, share: bool) -> str | None:
@@ -99,28 +115,32 @@ def _judge(
     if not pairs and not share and borrowed:
         counts = (*borrowed, *own)
         pairs = _pairs(indicator, counts[-_MAX_COUNTS:])
-    tried = [(n, d, _try(indicator, figure, n, d)) for n, d in pairs]
-    candidates = tuple(Candidate(n, d, v.status) for n, d, v in tried if v is not None)
+    # Every pair gets its status; only the chosen pair gets a whole verdict
+    # (reason, result, likely cause), which costs several times more.
+    tried = [(n, d, _pair_status(indicator, figure, n, d)) for n, d in pairs]
+    candidates = tuple(Candidate(n, d, status) for n, d, status in tried if status is not None)
     reproducing = [
-        (n, d, v) for n, d, v in tried if v is not None and v.status in (Status.CONSISTENT, Status.TRUNCATED)
+        (n, d, status)
+        for n, d, status in tried
+        if status is Status.CONSISTENT or status is Status.TRUNCATED
     ]
     if reproducing:
 
-        def preference(entry: tuple[Count, Count, Verdict]) -> tuple[bool, bool, int]:
-            n, d, v = entry
+        def preference(entry: tuple[Count, Count, Status]) -> tuple[bool, bool, int]:
+            n, d, status = entry
             definitions = (
                 indicator.denominator is not None
                 and d.term is not None
                 and d.term.id == indicator.denominator.id
             )
-            return (not definitions, v.status is not Status.CONSISTENT, -(n.start + d.start))
+            return (not definitions, status is not Status.CONSISTENT, -(n.start + d.start))
 
-        n, d, verdict = min(reproducing, key=preference)
-        return _Choice(counts, candidates, verdict, n, d)
-    usable = [(n, d, v) for n, d, v in tried if v is not None]
+        n, d, _ = min(reproducing, key=preference)
+        return _Choice(counts, candidates, _verdict(indicator, figure, n, d), n, d)
+    usable = [(n, d) for n, d, status in tried if status is not None]
     if len(usable) == 1:
-        n, d, verdict = usable[0]
-        return _Choice(counts, candidates, verdict, n, d)
+        n, d = usable[0]
+        return _Choice(counts, candidates, _verdict(indicator, figure, n, d), n, d)
     base = _try(indicator, figure)
     assert base is not None  # the figure was parsed for this indicator
     if usable:
