@@ -424,8 +424,10 @@ def _from_match(found: re.Match[str], text: str) -> Figure:
         if unit not in (None, "count", "yuan", "wan_yuan"):
             raise ParseError(text, f"a count word ({count_word!r}) after a rate sign ({sign!r})")
         unit = unit or "count"
-    bounds = {BOUND_PREFIXES[w] for w in (found["pre_bound"],) if w}
-    bounds |= {BOUND_SUFFIXES[w] for w in (found["post_bound"],) if w}
+    pre_bound, post_bound = found["pre_bound"], found["post_bound"]
+    bounds = {BOUND_PREFIXES[pre_bound]} if pre_bound else set()
+    if post_bound:
+        bounds.add(BOUND_SUFFIXES[post_bound])
     if len(bounds) > 1:
         raise ParseError(text, f"conflicting bound words ({', '.join(sorted(bounds))})")
     decimals = len(digits) - power
@@ -443,6 +445,8 @@ def _from_match(found: re.Match[str], text: str) -> Figure:
 def _shifted(number: str, power: int) -> Decimal:
     """``number`` × 10**power, exactly: the decimal point moves, nothing is rounded
     ("1.1", 4 -> 11000). Decimal arithmetic would round to 28 digits."""
+    if not power:
+        return Decimal(number)  # most figures: a plain number has no positive exponent
     sign, digits, exponent = Decimal(number).as_tuple()
     exponent = int(exponent) + power
     if exponent > 0:  # print whole numbers without an exponent: 11000, not 1.1E+4

@@ -15,7 +15,7 @@ from .._toml import checked_fields
 from ..catalog import Catalog
 from ..errors import CatalogError
 from ..figures import alternatives, normalize_text
-from ..model import Term
+from ..model import Indicator, Term
 
 _LABELS_PATH = "phindicators/data/labels.toml"
 _LABEL_FIELDS = ({"label", "indicator"}, {"context", "note"})
@@ -153,6 +153,11 @@ class _Lexicon:
     subgroups: re.Pattern[str]
     area_separators: re.Pattern[str]
     respectively: re.Pattern[str]
+    # What a short label may follow and still stand on its own: "年", "月",
+    # glue words, period and area words (joined once, not per label).
+    stands_after: tuple[str, ...] = ()
+    # The indicator of each normalized name or alias, looked up once.
+    indicators: Mapping[str, Indicator] = attrs.field(factory=dict, eq=False, repr=False)
     # The term each clause's words name, found once: reports repeat their
     # words ("全市产妇") and the lookup scans every term. Bounded by _TERM_CACHE.
     term_cache: dict[str, Term | None] = attrs.field(factory=dict, eq=False, repr=False)
@@ -204,4 +209,6 @@ def _lexicon(catalog: Catalog) -> _Lexicon:
         share=re.compile(rf"[ ,]*(?:{alternatives(vocabulary.share_verbs)})(?:[^,;。\n]{{0,20}}?的)?"),
         separators=re.compile(rf"[ ]*(?:{alternatives(vocabulary.separators)})[ ]*"),
         respectively=re.compile(alternatives(vocabulary.respectively)),
+        stands_after=("年", "月", *vocabulary.label_glue, *vocabulary.periods, *vocabulary.areas),
+        indicators={name: catalog.get(id_) for name, id_ in names.items()},
     )

@@ -86,8 +86,8 @@ def _anchors(lexicon: _Lexicon, text: str, start: int, end: int) -> list[_Anchor
         key = match.group()
         if lexicon.subgroups.search(text, max(start, match.start() - 8), match.start()):
             continue  # "高危住院分娩率": the rate of a subgroup, not the indicator
-        if key in lexicon.names:
-            indicator = lexicon.catalog.get(lexicon.names[key])
+        indicator = lexicon.indicators.get(key)
+        if indicator is not None:
             found.append(_Anchor(match.start(), match.end(), indicator, "name"))
             continue
         if not _label_stands(lexicon, text, start, match.start(), lexicon.rules[key]):
@@ -108,8 +108,7 @@ def _label_stands(
     if position == start or not is_cjk(text[position - 1]):
         return True
     before = text[max(start, position - 12) : position]
-    vocabulary = lexicon.vocabulary
-    if before.endswith(("年", "月", *vocabulary.label_glue, *vocabulary.periods, *vocabulary.areas)):
+    if before.endswith(lexicon.stands_after):
         return True
     return any(before.endswith(word) for rule in rules for word in rule.context)
 
