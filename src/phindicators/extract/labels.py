@@ -18,11 +18,12 @@ from ..figures import alternatives, normalize_text
 from ..model import Indicator, Term
 
 _LABELS_PATH = "phindicators/data/labels.toml"
-_LABEL_FIELDS = ({"label", "indicator"}, {"context", "note"})
+_LABEL_FIELDS = ({"label"}, {"indicator", "ambiguous", "context", "note"})
 
 @attrs.frozen
 class LabelRule:
-    """One row of the label table: a short label, its context and its indicator.
+    """One row of the label table: a short label, its context and its indicator
+    (or, for a context that leaves the label ambiguous, why).
 
     Examples
     --------
@@ -34,6 +35,9 @@ class LabelRule:
     indicator: str
     context: tuple[str, ...] = ()
     note: str = ""
+    #: Why the label cannot be read in this context (the row then names no
+    #: indicator): "儿童建卡率" may be the child-health card or the vaccination card.
+    ambiguous: str = ""
 
 
 @attrs.frozen
@@ -83,18 +87,29 @@ def _read_labels(text: str, path: str) -> tuple[tuple[LabelRule, ...], _Vocabula
     for number, row in enumerate(rows, 1):
         item = f"labels[{number}]"
         fields = checked_fields(path, item, row, _LABEL_FIELDS, "a label")
-        for field in ("label", "indicator", "note"):
+        for field in ("label", "indicator", "ambiguous", "note"):
             if not isinstance(fields.get(field, ""), str):
                 raise CatalogError(path, f"must be a string, got {fields[field]!r}", item=item, field=field)
         if not fields["label"].strip():
             raise CatalogError(path, "must not be empty", item=item, field="label")
+        # A row either names its indicator or says why the label is ambiguous there.
+        named, ambiguous = fields.get("indicator", "").strip(), fields.get("ambiguous", "").strip()
+        if bool(named) == bool(ambiguous):
+            raise CatalogError(
+                path,
+                "needs exactly one of 'indicator' and 'ambiguous' (a non-empty string), got "
+                + ("both" if named else "neither"),
+                item=item,
+                field="indicator",
+            )
         context = fields.get("context", [])
         rules.append(
             LabelRule(
                 label=normalize_text(fields["label"]),
-                indicator=fields["indicator"],
+                indicator=named,
                 context=_strings(path, item, "context", context) if context else (),
                 note=fields.get("note", ""),
+                ambiguous=ambiguous,
             )
         )
     vocabulary = checked_fields(path, "vocabulary", data.get("vocabulary"), _VOCABULARY_FIELDS, "the vocabulary")

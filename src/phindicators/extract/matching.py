@@ -93,7 +93,7 @@ def _anchors(lexicon: _Lexicon, text: str, start: int, end: int) -> list[_Anchor
         if not _label_stands(lexicon, text, start, match.start(), lexicon.rules[key]):
             continue
         rule = _resolve(lexicon.rules[key], text, start, match.start())
-        if rule is not None and rule.indicator in lexicon.catalog:
+        if rule is not None and not rule.ambiguous and rule.indicator in lexicon.catalog:
             found.append(_Anchor(match.start(), match.end(), lexicon.catalog.get(rule.indicator), "label"))
     return found
 

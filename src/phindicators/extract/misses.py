@@ -10,7 +10,8 @@ silent miss becomes a visible one. The reasons, decided in this order:
   ("工作考核达标率", "高危住院分娩率", "产科出血死亡率"), or a label whose
   indicator the catalog lacks;
 - ``"ambiguous label"``: a short label whose context does not say which
-  indicator it is ("覆盖率" with no population before it);
+  indicator it is ("覆盖率" with no population before it), or whose row in the
+  label table is marked ``ambiguous`` for that context ("儿童建卡率");
 - ``"no label"``: no name at all before the figure in its clause.
 """
 
@@ -117,7 +118,7 @@ def _reason(lexicon: _Lexicon, text: str, position: int) -> tuple[str, str]:
         if not _label_stands(lexicon, text, clause_start, match.start(), rules):
             return "unknown indicator", _rate_word(text, clause_start, match.end()) or key
         rule = _resolve(rules, text, clause_start, match.start())
-        if rule is None:
+        if rule is None or rule.ambiguous:
             return "ambiguous label", key
         if rule.indicator not in lexicon.catalog:
             return "unknown indicator", key
