@@ -35,6 +35,19 @@ def test_each_figure_of_a_change_has_its_own_year() -> None:
     assert _periods(text) == ["2005年", "2015年"]
 
 
+def test_a_change_whose_start_is_an_event_not_a_year() -> None:
+    # tests/data/reports/06 (国家卫计委, 2015): the start is "before the project".
+    text = "艾滋病母婴传播率从项目实施前的34.8%下降到2014年的6.1%。"
+    assert _read(text) == [
+        ("hiv_mother_to_child_transmission_rate", "34.8%"),
+        ("hiv_mother_to_child_transmission_rate", "6.1%"),
+    ]
+    assert _periods(text) == [None, "2014年"]
+    # An area there stays the figure's area, not a start.
+    mention = ph.extract("孕产妇死亡率由城市的20/10万下降。")[0]
+    assert [(q.kind, q.text) for q in mention.qualifiers] == [("area", "城市")]
+
+
 def test_last_years_figure_after_a_comparison() -> None:
     text = "2018年我省孕产妇死亡率为9.80/10万,较上年9.87/10万下降了0.71%。"
     assert _read(text) == [("maternal_mortality_ratio", "9.80/10万"), ("maternal_mortality_ratio", "9.87/10万")]

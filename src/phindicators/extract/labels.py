@@ -207,7 +207,10 @@ def _lexicon(catalog: Catalog) -> _Lexicon:
         vocabulary=vocabulary,
         # Connectors, and a year printed between a name and its figure.
         connectors=re.compile(
-            rf"(?:[ ]|{alternatives(vocabulary.connectors)}|{alternatives(vocabulary.adverbs)}"
+            # First, before "从" alone: a change whose start is an event, not a
+            # year ("从项目实施前的34.8%下降到…"); an area there is the figure's area.
+            rf"(?:(?:从|由)(?!(?:{alternatives(vocabulary.areas)})的)[^\d,;:。()%‰率“”]{{1,12}}?的(?=\d)"
+            rf"|[ ]|{alternatives(vocabulary.connectors)}|{alternatives(vocabulary.adverbs)}"
             r"|\d{4}年(?:度)?|“[^”\d]{1,12}”(?=要求|规定|提出|确定))*"
         ),
         # After a figure: "下降到", "较上年", ",2018年下降为", "、1982年的" (a later
