@@ -206,3 +206,22 @@ def test_count_errors_name_the_field(call: object, message: str) -> None:
 
     with pytest.raises((InvalidCountsError, InvalidOptionError), match=message):
         call()  # type: ignore[operator]
+
+
+def test_count_words_after_units() -> None:
+    # A count word after 元 or 万元 keeps the money unit; after a rate sign it is an error.
+    assert (parse_figure("100元人").unit, parse_figure("100元人").count_word) == ("yuan", "人")
+    assert parse_figure("2万元人").unit == "wan_yuan"
+    assert parse_figure("3人").unit == "count"
+    with pytest.raises(Exception, match="a count word"):
+        parse_figure("5%人")
+    # "每10万活产儿64.1例" counts deaths per 10万: a rate, no count word.
+    figure = parse_figure("每10万活产儿64.1例")
+    assert (figure.unit, figure.count_word) == ("per_hundred_thousand", "")
+
+
+def test_a_figure_is_a_float_and_fits_its_indicator() -> None:
+    assert float(parse_figure("92.68")) == 92.68
+    assert parse_figure("12人").for_indicator(get("health_education_print_kinds")).unit == "count"
+    with pytest.raises(Exception, match="cannot express"):
+        parse_figure("12人").for_indicator(get(MMR))

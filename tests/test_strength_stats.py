@@ -290,3 +290,35 @@ def test_count_checks_of_the_statistics(call: object, message: str) -> None:
 def test_the_smallest_count_itself_is_a_count() -> None:
     # SMALLEST_COUNT = 1e-6 is allowed; only (0, 1e-6) is refused.
     assert wilson_interval(np.array([0.0, 1e-6]), np.array([1.0, 1.0])).value.tolist() == [0.0, 1e-6]
+
+
+def test_a_multiplier_of_2_scales_every_route() -> None:
+    # 1/4 is 0.25; times 2 is 0.5, on the scalar and the array path.
+    assert wilson_interval(1, 4, multiplier=2.0).value == 0.5
+    assert wilson_interval(1, 4, multiplier=2.0).upper == 2 * wilson_interval(1, 4).upper
+    assert wilson_interval(np.array([1]), np.array([4]), multiplier=2.0).value.tolist() == [0.5]
+    assert poisson_interval(np.array([3]), np.array([4]), multiplier=2.0).value.tolist() == [1.5]
+
+
+def test_a_0d_array_is_one_level() -> None:
+    assert confidence_levels(np.array(0.95)) == (0.95,)
+    assert confidence_levels(np.array(99.8)) == (0.998,)
+
+
+def test_interval_errors_name_their_function() -> None:
+    with pytest.raises(InvalidOptionError, match="^method must be one of 'wilson', 'clopper_pearson', got 'wilsn'"):
+        proportion_interval(1, 2, method="wilsn")
+    with pytest.raises(InvalidCountsError, match=r"^proportion_interval: x exceeds n"):
+        wilson_interval(3, 2)
+    with pytest.raises(InvalidCountsError, match=r"^poisson_interval: count is negative"):
+        poisson_interval(-1)
+
+
+def test_lazy_counts_with_eager_exposures_and_bad_chunks() -> None:
+    da = pytest.importorskip("dask.array")
+    counts, exposure = np.array([1, 12, 3, 4]), np.array([10.0, 20.0, 30.0, 40.0])
+    lazy = poisson_interval(da.from_array(counts, chunks=2), exposure)
+    assert _bits(lazy.lower.compute()) == _bits(poisson_interval(counts, exposure).lower)
+    bad = poisson_interval(da.from_array(np.array([1, 2, 3, -1]), chunks=2), exposure)
+    with pytest.raises(InvalidCountsError, match=r"^poisson_interval: count is negative .*\(3,\): count=-1"):
+        bad.upper.compute()
