@@ -48,6 +48,22 @@ def test_a_change_whose_start_is_an_event_not_a_year() -> None:
     assert [(q.kind, q.text) for q in mention.qualifiers] == [("area", "城市")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # tests/data/reports/11: one figure that "一直保持" gives to both names.
+        ("全市新法接生率、住院分娩率一直保持100%。", [("modern_delivery_rate", "100%"), ("hospital_delivery_rate", "100%")]),
+        ("新法接生率和住院分娩率均达到98%以上。", [("modern_delivery_rate", "98%以上"), ("hospital_delivery_rate", "98%以上")]),
+        # Without a word that shares it, the figure is the last name's only.
+        ("新法接生率、住院分娩率100%。", [("hospital_delivery_rate", "100%")]),
+        # Two figures: paired in order, not shared.
+        ("新法接生率、住院分娩率均为100%、98%。", [("modern_delivery_rate", "100%"), ("hospital_delivery_rate", "98%")]),
+    ],
+)
+def test_one_figure_shared_by_a_list_of_names(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _read(text) == expected
+
+
 def test_last_years_figure_after_a_comparison() -> None:
     text = "2018年我省孕产妇死亡率为9.80/10万,较上年9.87/10万下降了0.71%。"
     assert _read(text) == [("maternal_mortality_ratio", "9.80/10万"), ("maternal_mortality_ratio", "9.87/10万")]

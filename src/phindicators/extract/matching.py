@@ -451,11 +451,39 @@ def _lists(
         index += len(chain)
         if len(chain) < 2:
             continue
-        pairs = _paired(lexicon, text, list(chain), chain[-1].end, end)
+        pairs = _paired(lexicon, text, list(chain), chain[-1].end, end) or _shared(
+            lexicon, text, chain, end
+        )
         if pairs:
             found.extend(pairs)
             used.update(id(a) for a in chain)
     return found, used
+
+
+# Words between a list of names and one figure that say the figure is each
+# name's: "新法接生率、住院分娩率一直保持100%", "…均达到95%以上".
+_SHARED = re.compile(r"均|都|一直|始终|保持|全部|皆|同为")
+
+
+def _shared(lexicon: _Lexicon, text: str, chain: Sequence[_Anchor], end: int) -> list[_Found]:
+    """One figure after a list of names, which a word such as "均" or "一直保持"
+    gives to each name ("新法接生率、住院分娩率一直保持100%"); none when the
+    figure cannot be a value of every name, or a further figure follows."""
+    position = _skip(lexicon, text, chain[-1].end, end)
+    if _SHARED.search(text, chain[-1].end, position) is None:
+        return []
+    figures = [_indicator_figure(lexicon, text, position, anchor.indicator) for anchor in chain]
+    if any(figure is None for figure in figures):
+        return []
+    stop = figures[0][1]  # type: ignore[index]
+    separator = lexicon.separators.match(text, stop, end)
+    if separator is not None and match_figure(text, separator.end()) is not None:
+        return []
+    return [
+        _Found((anchor,), figure[0], position, figure[1])
+        for anchor, figure in zip(chain, figures, strict=True)
+        if figure is not None
+    ]
 
 
 # Between two names of a list: a joining word, and the area or population words
