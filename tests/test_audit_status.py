@@ -1,7 +1,7 @@
 """The status-only audit of a pair of counts gives what :func:`audit` gives.
 
 ``extract`` judges every pair of counts of a sentence by
-``phindicators.audit.judging._status`` (floats where they decide, exact
+:func:`phindicators.audit.audit_status` (floats where they decide, exact
 fractions near an edge) and builds a whole verdict only for the chosen pair;
 a status that differed from the verdict's would choose another pair.
 """
@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import phindicators as ph
-from phindicators.audit import audit
-from phindicators.audit.judging import _status
+from phindicators.audit import audit, audit_status
 from phindicators.errors import PhindicatorsError
 from phindicators.figures import parse_figure
 
@@ -37,7 +36,7 @@ def _same(indicator: str, figure: str, numerator: str, denominator: str) -> None
     except PhindicatorsError as error:
         expected = type(error)
     try:
-        got = _status(definition, reported, n, d)
+        got = audit_status(definition, reported, n, d)
     except PhindicatorsError as error:
         got = type(error)
     assert got == expected, (indicator, figure, numerator, denominator)

@@ -34,7 +34,7 @@ from __future__ import annotations
 from ..compare import TargetStatus as TargetStatus
 from .arithmetic import MAX_EXPONENT as MAX_EXPONENT
 from .causes import CAUSE_RELATIVE_TOLERANCE, CAUSES
-from .judging import audit, infer_count
+from .judging import audit, audit_status, infer_count
 from .model import Cause, Status, Verdict
 from .parts import PartsCheck, check_parts
 from .plans import TargetCheck, check_target
@@ -48,6 +48,7 @@ __all__ = [
     "TargetCheck",
     "Verdict",
     "audit",
+    "audit_status",
     "check_parts",
     "check_target",
     "infer_count",

@@ -14,6 +14,7 @@ from ..errors import InvalidCountsError, InvalidOptionError
 from ..figures import Bound, Figure
 from ..model import KINDS, Indicator, Term
 from ..units import UNITS, unit_spec
+from ..validation import scalar_counts
 from .arithmetic import (
     Amount,
     _allows,
@@ -237,14 +238,42 @@ def audit(
     )
 
 
-def _status(indicator: Indicator, reported: Figure, numerator: Figure, denominator: Figure) -> Status:
-    """The status :func:`audit` gives a figure and both its counts, without the
-    verdict's reason, result or likely cause: what choosing among the pairs of
-    counts of a sentence needs for every pair, when only the chosen pair's
-    verdict is kept. Raises what :func:`audit` raises, from the same checks.
+def audit_status(indicator: Indicator, reported: Figure, numerator: Figure, denominator: Figure) -> Status:
+    """The status :func:`audit` gives a printed figure and both its printed
+    counts, without the verdict's reason, result or likely cause.
 
-    Floats decide where they decide with a wide margin; a value near an edge
-    of what the figure allows goes on to the exact fractions audit uses.
+    What choosing among the pairs of counts of a sentence needs for every
+    pair, when only the chosen pair's whole verdict is kept
+    (:func:`phindicators.extract.extract`). Floats decide where they decide
+    with a wide margin; a value near an edge of what the figure allows goes on
+    to the exact fractions :func:`audit` uses.
+
+    Parameters
+    ----------
+    indicator : Indicator
+        What the figure reports; it must have a denominator.
+    reported : Figure
+        The printed figure, read for ``indicator`` (:meth:`Figure.for_indicator`).
+    numerator, denominator : Figure
+        The printed counts.
+
+    Returns
+    -------
+    Status
+        ``audit(indicator, reported, numerator, denominator).status``.
+
+    Raises
+    ------
+    PhindicatorsError
+        What :func:`audit` raises, from the same checks.
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> from phindicators.figures import parse_figure
+    >>> figure, num, den = (parse_figure(t) for t in ("99.76%", "1660人", "1664人"))
+    >>> audit_status(get("premarital_checkup_rate"), figure, num, den)
+    <Status.CONSISTENT: 'consistent'>
     """
     figure = _figure(indicator, reported)
     to_figure = _factor(indicator.unit, figure.unit or indicator.unit)
@@ -252,8 +281,11 @@ def _status(indicator: Indicator, reported: Figure, numerator: Figure, denominat
     assert indicator.denominator is not None
     num = _count_float(indicator, indicator.numerator, "numerator", numerator)
     den = _count_float(indicator, indicator.denominator, "denominator", denominator)
-    # The checks of the counts are the computation's: it raises what audit's raises.
-    indicator.compute(num, den)
+    # The checks of the counts are the computation's: it raises what audit's
+    # raises. Its intervals (which raise for no count) are not needed here.
+    if "life_table" in indicator.needs:
+        indicator.compute(num, den)  # refused for any counts
+    scalar_counts(indicator, num, den)
     if _impossible(indicator, figure, tolerance, to_figure):
         return Status.IMPOSSIBLE
     value, step = float(figure.value), float(tolerance)

@@ -7,8 +7,7 @@ from itertools import permutations
 
 import attrs
 
-from ..audit import Status, Verdict, audit
-from ..audit.judging import _status
+from ..audit import Status, Verdict, audit, audit_status
 from ..errors import PhindicatorsError
 from ..figures import Figure
 from ..model import KINDS, Indicator
@@ -55,7 +54,7 @@ def _try(
 def _pair_status(indicator: Indicator, figure: Figure, numerator: Count, denominator: Count) -> Status | None:
     """The status :func:`_try` would give a pair of counts (None where it gives none)."""
     try:
-        return _status(indicator, figure, numerator.figure, denominator.figure)
+        return audit_status(indicator, figure, numerator.figure, denominator.figure)
     except PhindicatorsError:
         return None
 
