@@ -194,3 +194,20 @@ def test_match_figure_never_raises(text: str, position: int) -> None:
     found = match_figure(normalized, min(position, len(normalized)))
     if found is not None:
         assert found[1] <= len(normalized)
+
+
+# -- the prefix-factored alternation of the extractor's names -----------------
+
+_WORD = st.text(alphabet="孕产妇死亡率婴儿管理.|()", min_size=0, max_size=5)
+
+
+@given(words=st.lists(_WORD, max_size=12), text=st.text(alphabet="孕产妇死亡率婴儿管理.|() ", max_size=40))
+def test_the_factored_alternation_finds_what_the_plain_one_finds(words: list[str], text: str) -> None:
+    import re
+
+    from phindicators.figures import alternatives, trie_alternatives
+
+    words = [w for w in words if w]
+    plain = re.compile(alternatives(words))
+    factored = re.compile(trie_alternatives(words))
+    assert [m.span() for m in factored.finditer(text)] == [m.span() for m in plain.finditer(text)]
