@@ -117,7 +117,13 @@ def _float(indicator: Indicator, field: str, value: Fraction) -> float:
 def _scale(indicator: Indicator) -> Fraction:
     """Exact factor from numerator/denominator (in their terms' units) to the indicator's unit."""
     denominator_unit = indicator.denominator.unit if indicator.denominator is not None else "count"
-    return _exact(indicator.numerator.unit) / _exact(denominator_unit) / _exact(indicator.unit)
+    return _units_scale(indicator.numerator.unit, denominator_unit, indicator.unit)
+
+
+@functools.cache
+def _units_scale(numerator_unit: str, denominator_unit: str, unit: str) -> Fraction:
+    # By units, not by indicator: a few dozen combinations, computed once each.
+    return _exact(numerator_unit) / _exact(denominator_unit) / _exact(unit)
 
 
 def _interval(figure: Figure, tolerance: Fraction) -> tuple[Fraction | None, Fraction | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -96,6 +97,12 @@ _FLOAT_INTERVALS: dict[Bound, Callable[[float, float], tuple[float | None, float
 
 
 @functools.cache
+def _tolerance(decimals: int) -> Fraction:
+    """``Fraction(figure.tolerance)``, once per number of printed decimals."""
+    return Fraction(Decimal(5).scaleb(-decimals - 1))
+
+
+@functools.cache
 def _valid_range(bounds: tuple[float, float]) -> tuple[Fraction, Fraction | None]:
     """A valid range as exact fractions (None for no upper limit)."""
     least, most = bounds
@@ -150,7 +157,7 @@ def audit(
     """
     figure = _figure(indicator, reported)
     to_figure = _factor(indicator.unit, figure.unit or indicator.unit)
-    tolerance = Fraction(figure.tolerance)
+    tolerance = _tolerance(figure.decimals)
     printed = Fraction(figure.value)
 
     result: Result | None = None
@@ -277,7 +284,7 @@ def audit_status(indicator: Indicator, reported: Figure, numerator: Figure, deno
     """
     figure = _figure(indicator, reported)
     to_figure = _factor(indicator.unit, figure.unit or indicator.unit)
-    tolerance = Fraction(figure.tolerance)
+    tolerance = _tolerance(figure.decimals)
     assert indicator.denominator is not None
     num = _count_float(indicator, indicator.numerator, "numerator", numerator)
     den = _count_float(indicator, indicator.denominator, "denominator", denominator)
@@ -433,7 +440,7 @@ def infer_count(
     if indicator.denominator is None:
         raise InvalidOptionError(f"{indicator.id} is a count: it has no denominator to infer")
     figure = _figure(indicator, reported)
-    tolerance = Fraction(figure.tolerance)
+    tolerance = _tolerance(figure.decimals)
     to_figure = _factor(indicator.unit, figure.unit or indicator.unit)
     low, high = _interval(figure, tolerance)
     # The figure bounds numerator/denominator to [low, high] / scale.
