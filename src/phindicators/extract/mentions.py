@@ -184,7 +184,7 @@ def _sentence(
             figure_start=figure_span[0],
             figure_end=figure_span[1],
             role=_role(lexicon, text, previous_end, item.start, item.figure),
-            qualifiers=_qualifiers(lexicon, prepared, item, start, previous_end, dates, date_ends),
+            qualifiers=_qualifiers(lexicon, prepared, item, previous_end, period_span),
             counts=choice.counts,
             numerator=choice.numerator,
             denominator=choice.denominator,
@@ -293,16 +293,14 @@ def _qualifiers(
     lexicon: _Lexicon,
     prepared: _Text,
     item: _Found,
-    sentence_start: int,
     since: int,
-    dates: Sequence[tuple[int, int]],
-    date_ends: Sequence[int],
+    period: tuple[int, int] | None,
 ) -> tuple[Qualifier, ...]:
     """The qualifiers of a mention.
 
-    The period is the nearest before the figure in its sentence: one of
-    ``dates`` (the sentence's "2005年", "1-10月", in order) or a word such as
-    "上半年". The area is the one printed with the figure ("农村98%"), else
+    The period is the nearest before the figure in its sentence (``period``,
+    from :func:`_period`: one of the sentence's dates, "2005年", "1-10月", or
+    a word such as "上半年"). The area is the one printed with the figure ("农村98%"), else
     the nearest in the mention's clause ("农村孕产妇住院分娩率"). The group
     ("二(多)孩") is the nearest since the previous figure, which ends at ``since``.
     """
@@ -311,7 +309,7 @@ def _qualifiers(
     reach = max(since, anchor_start - _REACH)
     clause_start = max(reach, *(text.rfind(mark, reach, anchor_start) + 1 for mark in ",:"))
     spans = [
-        ("period", _period(lexicon, text, sentence_start, item.start, dates, date_ends)),
+        ("period", period),
         ("area", item.area or _nearest(text, lexicon.vocabulary.areas, clause_start, anchor_start)),
         ("group", _nearest(text, lexicon.vocabulary.groups, since, anchor_start)),
     ]
