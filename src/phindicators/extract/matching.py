@@ -612,11 +612,16 @@ def _words(text: str, start: int, end: int, sentence: tuple[int, int], stops: Se
     after = bisect.bisect_left(stops, end)
     left = max(sentence[0], start - _WORDS_REACH, stops[before - 1] if before else 0)
     right = min(sentence[1], end + _WORDS_REACH, stops[after] if after < len(stops) else sentence[1])
-    for mark in _CLAUSE_MARKS:
-        left = max(left, text.rfind(mark, left, start) + 1)
-        found = text.find(mark, end, right)
-        right = found if found >= 0 else right
+    # The clause: after the last mark before the count, up to the first after it.
+    for mark in _CLAUSE_MARK.finditer(text, left, start):
+        left = mark.end()
+    found = _CLAUSE_MARK.search(text, end, right)
+    if found is not None:
+        right = found.start()
     return (text[left:start] + text[end:right]).strip()
+
+
+_CLAUSE_MARK = re.compile(f"[{re.escape(_CLAUSE_MARKS)}]")
 
 
 #: Most distinct clauses whose term is remembered per catalog.
