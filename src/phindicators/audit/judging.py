@@ -173,7 +173,6 @@ def audit(
         result = indicator.compute(_float(indicator, "numerator", num), den_float)
         recomputed = num * _scale(indicator) * to_figure / (den if den is not None else 1)
 
-    case = _Case(indicator, figure, printed, tolerance, num, den, recomputed, to_figure)
     # A bare number is read in the definition's unit; say so where that unit
     # has a sign the report left out ("10.66" for 10.66‰).
     unit = figure.unit or indicator.unit
@@ -202,7 +201,7 @@ def audit(
         )
 
     if _impossible(indicator, figure, tolerance, to_figure):
-        cause = _cause(case)
+        cause = _cause(_Case(indicator, figure, printed, tolerance, num, den, recomputed, to_figure))
         return verdict(
             Status.IMPOSSIBLE,
             f"{figure.text} is outside the values {indicator.name_zh} can take "
@@ -235,7 +234,7 @@ def audit(
             f"{max(figure.decimals, 0)} decimals instead of rounded (expected "
             f"{_display(recomputed, figure.unit or indicator.unit, figure.decimals)}).",
         )
-    cause = _cause(case)
+    cause = _cause(_Case(indicator, figure, printed, tolerance, num, den, recomputed, to_figure))
     return verdict(
         Status.INCONSISTENT,
         f"{counts} gives {value}, but the report printed {figure.text} "
