@@ -328,3 +328,31 @@ def test_a_plans_requirement_is_a_target() -> None:
 )
 def test_a_range_of_years_is_a_period(text: str, period: str) -> None:
     assert _periods(text) == [period]
+
+
+# -- tables copied column by column --------------------------------------------
+
+# tests/data/reports/16 (木垒县, 国家免疫规划疫苗接种率公布): the names in one block,
+# the rates in the next. Only 卡介苗 completes to a catalog name (卡介苗接种率);
+# the doses of 乙肝 and 脊灰 are not catalog indicators.
+_COLUMN_TABLE = "\n\n".join(
+    ["疫苗名称", "卡介苗", "乙肝第一剂次", "脊灰疫苗第一剂次", "接种率(%)", "99.78", "100", "99.79"]
+)
+
+
+def test_a_table_copied_column_by_column() -> None:
+    assert _read(_COLUMN_TABLE) == [("bcg_coverage", "99.78")]
+    mention = ph.extract(_COLUMN_TABLE)[0]
+    assert mention.label == "卡介苗" and mention.figure.unit == "percent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _COLUMN_TABLE + "\n\n98.95",  # a further number: the columns do not line up
+        _COLUMN_TABLE.replace("99.79", ""),  # fewer numbers than names
+        _COLUMN_TABLE.replace("接种率(%)", "接种率(‰)"),  # a unit the indicator is not in
+    ],
+)
+def test_a_column_table_that_does_not_line_up_gives_nothing(text: str) -> None:
+    assert _read(text) == []

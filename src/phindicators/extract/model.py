@@ -95,7 +95,8 @@ class Mention:
     match : str
         ``"name"`` (a catalog name or alias), ``"label"`` (a short label
         resolved by its context) or ``"coordinated"`` (a name whose ending is
-        shared with the next one: "传染病疫情、突发公共卫生事件信息报告率").
+        shared with the next one: "传染病疫情、突发公共卫生事件信息报告率", or
+        with its table column's header: "卡介苗" under "接种率(%)").
     figure : Figure
         The printed figure, in the indicator's unit when it printed none.
     start, end : int
