@@ -356,3 +356,44 @@ def test_a_table_copied_column_by_column() -> None:
 )
 def test_a_column_table_that_does_not_line_up_gives_nothing(text: str) -> None:
     assert _read(text) == []
+
+
+# -- a list of names compared with another area ------------------------------
+
+
+def _areas(text: str) -> list[str | None]:
+    return [next((q.text for q in m.qualifiers if q.kind == "area"), None) for m in ph.extract(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # tests/data/reports/23 (a synonym-spun copy of a Chongqing release, traditional).
+        "全市孕產婦逝世和嬰兒逝世率低于全國水平(19.90/10萬、7.50/‰)。",
+        "全市孕产妇死亡和婴儿死亡率低于全国水平(19.90/10万、7.50‰)。",
+    ],
+)
+def test_a_list_compared_with_another_areas_bracketed_figures(text: str) -> None:
+    assert [indicator for indicator, _ in _read(text)] == ["maternal_mortality_ratio", "infant_mortality_rate"]
+    # The bracketed figures are the other area's, not the sentence's (全市).
+    assert _areas(text) == ["全国水平", "全国水平"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全市孕产妇死亡和婴儿死亡率低于全国水平(19.90/10万)。",  # fewer figures than names
+        "全市孕产妇死亡和婴儿死亡率低于全国水平(19.90/10万、7.50‰、3.1‰)。",  # more
+        "全市孕产妇死亡和婴儿死亡率低于全国水平(19.90/10万、7.50‰,下同)。",  # the bracket goes on
+    ],
+)
+def test_a_compared_list_that_does_not_line_up_is_not_paired(text: str) -> None:
+    assert ("maternal_mortality_ratio", "19.90/10万") not in _read(text)
+
+
+def test_a_shared_one_character_ending_needs_the_shared_word() -> None:
+    # 死亡…率: the items share the word before the one-character ending.
+    assert _read("孕产妇死亡和婴儿死亡率分别为19.90/10万、7.50‰。") == [
+        ("maternal_mortality_ratio", "19.90/10万"),
+        ("infant_mortality_rate", "7.50‰"),
+    ]

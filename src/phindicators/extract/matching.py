@@ -428,6 +428,41 @@ def _respectively(
     return found
 
 
+# After a list of names: the figures of another area in brackets, in the order
+# of the names ("孕产妇死亡和婴儿死亡率低于全国水平(19.90/10万、7.50‰)").
+_AREA_COMPARED = re.compile(r"[ ]*(?:略)?(?:高于|低于|优于|接近)(?P<words>[^,;:()\d]{1,8}?)\(")
+
+
+def _compared_area(
+    lexicon: _Lexicon, text: str, anchors: Sequence[_Anchor], taken: Sequence[_Found], start: int, end: int
+) -> list[_Found]:
+    """ "A和B低于全国水平(x、y)": the bracketed figures of the area the sentence
+    compares with, paired with the names before it in order, each with that
+    area. Only when there are exactly as many figures as names, the bracket
+    closes after them, and no figure of the names was read since them."""
+    found: list[_Found] = []
+    ends = sorted(f.end for f in taken)
+    starts = [a.start for a in anchors]
+    for index, anchor in enumerate(anchors):
+        occurrence = _AREA_COMPARED.match(text, anchor.end, end)
+        if occurrence is None or (index + 1 < len(anchors) and anchors[index + 1].start < occurrence.end()):
+            continue
+        where = anchor.end
+        before = bisect.bisect_right(ends, where)
+        since = max(ends[before - 1] if before else start, start)
+        first = bisect.bisect_left(starts, since)
+        if index + 1 - first > _MAX_LIST:
+            continue
+        group = list(anchors[first : index + 1])
+        items = _items(lexicon, text, group, since, where)
+        paired = [] if items is None else _paired(lexicon, text, items, occurrence.end(), end)
+        if not paired or not text.startswith(")", paired[-1].end):
+            continue
+        area = occurrence.span("words")
+        found.extend(attrs.evolve(item, area=area) for item in paired)
+    return found
+
+
 def _lists(
     lexicon: _Lexicon, text: str, anchors: Sequence[_Anchor], end: int
 ) -> tuple[list[_Found], set[int]]:
@@ -532,11 +567,32 @@ def _completed(
     if after is None or not phrase:
         return None
     name = text[after.start : after.end]
-    for cut in range(1, len(name) - 1):
-        key = phrase + name[cut:]
-        if key in lexicon.names:
-            return _Anchor(start, end, lexicon.catalog.get(lexicon.names[key]), "coordinated")
+    # The phrase may start with the sentence's area ("全市孕产妇死亡和婴儿死亡率").
+    areas = [area for area in lexicon.vocabulary.areas if phrase.startswith(area) and len(area) < len(phrase)]
+    skip = max(map(len, areas), default=0)
+    # A one-character ending only when the items share the word before it
+    # ("孕产妇死亡和婴儿死亡率": 死亡…率), not any phrase + "率".
+    last = len(name) if len(name) > 3 and phrase.endswith(name[-3:-1]) else len(name) - 1
+    for cut in range(1, last):
+        indicator = _named(lexicon, phrase + name[cut:])
+        if indicator is not None:
+            return _Anchor(start, end, indicator, "coordinated")
+        indicator = _named(lexicon, phrase[skip:] + name[cut:]) if skip else None
+        if indicator is not None:  # the name starts after the area ("全市")
+            return _Anchor(text.index(phrase, start, end) + skip, end, indicator, "coordinated")
     return None
+
+
+def _named(lexicon: _Lexicon, words: str) -> Indicator | None:
+    """The indicator ``words`` name: a catalog name or alias, or a label whose
+    default row (no context) names one ("孕产妇逝世率", a spun synonym)."""
+    indicator = lexicon.indicators.get(words)
+    if indicator is not None:
+        return indicator
+    rule = next((rule for rule in lexicon.rules.get(words, ()) if not rule.context), None)
+    if rule is None or rule.ambiguous or rule.indicator not in lexicon.catalog:
+        return None
+    return lexicon.catalog.get(rule.indicator)
 
 
 def _paired(

@@ -19,6 +19,7 @@ from .matching import (
     _bracketed,
     _carried,
     _compared,
+    _compared_area,
     _coordinated,
     _counts,
     _direct,
@@ -112,6 +113,7 @@ def _sentence(
             found.extend([*direct, *_coordinated(lexicon, text, direct[0], last_end)])
             last_end = direct[-1].end
     found.extend(_respectively(lexicon, text, anchors, found, start, end))
+    found.extend(_compared_area(lexicon, text, anchors, found, start, end))
     found.extend(_carried(lexicon, text, anchors, found, start, end))
     found.sort(key=lambda f: (f.start, f.anchors[0].start))
     found.extend(_compared(lexicon, text, found, end))
