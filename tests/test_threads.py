@@ -117,6 +117,4 @@ def test_thread_limit_refuses_what_is_not_a_count_of_threads(bad: object) -> Non
 
 
 def test_the_kept_buffers_hold_a_whole_block() -> None:
-    from phindicators import stats
-
     assert _threads.KEPT_ROWS == _threads.BLOCK_ROWS  # else every block's scratch would be new
