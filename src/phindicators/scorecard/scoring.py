@@ -21,21 +21,21 @@ from ..compare import (
     compare_trend,
 )
 from ..compute import compute, interval_methods
-from ..display import LANGUAGES
+from ..display import LANGUAGES, format_target
 from ..errors import InvalidOptionError, InvalidTypeError, ParseError, TargetError
 from ..model import KINDS
 from ..pooling import Period, Pooled, pool
 from ..rules import Rule
 from ..stats import EXACT_BELOW, confidence_levels
-from ..targets import COMPARATORS, Comparator, Target, TargetSet
+from ..targets import TargetSet
 from ..targets import target_set as find_target_set
-from ..units import UNITS, unit_spec
+from ..units import UNITS
 from .card import Scorecard
 from .formatting import format_displays
 from .layouts import Group, Keys, checked_pairs, long_groups, row_keys, wide_groups
 from .layouts import layout as table_layout
 from .reading import Report, Table, read
-from .rows import CSV_COLUMNS, POOLED, RowViolation, checked_lang, plain_number
+from .rows import CSV_COLUMNS, POOLED, RowViolation
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..compute import Result
@@ -46,41 +46,7 @@ __all__ = ["TREND_PERIODS", "format_target", "scorecard"]
 TREND_PERIODS = MIN_TREND_PERIODS
 
 
-def format_target(target: Target, lang: str = "zh", denominator: str = "") -> str | None:
-    """A target's requirement as a report writes it: "≥85%", "≤20/10万".
-
-    A relative target shows the threshold its stored baseline resolves to;
-    without a stored baseline it has no fixed requirement (None).
-
-    Parameters
-    ----------
-    target : Target
-    lang : {"zh", "en"}
-    denominator : str
-        English name of the indicator's denominator, for units spelled out
-        in English ("per 100,000 live births").
-
-    Examples
-    --------
-    >>> from phindicators.targets import target_set
-    >>> [mmr] = target_set("women_outline_2011").for_indicator("maternal_mortality_ratio")
-    >>> format_target(mmr), format_target(mmr, "en", "live births")
-    ('≤20/10万', '≤20 per 100,000 live births')
-    >>> [srb] = target_set("sex_ratio_normal_range").for_indicator("sex_ratio_at_birth")
-    >>> format_target(srb)
-    '103–107'
-    """
-    template = getattr(unit_spec(target.unit), checked_lang(lang))
-    if target.comparator is Comparator.RELATIVE_CHANGE:
-        if target.baseline is None:
-            return None
-        symbol = "≤" if target.direction == "down" else "≥"
-        thresholds = [float(target.thresholds()[0])]
-    else:
-        symbol = "" if target.comparator is Comparator.BETWEEN else COMPARATORS[target.comparator].symbol
-        thresholds = list(target.threshold)
-    shown = "–".join(plain_number(round(threshold, 6)) for threshold in thresholds)
-    return symbol + template.format(value=shown, denominator=denominator).rstrip()
+# format_target is display.format_target (imported above): one place prints a target.
 
 
 @attrs.frozen
