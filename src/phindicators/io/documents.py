@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from .._files import read_bytes
 from ..errors import InvalidOptionError, InvalidTypeError, ParseError
+from .tables import decode
 
 __all__ = ["DOCUMENT_KINDS", "MAX_DOCUMENT_BYTES", "detect_text_encoding", "read_document"]
 
@@ -180,23 +181,8 @@ def _bounded(file: IO[Any], max_bytes: int, name: str) -> bytes:
 
 
 def _decode(data: bytes, encoding: str | None, name: str) -> str:
-    if encoding is None:
-        encoding = detect_text_encoding(data)
-    else:
-        try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError:
-            raise InvalidOptionError(f"unknown encoding {encoding!r} (e.g. utf-8, gb18030, utf-16)") from None
-        if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise ParseError(
-            name,
-            f"not valid {encoding} at byte {error.start}; give the file's encoding "
-            "(encoding=..., --encoding gb18030)",
-        ) from None
+    # The tables' decoder, with this module's detection (no extra needed).
+    return decode(data, encoding, name, detect=detect_text_encoding)
 
 
 def _docx_text(data: bytes, name: str) -> str:

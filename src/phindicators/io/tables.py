@@ -130,7 +130,13 @@ def detect_encoding(data: bytes) -> str:
     return codecs.lookup(best.encoding).name
 
 
-def decode(data: bytes, encoding: str | None = None, name: str = "<table>") -> str:
+def decode(
+    data: bytes,
+    encoding: str | None = None,
+    name: str = "<table>",
+    *,
+    detect: Callable[[bytes], str] | None = None,
+) -> str:
     """A table's bytes as text, in ``encoding`` or the detected one.
 
     Raises
@@ -146,7 +152,7 @@ def decode(data: bytes, encoding: str | None = None, name: str = "<table>") -> s
     '甲县,2158'
     """
     if encoding is None:
-        encoding = detect_encoding(data)
+        encoding = (detect or detect_encoding)(data)
     else:
         try:
             encoding = codecs.lookup(encoding).name
