@@ -366,7 +366,7 @@ class Displayable(Protocol):
 
 
 def format_result(result: Displayable, lang: str = "zh") -> str | np.ndarray:
-    """Display a :class:`~phindicators.compute.Result` (or anything of its
+    """Display a :class:`~phindicators.Result` (or anything of its
     shape, :class:`Displayable`) with its (first)
     confidence interval, at the indicator's decimals.
 
@@ -521,7 +521,7 @@ _COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "between": ""
 
 class DisplayableTarget(Protocol):
     """What :func:`format_target` reads of a
-    :class:`~phindicators.targets.Target`: display knows no targets."""
+    :class:`~phindicators.Target`: display knows no targets."""
 
     @property
     def comparator(self) -> Any: ...

@@ -419,6 +419,6 @@ _HTML_ROWS = 20
 
 class _Judged(Protocol):
     """What :meth:`Result.as_dict` reads of a target (a
-    :class:`~phindicators.targets.Target`, which sits above this module)."""
+    :class:`~phindicators.Target`, which sits above this module)."""
 
     def is_met(self, value: Result) -> bool | np.ndarray: ...

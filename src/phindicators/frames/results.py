@@ -1,4 +1,4 @@
-"""A :class:`~phindicators.compute.Result` as a DataFrame: :func:`result_frame`.
+"""A :class:`~phindicators.Result` as a DataFrame: :func:`result_frame`.
 
 The function lives in :mod:`phindicators.tabular`, below
 :mod:`phindicators.compute`, so that :meth:`Result.to_frame

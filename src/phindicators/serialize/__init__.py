@@ -2,7 +2,7 @@
 
 :func:`to_dict` and :func:`from_dict` work on any attrs class of the library
 (:class:`~phindicators.model.Indicator`, :class:`~phindicators.model.Term`,
-:class:`~phindicators.model.Source`, :class:`~phindicators.compute.Result`,
+:class:`~phindicators.model.Source`, :class:`~phindicators.Result`,
 target sets, …) by walking its fields and their type hints, so a new field or
 a new class serialises without new code. The rules a reader in another
 language needs:

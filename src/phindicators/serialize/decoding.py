@@ -306,7 +306,7 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = True) -> 
 
     Every value is checked against the field's type hint, then the class's
     own validators run, so invalid data is rejected the way a catalog file is.
-    Every :class:`~phindicators.compute.Result` inside is recomputed from
+    Every :class:`~phindicators.Result` inside is recomputed from
     the counts it carries, so that an edited figure is not passed on as a
     computed one.
 
@@ -317,7 +317,7 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, verify: bool = True) -> 
     data : mapping
         Its JSON form.
     verify : bool, optional
-        Recompute every :class:`~phindicators.compute.Result` inside from
+        Recompute every :class:`~phindicators.Result` inside from
         its counts: its value and limits must agree (to 1e-9), so that an
         edited figure is refused rather than passed on as computed. False
         reads a Result's value and limits as they are written, for results

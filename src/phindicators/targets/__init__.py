@@ -10,7 +10,7 @@ is a named, versioned collection of the targets of one plan.
 Whether a value meets a target is decided by one table, :data:`COMPARATORS`:
 each comparator computes a signed *gap* from the value to its threshold(s),
 >= 0 when the target is met, and "met" follows from the gap. Values may be a
-:class:`~phindicators.compute.Result` (its own unit is used: a threshold in ‰
+:class:`~phindicators.Result` (its own unit is used: a threshold in ‰
 checks a result in per 100 000 correctly), a plain number or a numpy array
 (taken in the target's unit).
 

@@ -452,7 +452,7 @@ class Target:
     def gap(self, value: ArrayLike | Result, *, baseline: ArrayLike | Result | None = None) -> float | np.ndarray:
         """Signed distance from ``value`` to the threshold, >= 0 when met.
 
-        The gap is in the value's unit: a :class:`~phindicators.compute.Result`'s
+        The gap is in the value's unit: a :class:`~phindicators.Result`'s
         own unit, else the target's. For ``>=``/``>`` it is value - threshold,
         for ``<=``/``<`` threshold - value, for ``between`` 0 inside
         [low, high] and minus the distance to the nearer bound outside. A gap
@@ -478,7 +478,7 @@ class Target:
         """Whether ``value`` meets the target: a bool for a scalar, a bool
         array of the same shape for an array. NaN never meets a target.
 
-        ``value`` is a :class:`~phindicators.compute.Result` of this
+        ``value`` is a :class:`~phindicators.Result` of this
         indicator (checked in its own unit) or numbers in the target's unit.
         Dask arrays (or a Result of them) give a lazy dask array of bools.
         ``baseline`` (numbers in the target's unit, one per value if need be,
