@@ -478,3 +478,10 @@ def test_f10_the_statistics_refuse_unknown_chunk_sizes_too() -> None:
         proportion_interval(x[x > 0], da.from_array(np.full(4, 10), chunks=2)[x > 0])
     with pytest.raises(InvalidCountsError, match="do not broadcast"):
         proportion_interval(da.ones(3, dtype=int), da.ones(4, dtype=int))
+
+
+def test_an_empty_text_array_is_refused_as_text_not_with_an_index_error() -> None:
+    """Regression (found by the fuzz suite): an empty array of text raised a
+    bare IndexError while the message quoted its first element."""
+    with pytest.raises(InvalidCountsError, match="must be numbers, got an empty array of text"):
+        ph.get("maternal_systematic_management_rate").compute(0, np.array([], dtype="<U1"))

@@ -192,12 +192,15 @@ def _text_error(indicator_id: str, field: str, array: np.ndarray) -> InvalidCoun
     """The one error for counts given as text: a text array, a text element
     of an object array (pandas ``string`` and categorical columns arrive so)."""
     flat = array.ravel()
-    first = next((v for v in flat if isinstance(v, str | bytes | np.str_ | np.bytes_)), flat[0])
-    text = first.item() if isinstance(first, np.generic) else first
+    if flat.size == 0:  # an empty text array: still text, with nothing to quote
+        got = f"an empty array of text (dtype {array.dtype})"
+    else:
+        first = next((v for v in flat if isinstance(v, str | bytes | np.str_ | np.bytes_)), flat[0])
+        got = f"text {shown(first.item() if isinstance(first, np.generic) else first)}"
     return InvalidCountsError(
         indicator_id,
         field,
-        f"must be numbers, got text {shown(text)}",
+        f"must be numbers, got {got}",
         detail="convert text columns with pandas.to_numeric or float() first",
     )
 
