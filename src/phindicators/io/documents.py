@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import sys
@@ -27,7 +26,7 @@ from typing import IO, Any
 
 from .._files import read_bytes
 from ..errors import InvalidOptionError, InvalidTypeError, ParseError
-from .tables import decode
+from .tables import decode, marked_or_utf8
 
 __all__ = ["DOCUMENT_KINDS", "MAX_DOCUMENT_BYTES", "detect_text_encoding", "read_document"]
 
@@ -39,13 +38,6 @@ DOCUMENT_KINDS: dict[str, str] = {".docx": "docx", ".pdf": "pdf"}
 #: before it fills the memory. ``max_bytes=`` raises it.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # How the first bytes of a file say what it is.
 _MAGIC = ((b"PK\x03\x04", "docx"), (b"%PDF-", "pdf"))
 
@@ -64,18 +56,13 @@ def detect_text_encoding(data: bytes) -> str:
     'gb18030'
     >>> detect_text_encoding("死亡率 20/10万".encode("utf-16-le"))
     'utf-16-le'
+    >>> import codecs
     >>> detect_text_encoding(codecs.BOM_UTF8 + "率".encode())
     'utf-8-sig'
     """
-    for mark, encoding in _BOMS:
-        if data.startswith(mark):
-            return encoding
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
+    plain = marked_or_utf8(data)
+    if plain is not None:
+        return plain
     sample = data[: 1 << 16]
     if len(sample) >= 2 and len(sample) % 2 == 0:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)

@@ -79,6 +79,25 @@ def _pandas() -> Any:
     return pandas
 
 
+def marked_or_utf8(data: bytes) -> str | None:
+    """The encoding bytes say they are in: a byte-order mark, else UTF-8 if
+    they decode as UTF-8; None when neither tells (then a guess is needed).
+
+    Examples
+    --------
+    >>> marked_or_utf8(codecs.BOM_UTF16_LE + "率".encode("utf-16-le")), marked_or_utf8("率".encode("gbk")) is None
+    ('utf-16', True)
+    """
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            return encoding
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
+
+
 def detect_encoding(data: bytes) -> str:
     """The encoding of a table's bytes.
 
@@ -99,15 +118,9 @@ def detect_encoding(data: bytes) -> str:
     >>> detect_encoding(b"\\xef\\xbb\\xbfarea\\n")
     'utf-8-sig'
     """
-    for mark, encoding in _BOMS:
-        if data.startswith(mark):
-            return encoding
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
+    plain = marked_or_utf8(data)
+    if plain is not None:
+        return plain
     try:
         import charset_normalizer
     except ModuleNotFoundError:
