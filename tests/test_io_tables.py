@@ -108,6 +108,64 @@ def test_write_by_extension_round_trips(extension: str, tmp_path) -> None:  # ty
     assert back["value"].tolist() == [92.68, 0.0]
 
 
+#: Cells a spreadsheet would run as formulas (OWASP "CSV injection"), and
+#: what a safe writer puts in the file instead.
+_FORMULAS = {
+    '=HYPERLINK("http://evil","x")': '\'=HYPERLINK("http://evil","x")',
+    "+A1": "'+A1",
+    "-A1": "'-A1",
+    "@SUM(1)": "'@SUM(1)",
+    "\t=1+1": "'\t=1+1",
+    "\r=1+1": "'\r=1+1",
+    "甲县": "甲县",
+}
+
+
+@pytest.mark.parametrize("pyarrow_installed", [True, False])
+@pytest.mark.parametrize("kind", ["pandas", "dict", "categorical"])
+def test_written_csv_cells_cannot_run_as_formulas(
+    kind: str, pyarrow_installed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (issue 15, F14 beyond scorecards): write_table wrote text
+    cells verbatim, so "=HYPERLINK(...)" from a caller's file ran when the
+    CSV was opened in a spreadsheet. Text cells and column names that start
+    with = + - @, tab or CR get a leading apostrophe, with pyarrow's writer
+    and pandas'; numbers, negative ones included, stay numbers."""
+    import csv as csv_module
+
+    if not pyarrow_installed:
+        monkeypatch.setitem(sys.modules, "pyarrow", None)
+    elif kind == "categorical":
+        pytest.importorskip("pyarrow")
+    areas = list(_FORMULAS)
+    columns = {"area": areas, "gap": [-3.2] * len(areas), "=name": [1] * len(areas)}
+    frame = {"pandas": lambda: pd.DataFrame(columns), "dict": lambda: columns}.get(
+        kind, lambda: pd.DataFrame(columns).astype({"area": "category"})
+    )()
+    out = io.StringIO()
+    write_table(frame, out, format="csv")
+    rows = list(csv_module.reader(io.StringIO(out.getvalue(), newline="")))
+    assert rows[0] == ["area", "gap", "'=name"]
+    assert [row[0] for row in rows[1:]] == list(_FORMULAS.values())
+    assert {row[1] for row in rows[1:]} == {"-3.2"}
+    # The number is written as a number: unquoted, without an apostrophe.
+    assert ",-3.2," in out.getvalue()
+
+
+def test_written_xlsx_text_cells_are_not_formulas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 15, F14): openpyxl stores a text cell that starts
+    with "=" as a formula, so write_table's xlsx ran the caller's
+    "=HYPERLINK(...)"; it is text now, and numbers stay numbers."""
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "out.xlsx"
+    write_table({"area": list(_FORMULAS), "gap": [-3.2] * len(_FORMULAS)}, path)
+    sheet = openpyxl.load_workbook(path).active
+    cells = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [area for area, _ in cells] == list(_FORMULAS.values())
+    assert {gap for _, gap in cells} == {-3.2}
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
 def test_write_refuses_an_unknown_extension(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidOptionError, match="no writer for '.txt'"):
         write_table({"a": [1]}, tmp_path / "out.txt")

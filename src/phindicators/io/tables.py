@@ -16,6 +16,7 @@ They are imported when a table is read, never by ``import phindicators``.
 from __future__ import annotations
 
 import codecs
+import csv
 import errno
 import importlib.util
 import io
@@ -27,7 +28,9 @@ from typing import IO, Any
 import numpy as np
 
 from .._files import MAX_INPUT_BYTES, read_bytes
+from .._text import FORMULA_START, csv_safe
 from ..errors import FileError, InvalidOptionError, ParseError
+from ..scorecard.formatting import csv_safe_texts
 from ..scorecard.reading import LINES_ATTRIBUTE
 
 __all__ = [
@@ -448,12 +451,63 @@ def _to_pandas(frame: Any) -> Any:
     return nw.from_native(frame, eager_only=True).to_pandas()
 
 
+def _safe_cell(cell: object) -> object:
+    return csv_safe(cell) if isinstance(cell, str) else cell
+
+
+def _safe_pandas(frame: Any) -> Any:
+    """A pandas frame whose text cells (and header names) cannot run as
+    formulas in a spreadsheet (:func:`phindicators._text.csv_safe`); numbers
+    and dates stay as they are, so -3.2 is still the number -3.2. The frame
+    itself comes back when nothing needs it."""
+    safe = frame
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if column.dtype.kind in "biufcmM":
+            continue
+        cells = column.astype(object)
+        if any(isinstance(cell, str) and FORMULA_START.match(cell) for cell in cells):
+            if safe is frame:
+                safe = frame.copy()
+            safe.isetitem(position, cells.map(_safe_cell))
+    names = [_safe_cell(name) for name in frame.columns]
+    if names != list(frame.columns):
+        if safe is frame:
+            safe = frame.copy()
+        safe.columns = names
+    return safe
+
+
+def _safe_arrow(table: Any) -> Any:
+    """:func:`_safe_pandas` of a pyarrow table: its text columns (plain,
+    large or dictionary-encoded) and header names, vectorised."""
+    import pyarrow as pa
+
+    columns = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_dictionary(kind) and (
+            pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+        ):
+            column = column.cast(kind.value_type)
+            kind = kind.value_type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            column = csv_safe_texts(column)
+        columns.append(column)
+    return pa.table(columns, names=[csv_safe(str(name)) for name in table.column_names])
+
+
 def _write_csv(frame: Any, destination: str | IO[Any]) -> None:
     try:
         import pyarrow as pa
         import pyarrow.csv as pa_csv
     except ModuleNotFoundError:
-        _to_pandas(frame).to_csv(destination, index=False, lineterminator="\n")
+        # Text quoted as pyarrow's writer quotes it: a CR inside a cell
+        # would otherwise end the row (Python 3.11's csv quotes only the
+        # line terminator's characters).
+        _safe_pandas(_to_pandas(frame)).to_csv(
+            destination, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC
+        )
         return
     if isinstance(frame, pa.Table):
         table = frame
@@ -461,6 +515,9 @@ def _write_csv(frame: Any, destination: str | IO[Any]) -> None:
         table = pa.table(frame)
     else:
         table = pa.Table.from_pandas(_to_pandas(frame), preserve_index=False)
+    # Every text cell written is made safe (F14): the cells come from the
+    # caller's files, and "=HYPERLINK(...)" must not run when opened.
+    table = _safe_arrow(table)
     options = pa_csv.WriteOptions(quoting_style="needed")
     if isinstance(destination, str):
         pa_csv.write_csv(table, destination, write_options=options)
@@ -481,7 +538,9 @@ def _write_excel(frame: Any, destination: str | IO[bytes]) -> None:
         raise ModuleNotFoundError(
             "writing .xlsx needs openpyxl: pip install 'phindicators[excel]'", name="openpyxl"
         ) from None
-    _to_pandas(frame).to_excel(destination, index=False, engine="openpyxl")
+    # openpyxl stores a text cell that starts with "=" as a formula: text
+    # cells are made safe as in CSV.
+    _safe_pandas(_to_pandas(frame)).to_excel(destination, index=False, engine="openpyxl")
 
 
 def _write_json(frame: Any, destination: str | IO[str]) -> None:
@@ -576,7 +635,11 @@ def write_table(frame: Any, destination: str | os.PathLike[str] | IO[Any], *, fo
     table or a dict of columns) as CSV, xlsx, JSON or parquet, by the
     extension of ``destination`` or ``format`` (``"csv"``, ``"xlsx"``…).
 
-    CSV is UTF-8 without a byte-order mark; JSON is a list of records.
+    CSV is UTF-8 without a byte-order mark; JSON is a list of records. In
+    CSV and xlsx, a text cell (or column name) that starts like a
+    spreadsheet formula (``= + - @``, tab, CR) gets a leading apostrophe, so
+    that opening the file shows it instead of running it (OWASP); numbers,
+    negative ones included, are written as numbers.
 
     Raises
     ------
@@ -590,6 +653,10 @@ def write_table(frame: Any, destination: str | os.PathLike[str] | IO[Any], *, fo
     >>> write_table({"area": ["甲县"], "value": [92.68]}, out, format="csv")
     >>> out.getvalue()
     '"area","value"\\n"甲县",92.68\\n'
+    >>> out = io.StringIO()
+    >>> write_table({"area": ["=1+1"], "gap": [-3.2]}, out, format="csv")
+    >>> out.getvalue().splitlines()[1]
+    '"\\'=1+1",-3.2'
     """
     if format is None:
         if not isinstance(destination, str | os.PathLike):
