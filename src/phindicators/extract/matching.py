@@ -643,7 +643,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # it. Not one after "/": that is the base of a rate ("1/10万"). Only these are
 # read as figures, the most frequent work of a long sentence.
 _COUNTABLE = re.compile(
-    rf"(?<![/\d.])\d+(?:\.\d+)?(?=[ ]*(?:万|亿|元)|[ ]?(?:{alternatives(COUNT_WORDS)}))"
+    rf"\d(?<![/\d.]\d)\d*(?:\.\d+)?(?=[ ]*(?:万|亿|元)|[ ]?(?:{alternatives(COUNT_WORDS)}))"
 )
 
 
