@@ -144,3 +144,103 @@ def test_bad_ages() -> None:
         life_expectancy(case["deaths"], case["pops"], [0, 1, *range(5, 90, 5)])
     with pytest.raises(InvalidCountsError, match="NaN"):
         life_expectancy(np.r_[case["deaths"][:-1], np.nan], case["pops"])
+
+
+# ---------------------------------------------------------------- probability_of_dying
+
+
+def _probability_reference(
+    deaths: list[float], pops: list[float], ages: list[int], start: int, stop: int
+) -> tuple[float, float]:
+    """1 − l(stop)/l(start) of a life table written out band by band, and its
+    standard error by numerical differentiation of P in each q (not the
+    closed-form product the code uses)."""
+    qs, variances = [], []
+    for i in range(ages.index(start), ages.index(stop)):
+        n = ages[i + 1] - ages[i]
+        a = 0.1 if ages[i] == 0 else 0.5
+        m = deaths[i] / pops[i]
+        q = n * m / (1 + (1 - a) * n * m)
+        qs.append(q)
+        variances.append(q * q * (1 - q) / deaths[i] if deaths[i] else 0.0)
+    alive = [1e5]
+    for q in qs:
+        alive.append(alive[-1] * (1 - q))
+    value = 1 - alive[-1] / alive[0]
+
+    def p(values: list[float]) -> float:
+        return 1 - math.prod(1 - v for v in values)
+
+    step = 1e-7
+    gradient = [(p(qs[:i] + [qs[i] + step] + qs[i + 1 :]) - p(qs)) / step for i in range(len(qs))]
+    return value, math.sqrt(sum(g * g * v for g, v in zip(gradient, variances, strict=True)))
+
+
+def test_45q15_is_one_minus_l60_over_l15_of_phe_table() -> None:
+    from phindicators.stats import probability_of_dying
+
+    case = _case("df1")
+    deaths, pops = case["deaths"].tolist(), case["pops"].tolist()
+    found = probability_of_dying(deaths, pops, PHE_AGES, start=15, stop=60)
+    value, error = _probability_reference(deaths, pops, list(PHE_AGES), 15, 60)
+    assert found.method == "chiang"
+    assert found.value == pytest.approx(value, rel=1e-12)
+    z = z_value(0.95)
+    assert found.lower == pytest.approx(value - z * error, rel=1e-6)
+    assert found.upper == pytest.approx(value + z * error, rel=1e-6)
+
+
+def test_who_premature_ncd_formula_over_areas() -> None:
+    """WHO's 5q = 5·M / (1 + 2.5·M) over 30-69, two areas in rows, bands
+    outside 30-70 with a population of 0 not read."""
+    from phindicators.stats import probability_of_dying
+
+    ages = [0, *range(30, 75, 5)]
+    deaths = np.array(
+        [[25, 60, 120, 240, 400, 650, 1000, 1550, 2250, 9000], [3, 5, 9, 20, 41, 70, 98, 150, 210, 0]]
+    )
+    pops = np.array(
+        [
+            [4_000_000, 310_000, 300_000, 290_000, 280_000, 260_000, 230_000, 200_000, 160_000, 300_000],
+            [0, 31_000, 30_500, 29_000, 28_000, 25_000, 23_000, 19_000, 15_000, 20_000],
+        ]
+    )
+    found = probability_of_dying(deaths, pops, ages, (0.95, 0.998), start=30, stop=70)
+    assert isinstance(found, tuple) and [i.confidence for i in found] == [0.95, 0.998]
+    for row in range(2):
+        survive = 1.0
+        for d, n in zip(deaths[row, 1:9], pops[row, 1:9], strict=True):
+            m = d / n
+            survive *= 1 - 5 * m / (1 + 2.5 * m)
+        assert found[0].value[row] == pytest.approx(1 - survive, rel=1e-12)
+        _, error = _probability_reference(deaths[row].tolist(), pops[row].tolist(), ages, 30, 70)
+        assert found[1].upper[row] == pytest.approx(1 - survive + z_value(0.998) * error, rel=1e-6)
+    # The band axis first gives the same numbers.
+    first = probability_of_dying(deaths.T, pops.T, ages, start=30, stop=70, axis=0)
+    np.testing.assert_array_equal(first.value, found[0].value)
+
+
+def test_probability_of_dying_refuses_bad_bands() -> None:
+    from phindicators.stats import probability_of_dying
+
+    ages = [0, 15, 30, 45, 60]
+    deaths, pops = [40, 9, 40, 90, 500], [20_000, 18_000, 20_000, 15_000, 9_000]
+    with pytest.raises(InvalidCountsError, match=r"populations is 0 in band 30-44"):
+        probability_of_dying(deaths, [20_000, 18_000, 0, 15_000, 9_000], ages, start=15, stop=60)
+    with pytest.raises(InvalidCountsError, match=r"deaths exceed populations in band 45-59"):
+        probability_of_dying(deaths, [20_000, 18_000, 20_000, 80, 9_000], ages, start=15, stop=60)
+    with pytest.raises(InvalidCountsError, match="deaths"):
+        probability_of_dying([40, 9, -1, 90, 500], pops, ages, start=15, stop=60)
+    with pytest.raises(InvalidOptionError, match=r"stop=70 is not the first age of a band \(0-14, 15-29"):
+        probability_of_dying(deaths, pops, ages, start=15, stop=70)
+    with pytest.raises(InvalidOptionError, match="start .60. must be below stop .15."):
+        probability_of_dying(deaths, pops, ages, start=60, stop=15)
+    with pytest.raises(InvalidOptionError, match="4 age bands"):
+        probability_of_dying(deaths, pops, ages[:4], start=15, stop=45)
+
+
+def test_probability_with_no_deaths_is_zero_with_a_zero_width_interval() -> None:
+    from phindicators.stats import probability_of_dying
+
+    found = probability_of_dying([1, 0, 0, 3], [100, 900, 800, 50], [0, 15, 30, 45], start=15, stop=45)
+    assert (found.value, found.lower, found.upper) == (0.0, 0.0, 0.0)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import phindicators as ph
-from phindicators.compute import KIND_INTERVALS
+from phindicators.compute import KIND_INTERVALS, NOT_FROM_AGE_BANDS, life_table_measure
 from phindicators.extract import Mention, example_report, extract
 from phindicators.model import Evidence
 from phindicators.stats import INTERVAL_METHODS
@@ -78,9 +78,35 @@ CONFIDENCE_TEXT = {
     "definition itself",
 }
 NEEDS_TEXT = {
-    "life_table": "a life table: computed by the life-table routines "
-    "(``phindicators.stats.life_table``) from deaths and populations by age group, not by "
-    ":meth:`~phindicators.Indicator.compute`, which refuses it",
+    "life_table": "a life table: computed from deaths and populations by age band "
+    "(``indicator.compute(deaths, populations, ages=[0, 1, 5, ...])``, the bands along the "
+    "last axis), never by dividing two counts",
+}
+# The method and references of each life-table routine
+# (phindicators.compute.LIFE_TABLE_MEASURES names the routine per indicator).
+LIFE_TABLE_TEXT = {
+    "life_expectancy": (
+        "Value and interval computed from a life table: the abridged period life table of Chiang's method II "
+        "(a = 0.1 in the first year of life, 0.5 elsewhere, radix 100 000) built from deaths "
+        "and populations by age band; the interval is ``e ± z·SE`` with Chiang's variance and, "
+        "for the open last band, that of Silcocks, Jenner and Reza, as PHE's "
+        "``phe_life_expectancy`` and the ONS compute it. A total population of 5 000 or less, "
+        "or a 95 % interval wider than 20 years, gives NaN (PHE's rule). References: Chiang CL, "
+        "*The Life Table and its Applications*, 1984; Silcocks PBS, Jenner DA, Reza R, "
+        "J Epidemiol Community Health 2001;55:38–43. See "
+        ":func:`phindicators.stats.life_expectancy`."
+    ),
+    "probability_of_dying": (
+        "Value and interval computed from a life table: the probability of dying between exact ages {start} and "
+        "{stop}, 1 − Π(1 − nqx) over the bands from {start} to {stop}, each "
+        "nqx = n·Mx / (1 + (1 − a)·n·Mx) with a = 0.5 (for 5-year bands WHO's "
+        "5qx = 5·5Mx / (1 + 2.5·5Mx)); {start} and {stop} must start age bands. The interval "
+        "(``method='chiang'``) is ``P ± z·SE``, clipped to [0, 1], with Chiang's variance "
+        "q²(1 − q)/D of each band and the delta method for the product. References: Chiang CL, "
+        "*The Life Table and its Applications*, 1984; WHO, *Global reference list of 100 core "
+        "health indicators*, 2015 (45q15); UN SDG indicator 3.4.1 metadata (premature NCD "
+        "mortality, 30–70). See :func:`phindicators.stats.probability_of_dying`."
+    ),
 }
 # Headings of the standard sets (ids of the catalog's sources), in the order
 # the overview lists them; a set missing here falls back to its source title.
@@ -216,11 +242,11 @@ def _indicator_interval_text(indicator: ph.Indicator) -> list[str]:
     """What interval this indicator's results carry: its kind's, unless it
     needs a life table or its numerator is an amount of money."""
     if "life_table" in indicator.needs:
-        return [
-            "No interval from two counts: this indicator is computed from a life table, whose "
-            "value and interval (Chiang's method) come from deaths and populations by age "
-            "group (:func:`phindicators.life_expectancy`)."
-        ]
+        measure = life_table_measure(indicator)
+        if measure is None:
+            why = NOT_FROM_AGE_BANDS.get(indicator.numerator.id, "no life-table routine reads its numerator")
+            return [f"No value or interval here: this indicator is not computed from a life table of counts: {why}."]
+        return [LIFE_TABLE_TEXT[measure.routine].format(start=measure.start, stop=measure.stop)]
     if KIND_INTERVALS[indicator.kind] and not ph.interval_methods(indicator):
         return [
             "Results carry no confidence interval: the numerator is an amount of money, not a "

@@ -535,9 +535,10 @@ class Indicator:
         confidence: float | Sequence[float] | None = 0.95,
         method: str | None = None,
         period: Period | str | None = None,
+        ages: ArrayLike | None = None,
     ) -> Result:
         """Compute the indicator from counts, with its confidence interval(s);
-        see :func:`phindicators.compute`.
+        see :func:`phindicators.compute` (``ages=`` for life-table indicators).
 
         Examples
         --------
@@ -551,12 +552,24 @@ class Indicator:
         ()
 
         An indicator that ``needs`` a life table is not the ratio of its two
-        terms, and refuses to be computed from them:
+        terms, and refuses to be computed from them; it takes deaths and
+        populations by age band with the bands' first ages:
 
         >>> get("life_expectancy").compute(7_700_000, 100_000)
         Traceback (most recent call last):
         ...
         phindicators.errors.DefinitionError: needs: life_expectancy is computed by the life-table routines ...
+
+        Premature NCD mortality from the four causes' deaths in bands 0-29,
+        30-34, ..., 65-69 and 70+ (the first and last bands are not read):
+
+        >>> ncd = get("premature_ncd_mortality").compute(
+        ...     [25, 60, 120, 240, 400, 650, 1000, 1550, 2250, 9000],
+        ...     [4_000_000, 310_000, 300_000, 290_000, 280_000, 260_000, 230_000, 200_000, 160_000, 300_000],
+        ...     ages=[0, *range(30, 75, 5)],
+        ... )
+        >>> ncd.format("en"), ncd.numerator, ncd.method
+        ('14.6%', 6270.0, 'chiang')
         """
         # The one upward import of the package (model -> compute), made here
         # so that ``indicator.compute(...)`` reads as users expect while the
@@ -565,7 +578,7 @@ class Indicator:
         from .compute import compute
 
         return compute(
-            self, numerator, denominator, confidence=confidence, method=method, period=period
+            self, numerator, denominator, confidence=confidence, method=method, period=period, ages=ages
         )
 
     def __str__(self) -> str:

@@ -24,21 +24,39 @@ The module does one job, the count → value path and the value type it
 returns; its three routes share their tail (:class:`Result` with its
 intervals attached), which is why they stay together past 600 lines.
 
-The package has one module per job: ``methods`` (interval methods and unit
-scales), ``result`` (:class:`Result`) and ``routes`` (:func:`compute`
-and its three routes).
+Indicators that ``needs`` a life table take another route
+(``life_tables``): deaths and populations by age band, with ``ages=``, into
+the life-table routines of :mod:`phindicators.stats`
+(:data:`LIFE_TABLE_MEASURES` says which, by numerator term).
+
+The package has one module per job: ``methods`` (interval methods, unit
+scales, the life-table measures), ``result`` (:class:`Result`), ``routes``
+(:func:`compute` and its three routes) and ``life_tables`` (the life-table
+route).
 """
 
 from __future__ import annotations
 
-from .methods import KIND_INTERVALS, interval_methods, value_scale
+from .methods import (
+    KIND_INTERVALS,
+    LIFE_TABLE_MEASURES,
+    NOT_FROM_AGE_BANDS,
+    LifeTableMeasure,
+    interval_methods,
+    life_table_measure,
+    value_scale,
+)
 from .result import Result
 from .routes import compute
 
 __all__ = [
     "KIND_INTERVALS",
+    "LIFE_TABLE_MEASURES",
+    "NOT_FROM_AGE_BANDS",
+    "LifeTableMeasure",
     "Result",
     "compute",
     "interval_methods",
+    "life_table_measure",
     "value_scale",
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
+import attrs
 import numpy as np
 
 from ..errors import InvalidOptionError
@@ -15,11 +15,6 @@ from ..stats import (
     PROPORTION_METHODS,
 )
 from ..units import UNITS
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-
-    pass
-
 
 Values = float | np.ndarray
 
@@ -49,11 +44,77 @@ KIND_INTERVALS: dict[Kind, tuple[str, ...]] = {
 }
 
 
+@attrs.frozen
+class LifeTableMeasure:
+    """What a life-table indicator's value is, read from its age bands.
+
+    Attributes
+    ----------
+    routine : str
+        ``"life_expectancy"`` (years at the exact age ``start``) or
+        ``"probability_of_dying"`` (between the exact ages ``start`` and
+        ``stop``, a fraction before the indicator's unit).
+    start, stop : int
+        The exact ages (``stop`` is None for life expectancy).
+    method : str
+        The interval method its results carry (a key of
+        :data:`phindicators.stats.INTERVAL_METHODS`).
+    """
+
+    routine: str
+    start: int
+    stop: int | None
+    method: str
+
+
+#: The life-table routine of each life-table indicator, by its numerator
+#: term (the term says which quantity of the table the indicator is; an
+#: indicator of a local catalog with the same term computes the same way).
+LIFE_TABLE_MEASURES: dict[str, LifeTableMeasure] = {
+    "life_table_person_years": LifeTableMeasure("life_expectancy", 0, None, "chiang_silcocks"),
+    "life_table_deaths_15_60": LifeTableMeasure("probability_of_dying", 15, 60, "chiang"),
+    "life_table_ncd_deaths_30_70": LifeTableMeasure("probability_of_dying", 30, 70, "chiang"),
+}
+
+#: Life-table indicators that deaths and populations by age band cannot
+#: give, by numerator term: why, and what to use instead.
+NOT_FROM_AGE_BANDS: dict[str, str] = {
+    "cancer_patients_surviving_5_years": (
+        "five-year relative survival divides each patient cohort's observed survival, from "
+        "follow-up (dates of diagnosis, death or last contact), by the survival a "
+        "general-population life table expects for people of the same age and sex "
+        "(Ederer II or Pohar Perme), then standardises by age (ICSS weights); deaths and "
+        "populations by age band give neither. Compute it from the registry's follow-up "
+        "with a relative-survival tool (R relsurv's rs.surv, Stata strs, SEER*Stat) and "
+        "compare the published figure with its targets"
+    ),
+}
+
+
+def life_table_measure(indicator: Indicator) -> LifeTableMeasure | None:
+    """The life-table routine of an indicator that ``needs`` a life table,
+    None for one that cannot be computed from age bands (or needs none).
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> life_table_measure(get("adult_mortality_45q15"))
+    LifeTableMeasure(routine='probability_of_dying', start=15, stop=60, method='chiang')
+    >>> life_table_measure(get("cancer_5year_survival")) is None
+    True
+    """
+    if "life_table" not in indicator.needs:
+        return None
+    return LIFE_TABLE_MEASURES.get(indicator.numerator.id)
+
+
 def interval_methods(indicator: Indicator) -> tuple[str, ...]:
     """The interval methods ``indicator`` accepts, its default first; empty
     when it gets no interval.
 
-    Those of its kind (:data:`KIND_INTERVALS`), unless its numerator is an
+    A life-table indicator takes its routine's method
+    (:data:`LIFE_TABLE_MEASURES`); any other those of its kind
+    (:data:`KIND_INTERVALS`), unless its numerator is an
     amount of money. Binomial and Poisson intervals model counts of events;
     an amount of money is not one, and its "interval" would depend on the
     currency unit (2.5 万元 of 10 gives 4 %–80 %, the same 25 000 元 of
@@ -68,7 +129,12 @@ def interval_methods(indicator: Indicator) -> tuple[str, ...]:
     ('auto', 'exact', 'byar')
     >>> interval_methods(get("oop_share_of_health_expenditure"))
     ()
+    >>> interval_methods(get("life_expectancy"))
+    ('chiang_silcocks',)
     """
+    if "life_table" in indicator.needs:
+        measure = life_table_measure(indicator)
+        return () if measure is None else (measure.method,)
     if not UNITS[indicator.numerator.unit].whole:
         return ()
     return KIND_INTERVALS[indicator.kind]

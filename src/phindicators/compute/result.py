@@ -160,6 +160,13 @@ class Result:
         >>> [i.confidence for i in result.with_confidence((0.95, 0.998)).intervals]
         [0.95, 0.998]
         """
+        if "life_table" in self.indicator.needs:
+            # The result keeps the totals of its age bands, not the bands its
+            # life table was built from.
+            raise InvalidOptionError(
+                f"{self.indicator.id}: a life-table result keeps no age bands to recompute its interval "
+                "from; compute it again from the deaths and populations by age band with confidence="
+            )
         if confidence is not None and not interval_methods(self.indicator) and KIND_INTERVALS[self.indicator.kind]:
             # A kind with intervals whose numerator is money (see
             # interval_methods): asking for a level is asking for what

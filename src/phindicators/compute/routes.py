@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _threads
 from .._threads import for_blocks, one_thread
-from ..errors import DefinitionError, InvalidCountsError, InvalidOptionError
+from ..errors import InvalidCountsError, InvalidOptionError
 from ..model import Indicator
 from ..periods import Period
 from ..stats import (
@@ -31,6 +31,7 @@ from ..validation import (
     validate_counts,
     whole_counts,
 )
+from .life_tables import life_table_result
 from .methods import _NUMBERS, _NUMBERS_OR_NONE, Values, _interval_method, value_scale
 from .result import Result
 
@@ -48,6 +49,7 @@ def compute(
     confidence: Confidence | None = 0.95,
     method: str | None = None,
     period: Period | str | None = None,
+    ages: ArrayLike | None = None,
 ) -> Result:
     """Compute ``indicator`` from counts, for scalars or arrays of any shape.
 
@@ -76,6 +78,16 @@ def compute(
     period : Period or str, optional
         The period the counts cover; a string is read by
         :meth:`phindicators.pooling.Period.parse` ("2023年1-10月").
+    ages : sequence of int, optional
+        Only for indicators that ``needs`` a life table (life expectancy,
+        45q15, premature NCD mortality): the first age of each age band,
+        from 0, the last band open. ``numerator`` is then the deaths and
+        ``denominator`` the populations by age band along the last axis (a
+        1-D array for one area, ``(areas, bands)`` for several), and the
+        value comes from the abridged life table (Chiang II): see
+        :func:`phindicators.stats.life_expectancy` and
+        :func:`phindicators.stats.probability_of_dying`. Two counts, or no
+        ``ages``, are refused for these indicators.
 
     Returns
     -------
@@ -91,6 +103,10 @@ def compute(
         For arrays the message lists the first offending positions.
     InvalidOptionError
         A confidence level out of range, or a method the kind does not take.
+    DefinitionError
+        A life-table indicator given two counts instead of counts by age
+        band with ``ages``, or one that counts cannot give (five-year
+        relative survival needs follow-up data).
 
     Examples
     --------
@@ -104,17 +120,36 @@ def compute(
     >>> result = compute(imr, 5, 1000)
     >>> round(result.lower, 2), round(result.upper, 2), result.method
     (1.62, 11.67, 'exact')
+
+    Life expectancy at birth from deaths and populations by age band (PHE's
+    test table, bands 0, 1-4, 5-9, ..., 85-89, 90+):
+
+    >>> deaths = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304,
+    ...           536, 872, 1390, 1605, 1936, 1937]
+    >>> pops = [7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435,
+    ...         55601, 50209, 56416, 46411, 39820, 37978, 37039, 33288, 23306,
+    ...         11936, 11936]
+    >>> le = compute(get("life_expectancy"), deaths, pops, ages=[0, 1, *range(5, 95, 5)])
+    >>> le.format("en"), round(le.lower, 2), round(le.upper, 2), le.method
+    ('80.17', 79.88, 80.46, 'chiang_silcocks')
     """
+    levels = () if confidence is None else confidence_levels(confidence)
     if "life_table" in indicator.needs:
         # Dividing the two terms of a life-table indicator would print a
-        # plausible but wrong number: refuse on every route (Indicator.compute,
-        # compute, scorecards, frames all come through here).
-        raise DefinitionError(
-            "needs",
-            f"{indicator.id} is computed by the life-table routines "
-            "(phindicators.stats.life_expectancy), not from two counts",
+        # plausible but wrong number: every route (Indicator.compute,
+        # compute, scorecards, frames) comes through here, and only counts
+        # by age band with their ages reach the life table.
+        return life_table_result(
+            indicator,
+            numerator,
+            denominator,
+            ages=ages,
+            levels=levels,
+            method=method,
+            period=None if period is None else _period(period),
         )
-    levels = () if confidence is None else confidence_levels(confidence)
+    if ages is not None:
+        raise InvalidOptionError(f"{indicator.id}: ages= is for life-table indicators, which this is not")
     chosen = _interval_method(indicator, method)
     if period is not None:
         period = _period(period)

@@ -89,7 +89,14 @@ from .inequality import VALUE_TYPES, InequalityIndex, quantile_groups, sii
 from .kernels import interval_bounds, interval_kernel
 from .lazy import is_lazy, map_lazily
 from .levels import Confidence, confidence_levels, z_value
-from .life_tables import LE_MAX_CI_WIDTH, LE_MIN_POPULATION, PHE_AGES, LifeExpectancy, life_expectancy
+from .life_tables import (
+    LE_MAX_CI_WIDTH,
+    LE_MIN_POPULATION,
+    PHE_AGES,
+    LifeExpectancy,
+    life_expectancy,
+    probability_of_dying,
+)
 from .means import MeanInterval, mean_interval, mean_interval_from_summary
 from .methods import (
     INTERVAL_METHODS,
@@ -184,6 +191,7 @@ __all__ = [
     "mean_interval_from_summary",
     "MeanInterval",
     "poisson_interval",
+    "probability_of_dying",
     "proportion_interval",
     "quantile_groups",
     "rate_difference",

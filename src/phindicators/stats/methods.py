@@ -12,6 +12,8 @@ INTERVAL_METHODS: dict[str, str] = {
     "byar": "Byar's approximation to the exact Poisson interval",
     "auto": "exact Poisson below 10 events, Byar's approximation from 10",
     "dobson": "Dobson's method for weighted sums of Poisson counts",
+    "chiang_silcocks": "Chiang's life-table variance, Silcocks et al.'s for the open age band",
+    "chiang": "Chiang's variance of life-table probabilities of dying (normal approximation)",
 }
 
 #: Methods for a numerator that is a subset of its denominator.
