@@ -16,8 +16,9 @@ from ...stats import confidence_levels
 from ...targets import TargetSet
 from .._narwhals import narwhals
 from .options import ERRORS, _check_benchmark, _check_column, _Counts, _indicator, _names, _target_sets
+from .plain import plain_groups
 from .pooling import _eager_pool, _lazy_pool
-from .rows import _count_columns
+from .rows import _count_columns, _row_labels
 from .scoring import _body, _joined, _score, _whole_or_float
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -139,6 +140,7 @@ def compute_frame(
         raise InvalidTypeError(f"compute_frame takes a DataFrame, not a {type(data).__name__}")
     lazy_backend = None
     lazy = None
+    plain = None
     if isinstance(frame, nw.LazyFrame):
         lazy_backend = frame.implementation
         if by is None:  # every row comes out: the rows are collected
@@ -158,32 +160,51 @@ def compute_frame(
         _check_column(key, columns, "group")
     chosen = _count_columns(indicators, numerator, denominator, columns)
     sets = _target_sets(targets)
+    computed: list[Any] = [None] * len(chosen)
     if lazy is not None:
         groups = _lazy_pool(lazy, keys, chosen, errors)
         _check_benchmark(benchmark, groups_by, groups.keys)
         index, counts = None, dict[str, _Counts]()
     else:
         _check_benchmark(benchmark, groups_by, frame)
-        index, counts, groups = _eager_pool(frame, keys, groups_by, chosen, errors)
+        plain = plain_groups(frame, keys, bool(groups_by), chosen, level)
+        if plain is not None:  # every count good: computed once, nothing to word
+            groups, computed = plain[0], list(plain[1])
+            index, counts = _row_labels(frame), {}
+        else:
+            index, counts, groups = _eager_pool(frame, keys, groups_by, chosen, errors)
 
     parts = [
-        _score(item, number, groups, index, counts, level, sets, benchmark, groups_by, period, errors, keys, displays)
+        _score(
+            item, number, groups, index, counts, level, sets, benchmark, groups_by, period, errors, keys, displays,
+            computed[number],
+        )
         for number, item in enumerate(chosen)
     ]
     # Group by group, indicators in the order given.
-    group_numbers = np.tile(np.arange(groups.size), len(parts))
-    order = np.lexsort((np.repeat(np.arange(len(parts)), groups.size), group_numbers))
+    rows: np.ndarray | None = None  # the group of each output row; None: row i is group i
+    order: np.ndarray | None = None
+    if len(parts) > 1:
+        group_numbers = np.tile(np.arange(groups.size), len(parts))
+        order = np.lexsort((np.repeat(np.arange(len(parts)), groups.size), group_numbers))
+        rows = group_numbers[order]
     data_columns: dict[str, Any] = {}
     for name in parts[0]:
         joined = _joined([part[name] for part in parts], order)
         if name in ("numerator", "denominator"):
             joined = _whole_or_float(joined)
         data_columns[name] = joined
+    if plain is not None and not groups_by and len(parts) == 1:
+        # Integer counts come out as they came in: the caller's own column.
+        given = (("numerator", chosen[0].numerator, groups.numerators[0]),
+                 ("denominator", chosen[0].denominator, groups.denominators[0]))
+        for name, column, values in given:
+            if column is not None and values is not None and values.dtype == np.int64:
+                data_columns[name] = frame.get_column(column)
     backend = frame.implementation if lazy is None else groups.keys.implementation
     body = _body(data_columns, backend)
-    rows = group_numbers[order]
     if groups.keys is not None:
-        keys_out = nw.maybe_reset_index(groups.keys[rows.tolist()])
+        keys_out = nw.maybe_reset_index(groups.keys if rows is None else groups.keys[rows.tolist()])
         out = nw.concat([keys_out, body], how="horizontal")
     else:
         out = body
@@ -192,5 +213,9 @@ def compute_frame(
     native = out.to_native()
     if not groups_by and index is not None:
         # Ungrouped rows keep their labels (pandas and modin only have them).
-        native.index = index[groups.first_row[rows]]
+        first = groups.first_row
+        if first is None:  # group i is row i
+            native.index = index if rows is None else index[rows]
+        else:
+            native.index = index[first if rows is None else first[rows]]
     return native

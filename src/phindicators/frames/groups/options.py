@@ -58,7 +58,7 @@ class _Groups:
     first bad row and how many rows are bad; and the key columns."""
 
     keys: Any  # a narwhals DataFrame of the key columns, one row per group (or None)
-    first_row: np.ndarray  # the position of each group's first row
+    first_row: np.ndarray | None  # the position of each group's first row; None: group i is row i
     numerators: list[np.ndarray]
     denominators: list[np.ndarray | None]
     bad_rows: list[np.ndarray]  # first bad row position per group, -1 if none
@@ -69,7 +69,7 @@ class _Groups:
 
     @property
     def size(self) -> int:
-        return int(self.first_row.size)
+        return int((self.first_row if self.first_row is not None else self.numerators[0]).size)
 
 
 def _names(value: str | Sequence[str] | None, what: str) -> list[str]:

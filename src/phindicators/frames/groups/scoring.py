@@ -28,13 +28,25 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from ...targets import Target
 
 
-def _methods(result: Result, size: int) -> np.ndarray:
-    if result.method is None:
-        return np.empty(size, dtype=object)
-    if result.method == "auto":
-        # "auto" picks per row; say which.
-        return np.where(np.asarray(result.numerator) < EXACT_BELOW, "exact", "byar").astype(object)
-    return np.full(size, result.method, dtype=object)
+def _methods(result: Result, size: int, ok: np.ndarray | None = None) -> Any:
+    """The method of each row: one constant, or for "auto" the one each row
+    took (exact below EXACT_BELOW events, Byar's from there). Rows not
+    ``ok`` (when given; the result then holds only the ok rows) get none."""
+    if result.method != "auto":
+        if ok is None or result.method is None:
+            return _constant(result.method, size)
+        return _categories(np.where(ok, 0, -1).astype(np.int8), [result.method])
+    codes = (np.asarray(result.numerator) >= EXACT_BELOW).astype(np.int8)
+    if ok is not None:
+        codes = _scattered(codes, ok)
+    return _categories(codes, ["exact", "byar"])
+
+
+def _scattered(codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Codes of the ok rows placed at those rows, -1 (none) elsewhere."""
+    out = np.full(ok.size, -1, dtype=np.int8)
+    out[ok] = codes
+    return out
 
 
 def _period_codes(groups: _Groups, period: str | None) -> np.ndarray:
@@ -85,30 +97,30 @@ def _benchmark_values(
     return by_period[codes], own
 
 def _whole_or_float(values: np.ndarray) -> np.ndarray:
-    """Counts as int64 when every one is whole, else as they are."""
+    """Counts as int64 when every one is whole, else as float64."""
+    if values.dtype.kind in "iu":
+        # Integer columns of the plain path: checked below 2**53 by compute.
+        return values.astype(np.int64, copy=False)
     with np.errstate(invalid="ignore"):
         whole = values.size and np.isfinite(values).all() and (values == np.floor(values)).all()
         if whole and np.abs(values).max() < MAX_EXACT_COUNT:
             return values.astype(np.int64)
-    return values
+    return values.astype(np.float64, copy=False)
 
 
-def _score(
+def _checked(
     columns: _Columns,
     number: int,
     groups: _Groups,
     index: Any,
     counts: dict[str, _Counts],
-    level: float,
-    sets: list[TargetSet],
-    benchmark: object,
     by: list[str],
-    period: str | None,
     errors: str,
     keys: list[str],
-    displays: bool,
-) -> dict[str, np.ndarray]:
-    """The output columns of one indicator, one row per group."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group of one indicator: what is wrong (None where nothing is),
+    which groups can be computed, and which have a bad row. With
+    ``errors="raise"`` a group that cannot be computed raises, naming it."""
     indicator = columns.indicator
     size = groups.size
     num, den = groups.numerators[number], groups.denominators[number]
@@ -149,46 +161,78 @@ def _score(
         for position, name in zip(positions.tolist(), names, strict=True):
             problems[position] = f"{name}: {column} {problem}"
         ok &= ~mask
+    return problems, ok, bad_rows >= 0
+
+
+def _score(
+    columns: _Columns,
+    number: int,
+    groups: _Groups,
+    index: Any,
+    counts: dict[str, _Counts],
+    level: float,
+    sets: list[TargetSet],
+    benchmark: object,
+    by: list[str],
+    period: str | None,
+    errors: str,
+    keys: list[str],
+    displays: bool,
+    computed: Result | None = None,
+) -> dict[str, Any]:
+    """The output columns of one indicator, one row per group.
+
+    ``computed`` is the result of every group when the plain path has
+    already computed it (every count good): nothing is checked again.
+    """
+    indicator = columns.indicator
+    size = groups.size
+    num, den = groups.numerators[number], groups.denominators[number]
+    problems: np.ndarray | None = None
+    row_bad: np.ndarray | None = None
+    if computed is None:
+        problems, ok, row_bad = _checked(columns, number, groups, index, counts, by, errors, keys)
+        if not row_bad.any():
+            row_bad = None
+    else:
+        ok = np.ones(size, dtype=bool)
 
     has_interval = bool(interval_methods(indicator))
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, Any] = {}
     out["indicator"] = _constant(indicator.id, size)
     # A group with a bad row has no trustworthy sums: NA, as its value.
-    row_bad = bad_rows >= 0
-    every = bool(ok.all())  # the common case: no copies, no scatter into NaN columns
-    out["numerator"] = num if not row_bad.any() else np.where(row_bad, np.nan, num)
+    out["numerator"] = num if row_bad is None else np.where(row_bad, np.nan, num)
     if den is None:
         out["denominator"] = np.full(size, np.nan)
     else:
-        out["denominator"] = den if not row_bad.any() else np.where(row_bad, np.nan, den)
+        out["denominator"] = den if row_bad is None else np.where(row_bad, np.nan, den)
     value = lower = upper = np.empty(0)  # set below
-    method: np.ndarray | None = None
     texts: dict[str, Any] = (
         {name: np.empty(size, dtype=object) for name in ("display_zh", "display_en", "interval_zh", "interval_en")}
         if displays
         else {}
     )
-    result = None
+    result = computed
+    every = computed is not None or bool(ok.all())  # the common case: no copies, no scatter into NaN columns
     if every:
-        result = compute(indicator, num, den, confidence=level)
+        if result is None:
+            result = compute(indicator, num, den, confidence=level)
         value = np.asarray(result.value, dtype=np.float64)
         if result.lower is not None:
             lower, upper = np.asarray(result.lower), np.asarray(result.upper)
         else:
             upper = np.full(size, np.nan)
-        if result.method in (None, "auto"):
-            method = _methods(result, size)  # else one constant, made below
+        method = _methods(result, size)
     elif ok.any():
         value, lower, upper = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
-        method = np.empty(size, dtype=object)
         result = compute(indicator, num[ok], None if den is None else den[ok], confidence=level)
         value[ok] = result.value
         if result.lower is not None:
             lower[ok], upper[ok] = result.lower, result.upper
-        method[ok] = _methods(result, int(ok.sum()))
+        method = _methods(result, size, ok)
     else:
         value, lower, upper = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
-        method = np.empty(size, dtype=object)
+        method = _constant(None, size)
     if result is not None and displays:
         if has_pyarrow():
             # Whole columns at once, by pyarrow's string kernels; NA where not ok.
@@ -203,7 +247,7 @@ def _score(
                 texts[f"interval_{lang}"][ok] = np.asarray(format_result(result, lang), dtype=object)
     out["value"], out["lower"], out["upper"] = value, lower, upper
     out["confidence"] = np.full(size, level if has_interval else np.nan)
-    out["method"] = _constant(result.method if result is not None else None, size) if method is None else method
+    out["method"] = method
     out["unit"] = _constant(indicator.unit, size)
     if displays:
         out.update(texts)
@@ -225,9 +269,9 @@ def _score(
         values[own] = np.nan
         status[own] = None
         out["benchmark_value"] = values
-        out["benchmark_status"] = status
+        out["benchmark_status"] = _texts(status)
     if errors == "mark":
-        out["problem"] = problems
+        out["problem"] = _constant(None, size) if problems is None else _texts(problems)
     return out
 
 def _target_columns(
@@ -260,15 +304,35 @@ def _target_columns(
 
 
 def _constant(value: str | None, size: int) -> Any:
-    """A column of one string: a pyarrow run of it when pyarrow is installed
-    (no million Python references to convert), else an object array."""
+    """A column of one string (or of nulls)."""
+    return _categories(np.zeros(size, dtype=np.int8) if value is not None else np.full(size, -1, np.int8),
+                       [value] if value is not None else [])
+
+
+def _categories(codes: np.ndarray, names: list[str]) -> Any:
+    """A column of a few distinct strings, ``names[code]`` per row (-1 is
+    null): with pyarrow, dictionary-encoded (a pandas categorical, a polars
+    categorical), one byte per row where millions of repeated strings would
+    take tens of bytes each; else an object array."""
     if has_pyarrow():
         import pyarrow as pa
 
-        return pa.nulls(size, pa.string()) if value is None else pa.repeat(pa.scalar(value), size)
-    column = np.empty(size, dtype=object)
-    column.fill(value)
+        indices = pa.array(codes, mask=codes < 0) if (codes < 0).any() else pa.array(codes)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(names, type=pa.string()))
+    column = np.empty(codes.size, dtype=object)
+    for code, name in enumerate(names):
+        column[codes == code] = name
     return column
+
+
+def _texts(values: np.ndarray) -> Any:
+    """An object array of strings and None as a string column (with pyarrow,
+    of type string even when every row is None)."""
+    if has_pyarrow():
+        import pyarrow as pa
+
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return values
 
 
 def _only(texts: Any, ok: np.ndarray) -> Any:
@@ -281,33 +345,51 @@ def _only(texts: Any, ok: np.ndarray) -> Any:
     return pc.if_else(pa.array(ok), texts, pa.scalar(None, pa.string()))
 
 
-def _joined(pieces: list[Any], order: np.ndarray) -> Any:
-    """The pieces (numpy or pyarrow arrays) end to end, in ``order``."""
-    if len(pieces) == 1 and np.array_equal(order, np.arange(order.size)):
+def _joined(pieces: list[Any], order: np.ndarray | None) -> Any:
+    """The pieces (numpy or pyarrow arrays) end to end, in ``order``
+    (None: as they come)."""
+    if len(pieces) == 1 and order is None:
         return pieces[0]
     if all(isinstance(piece, np.ndarray) for piece in pieces):
-        return np.concatenate(pieces)[order]
+        joined = np.concatenate(pieces)
+        return joined if order is None else joined[order]
     import pyarrow as pa
 
-    chunked = pa.chunked_array([pa.array(p, from_pandas=True) if isinstance(p, np.ndarray) else p for p in pieces])
-    return chunked.take(pa.array(order)).combine_chunks()
+    chunked = pa.chunked_array([_arrow(piece) for piece in pieces])
+    return (chunked if order is None else chunked.take(pa.array(order))).combine_chunks()
+
+
+def _arrow(values: Any) -> Any:
+    """A column as a pyarrow array: numbers zero-copy (NaN as null), a
+    narwhals Series through its backend, pyarrow arrays as they are."""
+    import pyarrow as pa
+
+    nw = narwhals()
+    if isinstance(values, np.ndarray):
+        return pa.array(values, from_pandas=True)
+    if isinstance(values, nw.Series):
+        return values.to_arrow()
+    return values
 
 
 def _body(columns: dict[str, Any], backend: Any) -> Any:
-    """The output columns as a frame of ``backend``: through a pyarrow table
-    when pyarrow is installed (numbers zero-copy, NaN as null, strings as
-    made), else from Python lists."""
+    """The output columns as a narwhals frame of ``backend``. With pyarrow:
+    a pandas frame straight from the arrays (numbers without a copy, NaN
+    as NA, text as pandas makes it from pyarrow), other kinds through a
+    pyarrow table (NaN as null); without it, from Python lists."""
     nw = narwhals()
     if has_pyarrow():
         import pyarrow as pa
 
-        arrays = {
-            name: pa.array(values, from_pandas=True) if isinstance(values, np.ndarray) else values
-            for name, values in columns.items()
-        }
-        return nw.from_arrow(pa.table(arrays), backend=backend)
+        if backend is nw.Implementation.PANDAS:
+            return nw.from_native(_pandas_frame(columns), eager_only=True)
+        return nw.from_arrow(pa.table({name: _arrow(values) for name, values in columns.items()}), backend=backend)
     plain = {
-        name: values.tolist() if isinstance(values, np.ndarray) and values.dtype == object else values
+        name: values.to_list()
+        if isinstance(values, nw.Series)
+        else values.tolist()
+        if isinstance(values, np.ndarray) and values.dtype == object
+        else values
         for name, values in columns.items()
     }
     body = nw.from_dict(plain, backend=backend)
@@ -315,3 +397,28 @@ def _body(columns: dict[str, Any], backend: Any) -> Any:
     if floats:
         body = body.with_columns(nw.col(*floats).fill_nan(None))
     return body
+
+
+def _pandas_frame(columns: dict[str, Any]) -> Any:
+    """A pandas frame of the columns, copying none of the numbers: what
+    ``pa.table(...).to_pandas()`` gives, without its copy into one block."""
+    import pandas as pd
+
+    nw = narwhals()
+    data: dict[str, Any] = {}
+    for name, values in columns.items():
+        if isinstance(values, np.ndarray) and values.dtype != object:
+            data[name] = values
+        elif isinstance(values, nw.Series):
+            # The caller's own column: shared, and copy-on-write (pandas 3)
+            # copies it before either frame could change the other.
+            native = values.to_native()
+            data[name] = native.reset_index(drop=True) if _copy_on_write(pd) else native.to_numpy(copy=True)
+        else:
+            data[name] = _arrow(values).to_pandas()
+    return pd.DataFrame(data, copy=False)
+
+
+def _copy_on_write(pd: Any) -> bool:
+    """Whether pandas protects frames that share memory (always from 3.0)."""
+    return int(pd.__version__.split(".")[0]) >= 3 or bool(pd.options.mode.copy_on_write)
