@@ -44,6 +44,11 @@ _PERIOD = re.compile(
 )
 
 
+# Figures and counts are read from digits only ("百分之九十五" is not read):
+# a sentence without one is skipped before its names are looked up.
+_DIGIT = re.compile(r"\d")
+
+
 def extract(text: str, catalog: Catalog | None = None) -> list[Mention]:
     """Find every figure of a catalog indicator that a text prints, and audit it.
 
@@ -85,6 +90,8 @@ def extract(text: str, catalog: Catalog | None = None) -> list[Mention]:
     for start, end in _sentences(prepared.text):
         if start and prepared.text[start - 1] == "\n":
             paragraph = {}
+        if _DIGIT.search(prepared.text, start, end) is None:
+            continue  # no figure and no count: nothing to find or remember
         mentions.extend(_sentence(lexicon, prepared, start, end, paragraph))
     tables = list(table_mentions(lexicon, prepared))
     if tables:
