@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from phindicators.errors import InvalidCountsError, InvalidOptionError
-from phindicators.stats.inequality import quantile_groups, sii
+from phindicators.stats.inequality import InequalityIndex, quantile_groups, sii
 
 PHE = Path(__file__).parent / "data" / "phe"
 
@@ -159,3 +159,48 @@ def test_sii_simulated_limits_match_normal_theory() -> None:
         assert result.sii.value == pytest.approx(slope, rel=1e-12)
         assert result.sii.lower == pytest.approx(slope - z * sigma, abs=tolerance)
         assert result.sii.upper == pytest.approx(slope + z * sigma, abs=tolerance)
+
+
+@pytest.mark.parametrize(("value_type", "transform"), [("other", False), ("rate", True), ("proportion", False)])
+def test_sii_draws_in_blocks_give_the_results_of_drawing_at_once(value_type: str, transform: bool) -> None:
+    """The block size (here 7 repetitions of 3 areas x 6 groups, which does
+    not divide 1000) changes memory, not one bit of the limits for a seed."""
+    from phindicators.stats import inequality
+
+    values = np.array([[0.30, 0.25, 0.22, 0.20, 0.15, 0.12], [0.5, 0.45, 0.4, 0.41, 0.3, 0.2], [0.1] * 6])
+    values = values + np.arange(6) * 1e-3
+    pops = np.full((3, 6), 1000.0)
+    kwargs = {"value_type": value_type, "repetitions": 1000, "seed": 11}
+    limits = {"lower": values * 0.9, "upper": values * 1.1} if transform else {"standard_errors": values * 0.05}
+    if transform:
+        kwargs["transform"] = True
+    results = []
+    for block in (10**9, 7 * 18, 1):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(inequality, "SII_BLOCK_VALUES", block)
+            results.append(sii(values, pops, confidence=(0.95, 0.998), **limits, **kwargs))
+    def numbers(found: tuple[InequalityIndex, ...]) -> np.ndarray:
+        return np.array([[getattr(getattr(r, i), f) for i in ("sii", "rii") for f in ("lower", "upper")] for r in found])
+
+    np.testing.assert_array_equal(numbers(results[0]), numbers(results[1]))
+    np.testing.assert_array_equal(numbers(results[0]), numbers(results[2]))
+    # Different seeds do give other limits: the comparison can fail.
+    other = sii(values, pops, confidence=(0.95, 0.998), **limits, **{**kwargs, "seed": 12})
+    assert not np.array_equal(numbers(other), numbers(results[0]))
+
+
+def test_sii_keeps_fits_not_draws_in_memory() -> None:
+    """Peak traced memory of 100 000 draws of 20 areas x 20 groups stays near
+    the two fitted numbers per draw and area (32 MB), far below the 320 MB the
+    draws themselves would take."""
+    import tracemalloc
+
+    rng = np.random.default_rng(5)
+    values = rng.uniform(70, 80, size=(20, 20))
+    tracemalloc.start()
+    try:
+        sii(values, np.full((20, 20), 500.0), np.full((20, 20), 0.4), seed=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 120e6

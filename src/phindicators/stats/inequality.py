@@ -145,6 +145,45 @@ def _fit(y: np.ndarray, share: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, n
     return (sy - slope * sx), slope
 
 
+#: The most simulated values :func:`sii` draws at once (16 MiB of float64):
+#: the draws of every group are reduced to a line per draw block by block,
+#: so memory holds two fitted numbers per draw and area, not one value per
+#: draw, area and group.
+SII_BLOCK_VALUES = 1 << 21
+
+
+def _simulated_fits(
+    rng: np.random.Generator,
+    scaled: np.ndarray,
+    se: np.ndarray,
+    share: np.ndarray,
+    x: np.ndarray,
+    repetitions: int,
+    value_type: str,
+    transform: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Intercept and slope of each of ``repetitions`` simulated fits, shape
+    ``(repetitions, *areas)``.
+
+    The draws are made in blocks of whole repetitions, in the order one
+    call for all of them would make them (a Generator fills an array element
+    by element in C order, so consecutive blocks continue one stream): the
+    fits are those of drawing everything at once, for a fixed seed.
+    """
+    per_draw = max(1, scaled.size)
+    block = max(1, SII_BLOCK_VALUES // per_draw)
+    sim_a = np.empty((repetitions, *scaled.shape[:-1]))
+    sim_b = np.empty_like(sim_a)
+    for start in range(0, repetitions, block):
+        stop = min(start + block, repetitions)
+        draws = rng.normal(scaled, se, size=(stop - start, *scaled.shape))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            sim_a[start:stop], sim_b[start:stop] = _fit(
+                draws if transform else _backward(draws, value_type), share, x
+            )
+    return sim_a, sim_b
+
+
 def sii(
     values: ArrayLike,
     populations: ArrayLike,
@@ -272,9 +311,7 @@ def sii(
         if multiplier < 0:
             relative = 1 / relative
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    draws = rng.normal(scaled, se, size=(repetitions, *scaled.shape))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        sim_a, sim_b = _fit(draws if transform else _backward(draws, value_type), share, x)
+    sim_a, sim_b = _simulated_fits(rng, scaled, se, share, x, repetitions, value_type, transform)
     results = []
     for level in levels:
         tail = level + (1 - level) / 2
