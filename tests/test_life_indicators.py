@@ -154,3 +154,19 @@ def test_every_life_table_indicator_of_the_catalog_has_a_route() -> None:
     assert {i.id for i in needing} >= {"life_expectancy", "adult_mortality_45q15", "premature_ncd_mortality"}
     for indicator in needing:
         assert (indicator.numerator.id in LIFE_TABLE_MEASURES) != (indicator.numerator.id in NOT_FROM_AGE_BANDS)
+
+
+def test_tests_of_counts_refuse_life_table_results() -> None:
+    """Regression: a 45q15 result's counts are band totals; compare_results,
+    compare_trend and funnel would have tested them as a proportion."""
+    case = _phe_case("df1")
+    indicator = ph.get("adult_mortality_45q15")
+    a = indicator.compute(case["deaths"], case["pops"], ages=PHE_AGES)
+    b = indicator.compute([d * 2 for d in case["deaths"]], case["pops"], ages=PHE_AGES)
+    with pytest.raises(InvalidOptionError, match="comes from a life table"):
+        ph.compare_results(a, b)
+    both = indicator.compute(np.array([case["deaths"]] * 5), np.array([case["pops"]] * 5), ages=PHE_AGES)
+    with pytest.raises(InvalidOptionError, match="comes from a life table"):
+        ph.compare_trend(both)
+    with pytest.raises(InvalidOptionError, match="comes from a life table"):
+        ph.funnel(both)

@@ -141,6 +141,13 @@ def _model(result: Result, what: str) -> str:
             f"{result.indicator.id}: a {result.indicator.kind} has no interval or test, "
             f"so it cannot be {what}"
         )
+    if "life_table" in result.indicator.needs:
+        # Its counts are the totals of the age bands its life table read: a
+        # binomial or Poisson test of them is not a test of its value.
+        raise InvalidOptionError(
+            f"{result.indicator.id}: its value comes from a life table, not from the ratio of its "
+            f"counts, so it has no test of counts and cannot be {what}"
+        )
     if not interval_methods(result.indicator):
         # Binomial and Poisson models are of counts of events; on money they
         # would change with the currency unit (see compute.interval_methods).
