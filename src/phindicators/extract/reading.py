@@ -72,15 +72,28 @@ _PAGE_MARK = re.compile(r"(\d{1,3})、")
 _SENTENCE = re.compile(f"[^{re.escape(_SENTENCE_END)}]+")
 
 
+def _runs(table: dict[int, str]) -> re.Pattern[str]:
+    """A pattern of the runs of characters that ``table`` changes."""
+    return re.compile(f"[{re.escape(''.join(map(chr, table)))}]+")
+
+
+def _translated(text: str, table: dict[int, str]) -> str:
+    """``text.translate(table)``, rewriting only the runs the table changes: a
+    whole-text ``str.translate`` looks each of millions of characters up and
+    took five times as long on the seed reports, where one character in
+    forty changes (full-width punctuation)."""
+    if not table:
+        return text
+    return _runs(table).sub(lambda run: run.group().translate(table), text)
+
+
 def _fold(original: str) -> tuple[str, _Offsets, set[str]]:
     """:func:`normalize_text`, with the offsets of what it folds, and the set of
     characters of the folded text (which :func:`_simplified` needs too).
 
     Each distinct character is folded once: a report has a few thousand
     distinct characters and millions of others. Only the runs of characters
-    that change are rewritten; a whole-text ``str.translate`` looks each of
-    the millions up and took five times as long on the seed reports, where
-    one character in forty folds (full-width punctuation).
+    that change are rewritten (:func:`_translated`).
     """
     table: dict[int, str] = {}
     uneven: list[str] = []  # characters that fold to more or less than one
@@ -93,15 +106,13 @@ def _fold(original: str) -> tuple[str, _Offsets, set[str]]:
             table[ord(char)] = folded
         if len(folded) != 1:
             uneven.append(char)
-    if not table:
-        return original, _Offsets([0], [0]), chars
-    runs = re.compile(f"[{re.escape(''.join(map(chr, table)))}]+")
+    if not uneven:
+        return _translated(original, table), _Offsets([0], [0]), folded_chars
+    runs = _runs(table)
 
     def fold(piece: str) -> str:
         return runs.sub(lambda run: run.group().translate(table), piece)
 
-    if not uneven:
-        return fold(original), _Offsets([0], [0]), folded_chars
     pieces: list[str] = []
     starts: list[int] = []
     origins: list[int] = []
@@ -233,7 +244,7 @@ def _simplified(text: str, chars: set[str] | None = None) -> str:
                 # maps every character of these reports one for one.
                 _to_simplified[char] = converted if len(converted) == 1 else char
     table = {ord(c): _to_simplified[c] for c in chars if _to_simplified.get(c, c) != c}
-    return text.translate(table) if table else text
+    return _translated(text, table)
 
 
 def _prepare(original: str) -> _Text:
