@@ -129,7 +129,19 @@ def test_a_cause_specific_rate_is_not_the_population_rate() -> None:
 
 
 def test_a_subgroups_rate_is_not_the_indicator() -> None:
-    assert _read("高危孕妇住院分娩数为50人,高危住院分娩率为100%。") == []
+    assert _read("流动人口孕产妇住院分娩数为50人,流动人口住院分娩率为100%。") == []
+
+
+def test_the_high_risk_subgroups_rate_is_its_own_indicator() -> None:
+    """高危产妇住院分娩率 is a catalog indicator since issue 17: 高危 names it,
+    and it is never the hospital delivery rate of all births."""
+    assert _read("高危孕妇住院分娩数为50人,高危住院分娩率为100%。") == [
+        ("high_risk_hospital_delivery_rate", "100%")
+    ]
+    assert _read("其中农村孕产妇住院分娩率98%,农村高危孕产妇住院分娩率100%。") == [
+        ("hospital_delivery_rate", "98%"),
+        ("high_risk_hospital_delivery_rate", "100%"),
+    ]
 
 
 def test_area_qualifiers_follow_each_figure() -> None:

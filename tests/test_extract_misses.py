@@ -22,7 +22,7 @@ def _reasons(text: str) -> list[tuple[str, str]]:
             ("37.76%", "not a value"), ("57.02%", "not a value"), ("66.27%", "not a value")]),
         ("产科出血占孕产妇死亡的35.2%。", [("35.2%", "not a value")]),
         ("工作考核达标率为3.2%。", [("3.2%", "unknown indicator")]),
-        ("高危住院分娩率为100%。", [("100%", "unknown indicator")]),
+        ("流动人口住院分娩率为100%。", [("100%", "unknown indicator")]),
         ("产科出血死亡率为8.1/10万。", [("8.1/10万", "unknown indicator")]),
         ("覆盖率为95%。", [("95%", "ambiguous label")]),
         ("全市达到了96%。", [("96%", "no label")]),

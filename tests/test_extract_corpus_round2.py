@@ -1,0 +1,76 @@
+"""Misses found by the second round of the report corpus (tests/data/reports/37-45).
+
+Each test quotes or adapts the sentence of the excerpt named in its docstring;
+the expected figures are the printed ones, and counts are checked by the
+arithmetic written beside them, not by the code under test.
+"""
+
+from __future__ import annotations
+
+import phindicators as ph
+
+
+def _read(text: str) -> list[tuple[str, str]]:
+    return [(m.indicator.id, m.figure.text) for m in ph.extract(text)]
+
+
+def _areas(text: str) -> list[str | None]:
+    return [next((q.text for q in m.qualifiers if q.kind == "area"), None) for m in ph.extract(text)]
+
+
+def test_a_gazetteers_short_names_of_registration_rates() -> None:
+    """37 (太平区志, 1985): 早建册 is 早孕建册, and 建册 (handbook) is 建卡 (card)."""
+    text = "1985年孕妇总数3 712人,早建册1 422人,早建册率为38.3%,总建册3 644人,建册率为98.16%。"
+    assert _read(text) == [
+        ("early_pregnancy_registration_rate", "38.3%"),
+        ("maternal_registration_rate", "98.16%"),
+    ]
+
+
+def test_registration_outside_maternal_text_is_not_the_maternal_rate() -> None:
+    """建册率 needs a sentence about pregnant women; alone it is left unread."""
+    assert _read("居民健康档案建册率为95%。") == []
+
+
+def test_an_old_long_name_and_achieved_with_le() -> None:
+    """43 (1992): 孕产妇保健系统管理率, "达到了"; the changes since 1990 are not values."""
+    text = (
+        "到1992年底,全县孕产妇保健系统管理率达到了90.4%,比1990年提高了26.4%,"
+        "孕产妇死亡率为39/10万,比1990年下降了13/10万。"
+    )
+    assert _read(text) == [
+        ("maternal_systematic_management_rate", "90.4%"),
+        ("maternal_mortality_ratio", "39/10万"),
+    ]
+
+
+def test_life_expectancy_by_its_short_name() -> None:
+    """44 (1992): 人均寿命 is the life expectancy."""
+    assert _read("1992年末,全市人均寿命提高到71.27岁(市区),达到发达国家水平。") == [
+        ("life_expectancy", "71.27")
+    ]
+
+
+def test_a_rate_named_with_de_between_its_words() -> None:
+    """45: "出生缺陷的发生率" is the birth-defect rate (printed with % for ‰)."""
+    assert _read("该市新生儿出生缺陷的发生率为10.05%。") == [("birth_defect_rate", "10.05%")]
+    # Other 发生率 are not it.
+    assert _read("该市子痫的发生率为0.07%。") == []
+
+
+def test_city_core_and_countryside_after_one_name() -> None:
+    """39 (哈尔滨 2000): 城区 qualifies the first figure, 农村 the second."""
+    text = "全市孕产妇死亡率城区为14.65/10万,农村为25.2/10万。婴儿死亡率城区为9.13‰,农村11.72‰。"
+    assert _read(text) == [
+        ("maternal_mortality_ratio", "14.65/10万"),
+        ("maternal_mortality_ratio", "25.2/10万"),
+        ("infant_mortality_rate", "9.13‰"),
+        ("infant_mortality_rate", "11.72‰"),
+    ]
+    assert _areas(text) == ["城区", "农村", "城区", "农村"]
+
+
+def test_the_old_name_of_newborn_metabolic_screening() -> None:
+    """39: 新生儿疾病筛查 (PKU, CH) is the metabolic screening."""
+    text = "制定了《新生儿疾病筛查管理办法》,使新生儿疾病筛查工作规范化、科学化,筛查率20%。"
+    assert _read(text) == [("newborn_disease_screening_rate", "20%")]
