@@ -114,6 +114,13 @@ def _judge(
     if not pairs and not share and borrowed:
         counts = (*borrowed, *own)
         pairs = _pairs(indicator, counts[-_MAX_COUNTS:])
+    if len(pairs) == 1:
+        # One pair: its whole verdict is the one chosen whatever its status
+        # (reproducing, or the only usable pair), so no separate status.
+        n, d = pairs[0]
+        verdict = _try(indicator, figure, n, d)
+        if verdict is not None:
+            return _Choice(counts, (Candidate(n, d, verdict.status),), verdict, n, d)
     # Every pair gets its status; only the chosen pair gets a whole verdict
     # (reason, result, likely cause), which costs several times more.
     tried = [(n, d, _pair_status(indicator, figure, n, d)) for n, d in pairs]
