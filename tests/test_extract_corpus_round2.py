@@ -74,3 +74,15 @@ def test_the_old_name_of_newborn_metabolic_screening() -> None:
     """39: 新生儿疾病筛查 (PKU, CH) is the metabolic screening."""
     text = "制定了《新生儿疾病筛查管理办法》,使新生儿疾病筛查工作规范化、科学化,筛查率20%。"
     assert _read(text) == [("newborn_disease_screening_rate", "20%")]
+
+
+def test_a_labels_context_reaches_back_over_semicolons_not_full_stops() -> None:
+    """39: "婚检率…;疾病检出率…" is one topic; after "。" the label stands alone."""
+    text = "全市婚检率城区为91.27%,农村为62.44%;疾病检出率城区为13.17%,农村为5.89%。"
+    assert _read(text) == [
+        ("premarital_checkup_rate", "91.27%"),
+        ("premarital_checkup_rate", "62.44%"),
+        ("premarital_disease_detection_rate", "13.17%"),
+        ("premarital_disease_detection_rate", "5.89%"),
+    ]
+    assert _read("全市婚检率为91.27%。疾病检出率为13.17%。") == [("premarital_checkup_rate", "91.27%")]
