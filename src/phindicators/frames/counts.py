@@ -30,7 +30,6 @@ ROW_PROBLEMS: dict[int, str] = {
 _MISSING, _NOT_A_NUMBER, _NEGATIVE, _NOT_WHOLE, _TOO_LARGE = 1, 2, 3, 4, 5
 
 
-
 def parse_counts(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Text or object cells as float64 (NaN where not a number), and where
     a cell is missing (None, NaN, empty text).

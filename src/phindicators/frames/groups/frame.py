@@ -15,11 +15,12 @@ from ...model import Indicator
 from ...stats import confidence_levels
 from ...targets import TargetSet
 from .._narwhals import narwhals
+from .body import _body, _joined
 from .options import ERRORS, _check_benchmark, _check_column, _Counts, _indicator, _names, _target_sets
 from .plain import plain_groups
 from .pooling import _eager_pool, _lazy_pool
 from .rows import _count_columns, _row_labels
-from .scoring import _body, _joined, _score, _whole_or_float
+from .scoring import _score, _whole_or_float
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     pass
@@ -176,7 +177,19 @@ def compute_frame(
 
     parts = [
         _score(
-            item, number, groups, index, counts, level, sets, benchmark, groups_by, period, errors, keys, displays,
+            item,
+            number,
+            groups,
+            index,
+            counts,
+            level,
+            sets,
+            benchmark,
+            groups_by,
+            period,
+            errors,
+            keys,
+            displays,
             computed[number],
         )
         for number, item in enumerate(chosen)
@@ -195,11 +208,14 @@ def compute_frame(
             joined = _whole_or_float(joined)
         data_columns[name] = joined
     if plain is not None and not groups_by and len(parts) == 1:
-        # Integer counts come out as they came in: the caller's own column.
-        given = (("numerator", chosen[0].numerator, groups.numerators[0]),
-                 ("denominator", chosen[0].denominator, groups.denominators[0]))
+        # Counts output as they came in are the caller's own column: passed
+        # as its Series, so that pandas' copy-on-write keeps the two apart.
+        given = (
+            ("numerator", chosen[0].numerator, groups.numerators[0]),
+            ("denominator", chosen[0].denominator, groups.denominators[0]),
+        )
         for name, column, values in given:
-            if column is not None and values is not None and values.dtype == np.int64:
+            if column is not None and values is not None and np.may_share_memory(data_columns[name], values):
                 data_columns[name] = frame.get_column(column)
     backend = frame.implementation if lazy is None else groups.keys.implementation
     body = _body(data_columns, backend)

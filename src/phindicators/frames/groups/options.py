@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     pass
 
 
-
 #: Benchmarks are judged as Fingertips judges them: at 95 % and 99.8 %.
 BENCHMARK_LEVELS = (0.95, 0.998)
 
@@ -97,6 +96,7 @@ def _check_column(name: str, columns: list[str], what: str) -> None:
         shown = ", ".join(columns[:20]) + (", …" if len(columns) > 20 else "")
         raise InvalidOptionError(f"{what} column {name!r} is not in the frame{hint} (columns: {shown})")
 
+
 def _target_sets(targets: object) -> list[TargetSet]:
     if targets is None:
         return []
@@ -113,19 +113,17 @@ def _target_sets(targets: object) -> list[TargetSet]:
             raise InvalidTypeError(f"targets must be TargetSets or their ids, got {item!r}")
     return sets
 
+
 def _check_benchmark(benchmark: object, by: list[str], frame: Any) -> None:
     if benchmark is None or benchmark == POOLED:
         return
     if not by:
         raise InvalidOptionError(
-            f"benchmark {benchmark!r} names a group, so by= must name the group columns "
-            f"(or use benchmark={POOLED!r})"
+            f"benchmark {benchmark!r} names a group, so by= must name the group columns (or use benchmark={POOLED!r})"
         )
     wanted = benchmark if isinstance(benchmark, tuple) else (benchmark,)
     if len(wanted) != len(by):
-        raise InvalidOptionError(
-            f"benchmark {benchmark!r} must give one value per by column ({', '.join(by)})"
-        )
+        raise InvalidOptionError(f"benchmark {benchmark!r} must give one value per by column ({', '.join(by)})")
     present = set(frame.select(by).unique().rows())
     if tuple(wanted) not in present:
         shown = sorted(map(str, (row if len(by) > 1 else row[0] for row in present)))

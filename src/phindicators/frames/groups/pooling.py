@@ -87,6 +87,7 @@ def _group_names(groups: _Groups, keys: list[str], positions: np.ndarray) -> lis
     rows = groups.keys.select(keys).rows()
     return [", ".join(f"{k}={v}" for k, v in zip(keys, rows[p], strict=True)) for p in positions.tolist()]
 
+
 def _eager_pool(
     frame: Any, keys: list[str], groups_by: list[str], chosen: list[_Columns], errors: str
 ) -> tuple[Any, dict[str, _Counts], _Groups]:
@@ -232,7 +233,10 @@ def _lazy_pool(frame: Any, keys: list[str], chosen: list[_Columns], errors: str)
             count = count + failing
         if errors == "raise" and (keys_missing > 0).any():
             raise InvalidCountsError(
-                item.indicator.id, "/".join(keys), "is missing", n_bad=int(keys_missing.sum()),
+                item.indicator.id,
+                "/".join(keys),
+                "is missing",
+                n_bad=int(keys_missing.sum()),
                 detail=f"{int(keys_missing.sum())} rows",
             )
         problems.append(texts)
@@ -242,9 +246,7 @@ def _lazy_pool(frame: Any, keys: list[str], chosen: list[_Columns], errors: str)
         keys=pooled.select(keys),
         first_row=np.arange(size, dtype=np.int64),
         numerators=[array(f"__n{n}") for n in range(len(chosen))],
-        denominators=[
-            None if item.denominator is None else array(f"__d{n}") for n, item in enumerate(chosen)
-        ],
+        denominators=[None if item.denominator is None else array(f"__d{n}") for n, item in enumerate(chosen)],
         bad_rows=bad_rows,
         bad_counts=bad_counts,
         problems=problems,

@@ -82,13 +82,9 @@ def _key_missing(frame: Any, keys: list[str]) -> np.ndarray:
     return missing
 
 
-def _raise_rows(
-    indicator: Indicator, column: str, code: int, mask: np.ndarray, counts: _Counts, index: Any
-) -> None:
+def _raise_rows(indicator: Indicator, column: str, code: int, mask: np.ndarray, counts: _Counts, index: Any) -> None:
     positions = np.flatnonzero(mask)
-    shown = "; ".join(
-        _row_problem(code, column, counts.raw, int(p), index) for p in positions[:_SHOWN_ROWS].tolist()
-    )
+    shown = "; ".join(_row_problem(code, column, counts.raw, int(p), index) for p in positions[:_SHOWN_ROWS].tolist())
     problem = ROW_PROBLEMS[code].format(column="", value="").strip(" :'\"")
     raise InvalidCountsError(
         indicator.id,
@@ -99,14 +95,17 @@ def _raise_rows(
         detail=f"{positions.size} of {mask.size} rows: {shown}",
     )
 
+
 def _first_row_problem(columns: _Columns, counts: dict[str, _Counts], row: int, index: Any) -> str:
     """What is wrong with a row for an indicator (its first problem)."""
     for name in (columns.numerator, columns.denominator):
         if name is None:
             continue
         parsed = counts[name]
-        unit = columns.indicator.numerator.unit if name == columns.numerator else (
-            columns.indicator.denominator.unit if columns.indicator.denominator is not None else "count"
+        unit = (
+            columns.indicator.numerator.unit
+            if name == columns.numerator
+            else (columns.indicator.denominator.unit if columns.indicator.denominator is not None else "count")
         )
         code = int(row_problems(parsed.values[row : row + 1], parsed.missing[row : row + 1], unit)[0])
         if code:

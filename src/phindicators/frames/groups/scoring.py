@@ -18,7 +18,7 @@ from ...scorecard.formatting import format_displays, has_pyarrow
 from ...stats import EXACT_BELOW
 from ...targets import TargetSet
 from ...validation import MAX_EXACT_COUNT
-from .._narwhals import narwhals
+from .body import _categories, _constant, _only, _texts
 from .options import _SHOWN_ROWS, BENCHMARK_LEVELS, POOLED, _Columns, _Counts, _Groups
 from .pooling import _group_names
 from .rows import _first_row_problem
@@ -95,6 +95,7 @@ def _benchmark_values(
             mine = own & ok
             by_period[codes[mine]] = values[mine]
     return by_period[codes], own
+
 
 def _whole_or_float(values: np.ndarray) -> np.ndarray:
     """Counts as int64 when every one is whole, else as float64."""
@@ -274,6 +275,7 @@ def _score(
         out["problem"] = _constant(None, size) if problems is None else _texts(problems)
     return out
 
+
 def _target_columns(
     plan: TargetSet,
     indicator: Indicator,
@@ -282,7 +284,7 @@ def _target_columns(
     level: float,
     has_interval: bool,
     suffix: str,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     size = ok.size
     found = plan.for_indicator(indicator.id)
     target: Target | None = found[0] if found else None
@@ -301,124 +303,3 @@ def _target_columns(
         f"target_status{suffix}": status,
         f"target_gap{suffix}": gap,
     }
-
-
-def _constant(value: str | None, size: int) -> Any:
-    """A column of one string (or of nulls)."""
-    return _categories(np.zeros(size, dtype=np.int8) if value is not None else np.full(size, -1, np.int8),
-                       [value] if value is not None else [])
-
-
-def _categories(codes: np.ndarray, names: list[str]) -> Any:
-    """A column of a few distinct strings, ``names[code]`` per row (-1 is
-    null): with pyarrow, dictionary-encoded (a pandas categorical, a polars
-    categorical), one byte per row where millions of repeated strings would
-    take tens of bytes each; else an object array."""
-    if has_pyarrow():
-        import pyarrow as pa
-
-        indices = pa.array(codes, mask=codes < 0) if (codes < 0).any() else pa.array(codes)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(names, type=pa.string()))
-    column = np.empty(codes.size, dtype=object)
-    for code, name in enumerate(names):
-        column[codes == code] = name
-    return column
-
-
-def _texts(values: np.ndarray) -> Any:
-    """An object array of strings and None as a string column (with pyarrow,
-    of type string even when every row is None)."""
-    if has_pyarrow():
-        import pyarrow as pa
-
-        return pa.array(values, type=pa.string(), from_pandas=True)
-    return values
-
-
-def _only(texts: Any, ok: np.ndarray) -> Any:
-    """A pyarrow string array with nulls where ``ok`` is False."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if ok.all():
-        return texts
-    return pc.if_else(pa.array(ok), texts, pa.scalar(None, pa.string()))
-
-
-def _joined(pieces: list[Any], order: np.ndarray | None) -> Any:
-    """The pieces (numpy or pyarrow arrays) end to end, in ``order``
-    (None: as they come)."""
-    if len(pieces) == 1 and order is None:
-        return pieces[0]
-    if all(isinstance(piece, np.ndarray) for piece in pieces):
-        joined = np.concatenate(pieces)
-        return joined if order is None else joined[order]
-    import pyarrow as pa
-
-    chunked = pa.chunked_array([_arrow(piece) for piece in pieces])
-    return (chunked if order is None else chunked.take(pa.array(order))).combine_chunks()
-
-
-def _arrow(values: Any) -> Any:
-    """A column as a pyarrow array: numbers zero-copy (NaN as null), a
-    narwhals Series through its backend, pyarrow arrays as they are."""
-    import pyarrow as pa
-
-    nw = narwhals()
-    if isinstance(values, np.ndarray):
-        return pa.array(values, from_pandas=True)
-    if isinstance(values, nw.Series):
-        return values.to_arrow()
-    return values
-
-
-def _body(columns: dict[str, Any], backend: Any) -> Any:
-    """The output columns as a narwhals frame of ``backend``. With pyarrow:
-    a pandas frame straight from the arrays (numbers without a copy, NaN
-    as NA, text as pandas makes it from pyarrow), other kinds through a
-    pyarrow table (NaN as null); without it, from Python lists."""
-    nw = narwhals()
-    if has_pyarrow():
-        import pyarrow as pa
-
-        if backend is nw.Implementation.PANDAS:
-            return nw.from_native(_pandas_frame(columns), eager_only=True)
-        return nw.from_arrow(pa.table({name: _arrow(values) for name, values in columns.items()}), backend=backend)
-    plain = {
-        name: values.to_list()
-        if isinstance(values, nw.Series)
-        else values.tolist()
-        if isinstance(values, np.ndarray) and values.dtype == object
-        else values
-        for name, values in columns.items()
-    }
-    body = nw.from_dict(plain, backend=backend)
-    floats = [name for name, dtype in body.schema.items() if dtype.is_float()]
-    if floats:
-        body = body.with_columns(nw.col(*floats).fill_nan(None))
-    return body
-
-
-def _pandas_frame(columns: dict[str, Any]) -> Any:
-    """A pandas frame of the columns, copying none of the numbers: what
-    ``pa.table(...).to_pandas()`` gives, without its copy into one block."""
-    import pandas as pd
-
-    nw = narwhals()
-    data: dict[str, Any] = {}
-    for name, values in columns.items():
-        if isinstance(values, np.ndarray) and values.dtype != object:
-            data[name] = values
-        elif isinstance(values, nw.Series):
-            # The caller's own column: shared, and copy-on-write (pandas 3)
-            # copies it before either frame could change the other.
-            native = values.to_native()
-            data[name] = native.reset_index(drop=True) if _copy_on_write(pd) else native.to_numpy(copy=True)
-        else:
-            data[name] = _arrow(values).to_pandas()
-    return pd.DataFrame(data, copy=False)
-
-
-def _copy_on_write(pd: Any) -> bool:
-    """Whether pandas protects frames that share memory (always from 3.0)."""
-    return int(pd.__version__.split(".")[0]) >= 3 or bool(pd.options.mode.copy_on_write)
