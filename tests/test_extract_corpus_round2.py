@@ -86,3 +86,18 @@ def test_a_labels_context_reaches_back_over_semicolons_not_full_stops() -> None:
         ("premarital_disease_detection_rate", "5.89%"),
     ]
     assert _read("全市婚检率为91.27%。疾病检出率为13.17%。") == [("premarital_checkup_rate", "91.27%")]
+
+
+def test_an_ocr_underscore_for_the_decimal_point() -> None:
+    """39: "91_27%" is 91.27%, never 9127%; its span is the printed text."""
+    text = "全市婚检率城区为91_27%,农村为62.44%。"
+    mentions = ph.extract(text)
+    assert [(m.indicator.id, str(m.figure.value)) for m in mentions] == [
+        ("premarital_checkup_rate", "91.27"),
+        ("premarital_checkup_rate", "62.44"),
+    ]
+    assert text[mentions[0].figure_start : mentions[0].figure_end] == "91_27%"
+    # Elsewhere an underscore is dropped, as before: "20_年" masks a year.
+    assert _read("卫生院20_年妇幼保健工作总结,住院分娩率为97.99%。") == [
+        ("hospital_delivery_rate", "97.99%")
+    ]

@@ -100,7 +100,9 @@ def _fold(original: str) -> tuple[str, _Offsets, set[str]]:
     chars = set(original)
     folded_chars: set[str] = set()
     for char in chars:
-        folded = normalize_text(char)
+        # An underscore is kept for now (normalize_text drops it): between digits
+        # it may be an OCR decimal point (see _UNDERSCORE_DECIMAL).
+        folded = "_" if char in _UNDERSCORES else normalize_text(char)
         folded_chars.update(folded)
         if folded != char:
             table[ord(char)] = folded
@@ -181,6 +183,12 @@ _SPACING = re.compile(r" (?:(?<=[\u3400-\u9fff] )(?=\d)|(?<=\d )(?=[\u3400-\u9ff
 _DECIMAL_MARK = re.compile(
     r"。(?<=\d。)(?=\d+[ ]*(?:%|‰|‱|/))"
 )
+# "_" read by OCR for the decimal point ("婚检率城区为91_27%", tests/data/reports/39):
+# only between digits and before a unit sign; every other underscore is dropped,
+# as normalize_text drops it.
+_UNDERSCORES = frozenset("_\uff3f")
+_UNDERSCORE_DECIMAL = re.compile(r"_(?<=\d_)(?=\d+[ ]*(?:%|‰|‱|/))")
+_UNDERSCORE = re.compile("_")
 # A line break that cuts a figure (OCR): a number and its unit sign, or a
 # number and its decimals ("15\n  ‰", "2.\n5%").
 _CUT_FIGURE = re.compile(r"\d[%‰‱/]|\.\d|\d\.")
@@ -261,6 +269,9 @@ def _prepare(original: str) -> _Text:
     text, origin = _drop(text, origin, _GLOSS)
     text, origin = _drop(text, origin, _SPACING)
     text = _DECIMAL_MARK.sub(".", text)
+    if "_" in chars:
+        text = _UNDERSCORE_DECIMAL.sub(".", text)
+        text, origin = _drop(text, origin, _UNDERSCORE)
     text = _CHINESE_YEAR.sub(lambda year: year.group().translate(_CHINESE_DIGITS), text)
     kept: list[tuple[int, int]] = []  # spans of text to keep
     position, page = 0, 1
