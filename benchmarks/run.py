@@ -43,6 +43,11 @@ J. ``compute_frame`` (``displays=False``) on a ``--rows``-row pandas frame
    against ``Indicator.compute`` on its columns as arrays (budget 1.5x),
    and with ``by=`` into 10 000 groups against ``groupby().sum()`` then the
    array path (budget 2x); with the display columns for information.
+L. dask (optional): ``compute_frame`` with ``by=`` 10 000 groups on a dask
+   DataFrame of ten times ``--rows`` rows, made partition by partition
+   (``dd.from_map``) in a fresh process: pooled where the data lives, peak
+   memory (budget 2 GB), and every group equal to numpy ``bincount`` sums of
+   the same partitions put through ``Indicator.compute``.
 """
 
 from __future__ import annotations
@@ -578,7 +583,106 @@ def case_j(rows: int, repeat: int) -> Iterator[Row]:
     yield _ratio_row("J  compute_frame by= 10 000 groups vs groupby().sum()", ours_s, pandas_s, 2)
 
 
-CASES = "ABCDEFGHIJ"
+def case_l(rows: int) -> Iterator[Row]:
+    """compute_frame on a dask DataFrame, grouped, in a fresh process."""
+    try:
+        import dask.dataframe  # noqa: F401
+    except ImportError:
+        yield Row("L  dask compute_frame", "skipped: dask is not installed", "", "", 'pip install "dask[dataframe]"', None)
+        return
+    child = _child("dask_frame", rows)
+    yield Row(
+        f"L  dask compute_frame by= 10 000 groups, {rows:,} rows",
+        f"{child['seconds']:.1f} s",
+        f"{child['rows_per_second'] / 1e6:.1f} M rows/s",
+        "",
+        "",
+        None,
+    )
+    yield Row("L  dask: the result is a dask DataFrame", str(child["result_type"]), "", "", "dask", child["lazy"])
+    yield Row(
+        "L  dask: peak memory (fresh process)",
+        f"{child['peak_mb']:,.0f} MB",
+        "",
+        "",
+        f"<= {MEMORY_BUDGET_MB} MB",
+        child["peak_mb"] <= MEMORY_BUDGET_MB,
+    )
+    yield Row(
+        f"L  dask = numpy bincount + Indicator.compute, {child['groups']:,} groups",
+        "identical" if child["equal"] else "DIFFERENT",
+        "",
+        "",
+        "identical",
+        child["equal"],
+    )
+
+
+#: Rows of one partition of case L.
+PARTITION_ROWS = 1_000_000
+
+
+def _partition(number: int, rows: int) -> object:
+    """Partition ``number`` of case L's frame of ``rows`` rows (pandas):
+    area, managed, births, drawn from a seed of its own."""
+    import pandas as pd
+
+    rng = np.random.default_rng([SEED, number])
+    size = min(PARTITION_ROWS, rows - number * PARTITION_ROWS)
+    births = rng.integers(1, 20_000, size)
+    return pd.DataFrame({"area": rng.integers(0, GROUPS, size), "managed": rng.binomial(births, 0.9), "births": births})
+
+
+def child_dask_frame(rows: int) -> dict[str, object]:
+    """Case L in a fresh process: ``rows`` rows made partition by partition,
+    pooled by compute_frame into 10 000 groups, checked against numpy."""
+    import functools
+    import warnings
+
+    import dask.dataframe as dd
+
+    from phindicators import get
+    from phindicators.frames import compute_frame
+
+    # narwhals announces that dask support moves to the narwhals-dask package.
+    warnings.filterwarnings("ignore", "Dask support is moving", FutureWarning)
+    partitions = -(-rows // PARTITION_ROWS)
+    make = functools.partial(_partition, rows=rows)
+    frame = dd.from_map(make, range(partitions), meta=make(0).iloc[:0])  # type: ignore[attr-defined]
+    indicator = get(PROPORTION)
+    start = time.perf_counter()
+    lazy = compute_frame(frame, indicator, numerator="managed", denominator="births", by="area", displays=False)
+    out = lazy.compute().sort_values("area")
+    seconds = time.perf_counter() - start
+
+    managed, births = np.zeros(GROUPS), np.zeros(GROUPS)
+    for number in range(partitions):
+        part = make(number)
+        managed += np.bincount(part["area"], weights=part["managed"], minlength=GROUPS)
+        births += np.bincount(part["area"], weights=part["births"], minlength=GROUPS)
+    present = births > 0
+    expected = indicator.compute(managed[present], births[present])
+    equal = (
+        np.array_equal(out["area"].to_numpy(), np.flatnonzero(present))
+        and np.array_equal(out["numerator"].to_numpy(), managed[present])
+        and np.array_equal(out["denominator"].to_numpy(), births[present])
+        and all(
+            np.array_equal(out[name].to_numpy(), np.asarray(getattr(expected, name)))
+            for name in ("value", "lower", "upper")
+        )
+    )
+    return {
+        "result_type": f"{type(lazy).__module__}.{type(lazy).__name__}",
+        "lazy": type(lazy).__module__.startswith("dask"),
+        "seconds": seconds,
+        "rows_per_second": rows / seconds,
+        "peak_mb": _peak_mb(),
+        "groups": int(present.sum()),
+        "equal": bool(equal),
+    }
+
+
+CASES = "ABCDEFGHIJL"
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -595,7 +699,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="a fast smoke run: 200 000 rows, 3 repeats (budgets are for 10 million rows)",
     )
-    parser.add_argument("--child", choices=("memory", "dask"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("memory", "dask", "dask_frame"), help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.quick:
         options.rows, options.repeat = min(options.rows, 200_000), min(options.repeat, 3)
@@ -622,7 +726,7 @@ def _print_table(rows: list[Row]) -> None:
 def main(argv: list[str] | None = None) -> int:
     options = _options(argv)
     if options.child:
-        task = {"memory": child_memory, "dask": child_dask}[options.child]
+        task = {"memory": child_memory, "dask": child_dask, "dask_frame": child_dask_frame}[options.child]
         print(json.dumps(task(options.rows)))
         return 0
     import phindicators
@@ -643,6 +747,7 @@ def main(argv: list[str] | None = None) -> int:
         "H": lambda: case_h(options.repeat),
         "I": lambda: case_i(20_000 if options.quick else 100_000, min(options.repeat, 3)),
         "J": lambda: case_j(options.rows, options.repeat),
+        "L": lambda: case_l(10 * options.rows),
     }
     rows: list[Row] = []
     for case in options.cases:
