@@ -13,10 +13,18 @@ from .._text import shown
 from ..compute import Result
 from ..errors import InvalidOptionError
 from ..stats import (
+    IndirectlyStandardised,
     Interval,
+    RateFunnel,
+    RatioFunnel,
+    StandardisedRate,
     funnel_limits,
     interval_bounds,
+    poisson_interval,
+    rate_funnel_limits,
+    ratio_funnel_limits,
 )
+from ..stats.dsr import DSR_MIN_COUNT
 from ..units import conversion_factor
 from .statuses import _FUNNEL_LADDER, _FUNNEL_LEVELS, FunnelPosition, _model, _significance_codes, _statuses
 
@@ -32,21 +40,35 @@ class Funnel:
     Attributes
     ----------
     average : float
-        The centre line in the result's unit (pooled Σx / Σn unless given).
+        The centre line in the result's unit (pooled Σx / Σn unless given;
+        for DSRs Σ events / Σ populations derived from them; for ISRs the
+        value at O = E).
     positions : FunnelPosition or ndarray of FunnelPosition
         Each area against the 95 % and 99.8 % limits at its denominator:
         outside a limit when its own interval (Wilson for proportions, exact
-        Poisson for counts of events) excludes the average.
+        Poisson for counts of events, the Poisson interval of the events for
+        DSRs and ISRs) excludes the average. A DSR of fewer than 10 events
+        is ``NOT_ASSESSED`` (PHE: "not applicable").
     kind : str
-        ``"proportion"`` or ``"rate"``: how the limits are computed.
+        ``"proportion"`` or ``"rate"`` (a Result: how the limits are
+        computed), ``"dsr"`` or ``"isr"``.
     scale : float
-        Factor from the counts' ratio to the result's unit.
+        Factor from the counts' ratio to the result's unit (the DSRs' or
+        ISRs' multiplier).
+    events, values : ndarray or None
+        For DSRs, each area's events and rate; for ISRs, the observed and
+        expected events: what :meth:`table` draws the funnel from.
+    years_of_data : float
+        Years the DSRs cover: the funnel's populations are per year.
     """
 
     average: float
     positions: object
     kind: str
     scale: float
+    events: np.ndarray | None = None
+    values: np.ndarray | None = None
+    years_of_data: float = 1.0
 
     def limits(self, denominators: ArrayLike) -> tuple[Interval, ...]:
         """The 95 % and 99.8 % control limits at ``denominators``, in the
@@ -62,6 +84,10 @@ class Funnel:
         >>> bool(np.all(outer.lower < inner.lower))
         True
         """
+        if self.kind in _STANDARDISED:
+            raise InvalidOptionError(
+                f"a funnel of {self.kind.upper()}s is drawn by event count: use Funnel.table()"
+            )
         return funnel_limits(  # type: ignore[return-value]
             denominators,
             self.average / self.scale,
@@ -69,6 +95,45 @@ class Funnel:
             kind=self.kind,
             multiplier=self.scale,
         )
+
+
+    def table(self) -> tuple[RateFunnel, RateFunnel] | tuple[RatioFunnel, RatioFunnel]:
+        """The 95 % and 99.8 % limits of a funnel of DSRs or ISRs, tabulated
+        along 100 event counts as PHE's ``calculate_funnel_limits`` does
+        (:func:`~phindicators.stats.rate_funnel_limits` by event count with
+        ``years_of_data``, :func:`~phindicators.stats.ratio_funnel_limits`
+        by observed events).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from phindicators.stats import isr
+        >>> smr = isr(np.array([[30, 45], [2, 1], [60, 90]]),
+        ...           np.array([[1000, 5000], [100, 500], [1000, 5000]]),
+        ...           [10, 40], [10_000, 5_000], refvalue=100)
+        >>> plot = funnel(smr)
+        >>> plot.average, [p.value for p in plot.positions]
+        (100.0, ['above_99_8', 'within', 'above_99_8'])
+        >>> inner, outer = plot.table()
+        >>> len(inner.observed), int(inner.observed[0]), round(float(outer.upper[0]))
+        (100, 1, 99950)
+        """
+        if self.events is None or self.values is None:
+            raise InvalidOptionError("Funnel.table() draws funnels of DSRs or ISRs; use limits(denominators)")
+        if self.kind == "dsr":
+            return rate_funnel_limits(  # type: ignore[return-value]
+                self.events,
+                self.values,
+                kind="dsr",
+                years_of_data=self.years_of_data,
+                multiplier=self.scale,
+                confidence=_FUNNEL_LEVELS,
+            )
+        return ratio_funnel_limits(self.events, self.values, kind="isr", confidence=_FUNNEL_LEVELS)  # type: ignore[return-value]
+
+
+#: The stats results ph.funnel() takes besides a Result, by their kind.
+_STANDARDISED = ("dsr", "isr")
 
 
 def _average(result: Result, average: object) -> float:
@@ -96,16 +161,35 @@ def _average(result: Result, average: object) -> float:
     return value
 
 
-def funnel(result: Result, *, average: float | None = None) -> Funnel:
+def funnel(
+    result: Result | StandardisedRate | IndirectlyStandardised,
+    *,
+    average: float | None = None,
+    years_of_data: float = 1,
+) -> Funnel:
     """Place areas on a funnel plot with 95 % and 99.8 % control limits.
 
     Parameters
     ----------
-    result : Result
-        One result per area (any shape), with denominators.
+    result : Result, StandardisedRate or IndirectlyStandardised
+        One result per area (any shape), with denominators; or the DSRs of
+        :func:`phindicators.stats.dsr` (a rate funnel by event count, as
+        PHE's ``assign_funnel_significance`` with ``type = "dsr"``: each
+        area's population is derived as ``multiplier · events / DSR``, the
+        centre is Σ events / Σ derived populations, and an area of fewer
+        than 10 events is not assessed); or the ISRs (ratios or rates) of
+        :func:`phindicators.stats.isr`, judged by the Poisson interval of
+        ``O / E`` against 1.
     average : float, optional
         The centre line in the result's unit; by default the pooled value of
-        all areas (Σ numerators / Σ denominators), as PHE draws it.
+        all areas (Σ numerators / Σ denominators), as PHE draws it. Not for
+        ISRs, whose centre is their reference (O = E).
+    years_of_data : float
+        Years the DSRs pool, for :meth:`Funnel.table`'s populations per year.
+
+    DSRs that :func:`~phindicators.stats.dsr` did not publish (fewer than 10
+    events: NaN) enter neither the centre nor the judgement; PHE, given
+    their rates, counts their populations in the centre.
 
     Returns
     -------
@@ -128,6 +212,16 @@ def funnel(result: Result, *, average: float | None = None) -> Funnel:
     (84.06, [<FunnelPosition.ABOVE_95: 'above_95'>, <FunnelPosition.WITHIN: 'within'>, \
 <FunnelPosition.BELOW_95: 'below_95'>])
     """
+    if isinstance(result, StandardisedRate):
+        return _dsr_funnel(result, average, years_of_data)
+    if isinstance(result, IndirectlyStandardised):
+        if average is not None:
+            raise InvalidOptionError("the centre of a funnel of ISRs is their reference (O = E); average= is not taken")
+        return _isr_funnel(result)
+    if not isinstance(result, Result):
+        raise InvalidOptionError(
+            f"funnel() takes a Result, or DSRs or ISRs of phindicators.stats, got {shown(result)}"
+        )
     kind = _model(result, "placed on a funnel plot")
     if result.denominator is None:
         raise InvalidOptionError(f"{result.indicator.id}: a funnel plot needs denominators")
@@ -143,4 +237,73 @@ def funnel(result: Result, *, average: float | None = None) -> Funnel:
     codes = _significance_codes(intervals, np.asarray(centre))
     return Funnel(
         float(centre * scale), _statuses(FunnelPosition, _FUNNEL_LADDER, codes), kind, scale
+    )
+
+
+def _positions(
+    events: np.ndarray, exposure: np.ndarray, centre: float | np.ndarray, assessed: np.ndarray
+) -> object:
+    """Funnel positions of events over exposure (Poisson, exact below 10
+    events, Byar's from 10, as PHE) against ``centre``; ``NOT_ASSESSED``
+    where not ``assessed``."""
+    intervals = poisson_interval(events, np.where(assessed, exposure, 1.0), _FUNNEL_LEVELS)
+    codes = _significance_codes(intervals, np.asarray(centre, dtype=np.float64))  # type: ignore[arg-type]
+    codes = np.where(assessed, codes, _FUNNEL_LADDER.index("not_assessed"))
+    return _statuses(FunnelPosition, _FUNNEL_LADDER, codes)
+
+
+def _dsr_funnel(rates: StandardisedRate, average: float | None, years_of_data: float) -> Funnel:
+    multiplier = float(rates.multiplier)
+    if not (math.isfinite(multiplier) and multiplier > 0):
+        raise InvalidOptionError(
+            "a funnel of DSRs needs their multiplier (StandardisedRate.multiplier, which stats.dsr sets)"
+        )
+    if isinstance(years_of_data, bool) or not isinstance(years_of_data, int | float) or not years_of_data > 0:
+        raise InvalidOptionError(f"years_of_data must be a number > 0, got {years_of_data!r}")
+    events = np.asarray(rates.total_count, dtype=np.float64)
+    value = np.asarray(rates.value, dtype=np.float64)
+    published = np.isfinite(value)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # PHE's denominator_derived: none for 0 events.
+        populations = np.where(published & (events > 0), multiplier * events / value, np.nan)
+    if average is None:
+        used = np.isfinite(populations)
+        if not np.any(used):
+            raise InvalidOptionError("a funnel of DSRs needs at least one published DSR with events")
+        centre = float(events[used].sum() / populations[used].sum())
+    else:
+        if isinstance(average, bool) or not isinstance(average, int | float) or not (
+            math.isfinite(average) and average >= 0
+        ):
+            raise InvalidOptionError(
+                f"the average of a funnel of DSRs must be a finite number >= 0, got {shown(average)}"
+            )
+        centre = float(average) / multiplier
+    assessed = published & (events >= DSR_MIN_COUNT)
+    positions = _positions(events, np.where(assessed, populations, 1.0), centre, assessed)
+    keep = published & (events > 0)
+    return Funnel(
+        centre * multiplier,
+        positions,
+        "dsr",
+        multiplier,
+        np.atleast_1d(events[keep]),
+        np.atleast_1d(value[keep]),
+        float(years_of_data),
+    )
+
+
+def _isr_funnel(ratios: IndirectlyStandardised) -> Funnel:
+    reference = float(ratios.reference_value)
+    if not (math.isfinite(reference) and reference > 0):
+        raise InvalidOptionError(
+            "a funnel of ISRs needs their reference value (IndirectlyStandardised.reference_value, "
+            "which stats.isr sets)"
+        )
+    observed = np.asarray(ratios.observed, dtype=np.float64)
+    expected = np.asarray(ratios.expected, dtype=np.float64)
+    assessed = np.ones(observed.shape, dtype=bool)
+    positions = _positions(observed, expected, 1.0, assessed)
+    return Funnel(
+        reference, positions, "isr", reference, np.atleast_1d(observed), np.atleast_1d(expected)
     )

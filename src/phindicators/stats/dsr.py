@@ -281,6 +281,7 @@ def dsr(
                 plain(total),
                 bool(suppressed) if np.ndim(suppressed) == 0 else suppressed,
                 note,
+                float(multiplier),
             )
         )
     return results[0] if single(confidence) else tuple(results)

@@ -34,6 +34,10 @@ class IndirectlyStandardised(Interval):
     reference_rate : float
         The crude rate of the reference population times the multiplier
         (NaN for a ratio).
+    reference_value : float
+        The value of an area that observes what it expects (O = E):
+        ``refvalue`` for a ratio, ``reference_rate`` for a rate (NaN when
+        not known); the centre line of a funnel plot.
 
     Examples
     --------
@@ -45,6 +49,7 @@ class IndirectlyStandardised(Interval):
     observed: Values = 0.0
     expected: Values = 0.0
     reference_rate: float = float("nan")
+    reference_value: float = float("nan")
 
 
 def _labels(size: int) -> tuple[str, ...]:
@@ -245,6 +250,7 @@ def isr(
                 total,
                 expected,
                 reference_rate * multiplier if kind == "rate" else float("nan"),
+                float(scale),
             )
         )
     return results[0] if single(confidence) else tuple(results)

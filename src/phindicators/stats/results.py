@@ -84,6 +84,9 @@ class StandardisedRate(Interval):
         limits are NaN there.
     note : str
         Why values were suppressed ("" when none were).
+    multiplier : float
+        The rate is per this many people (NaN when not known), which turns
+        a rate and its count back into a population (funnel plots).
 
     Examples
     --------
@@ -96,6 +99,7 @@ class StandardisedRate(Interval):
     total_count: Values = 0.0
     suppressed: bool | np.ndarray = False
     note: str = ""
+    multiplier: float = float("nan")
 
 
 @attrs.frozen(eq=False)
