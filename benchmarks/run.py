@@ -588,7 +588,7 @@ def case_l(rows: int) -> Iterator[Row]:
     try:
         import dask.dataframe  # noqa: F401
     except ImportError:
-        yield Row("L  dask compute_frame", "skipped: dask is not installed", "", "", 'pip install "dask[dataframe]"', None)
+        yield Row("L  dask compute_frame", "skipped: no dask", "", "", "pip install 'dask[dataframe]'", None)
         return
     child = _child("dask_frame", rows)
     yield Row(
