@@ -101,3 +101,28 @@ def test_an_ocr_underscore_for_the_decimal_point() -> None:
     assert _read("卫生院20_年妇幼保健工作总结,住院分娩率为97.99%。") == [
         ("hospital_delivery_rate", "97.99%")
     ]
+
+
+def test_a_range_over_years_gives_two_bounds_not_values() -> None:
+    """33 (Hong Kong): "在 0 人及 11.2 人之间波动" bounds forty years' MMR; the
+    base "按每十万名活产婴儿计算的" makes "0 人" a rate, and 孕妇死亡比率 is the MMR."""
+    text = "而在过去四十年,按每十万名活产婴儿计算的孕妇死亡比率则在 0 人及 11.2 人之间波动。"
+    mentions = ph.extract(text)
+    assert [(m.indicator.id, str(m.figure.value), m.figure.bound.value, m.role) for m in mentions] == [
+        ("maternal_mortality_ratio", "0", "at_least", "bound"),
+        ("maternal_mortality_ratio", "11.2", "at_most", "bound"),
+    ]
+    # With units printed, and without the closing 之间 it is no range.
+    assert [m.role for m in ph.extract("孕产妇死亡率在8.5/10万至11.2/10万之间。")] == ["bound", "bound"]
+    assert _read("孕产妇死亡率为8.5/10万,婴儿死亡率及5岁以下儿童死亡率下降。") == [
+        ("maternal_mortality_ratio", "8.5/10万")
+    ]
+
+
+def test_a_whole_number_of_people_is_a_rate_only_on_a_declared_base() -> None:
+    """"婴儿死亡率为3人" counts deaths; "按每千名活产婴儿计算的婴儿死亡率为3人" is 3‰."""
+    assert _read("婴儿死亡率为3人。") == []
+    mention = ph.extract("按每千名活产婴儿计算的婴儿死亡率为3人。")[0]
+    assert (mention.indicator.id, str(mention.figure.value)) == ("infant_mortality_rate", "3")
+    # A base of another unit declares nothing for this name.
+    assert _read("按每十万名活产婴儿计算的婴儿死亡率为3人。") == []

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import attrs
 
 from ..errors import PhindicatorsError
-from ..figures import COUNT_WORDS, Bound, Figure, alternatives, is_cjk, match_figure
+from ..figures import COUNT_WORDS, UNIT_PREFIXES, Bound, Figure, alternatives, is_cjk, match_figure
 from ..model import Indicator, Term
 from .labels import LabelRule, _Lexicon
 
@@ -146,15 +146,38 @@ def _resolve(rules: Sequence[LabelRule], text: str, start: int, end: int) -> Lab
     return next((rule for rule in rules if not rule.context), None)
 
 
+# The base of a rate stated before its name: "按每十万名活产婴儿计算的孕妇死亡比率
+# …在0人及11.2人之间" (tests/data/reports/33): the names' figures counted in 人
+# are rates on that base, whole numbers included.
+_DECLARED_BASE = re.compile(rf"按({alternatives(k for k in UNIT_PREFIXES if k.startswith('每'))})计算的$")
+#: How far before a name its declared base may start.
+_DECLARED_REACH = 16
+
+
+def _declared_unit(text: str, name_start: int) -> str | None:
+    """The unit a "按每…计算的" phrase right before a name gives its figures."""
+    found = _DECLARED_BASE.search(text, max(0, name_start - _DECLARED_REACH), name_start)
+    return None if found is None else UNIT_PREFIXES[found.group(1)]
+
+
 def _indicator_figure(
-    lexicon: _Lexicon, text: str, position: int, indicator: Indicator
+    lexicon: _Lexicon, text: str, position: int, indicator: Indicator, declared: str | None = None
 ) -> tuple[Figure, int] | None:
-    """The figure of ``indicator`` that starts at ``position``, if it is a value of it."""
+    """The figure of ``indicator`` that starts at ``position``, if it is a value of it.
+
+    ``declared`` is the unit a phrase before the name gave its figures
+    (:func:`_declared_unit`): then a whole number of 人 is a rate too.
+    """
     found = match_figure(text, position)
     if found is None:
         return None
     figure, end = found
-    if figure.count_word and figure.decimals > 0 and figure.value < 1000 and _per_population(indicator):
+    if (
+        figure.count_word
+        and (figure.decimals > 0 or declared == indicator.unit)
+        and figure.value < 1000
+        and _per_population(indicator)
+    ):
         # "千人口托位数为2.57个", "婴儿死亡率…9.7人": a rate printed with what it counts.
         figure = attrs.evolve(figure, unit=None, count_word="", unit_printed=False)
     if figure.count_word or text.startswith(lexicon.vocabulary.change_suffixes, end):
@@ -177,25 +200,62 @@ def _direct(lexicon: _Lexicon, text: str, anchor: _Anchor, end: int) -> list[_Fo
     area_word = _area_at(lexicon, text, position, lexicon.vocabulary.areas)
     if area_word is not None:
         position = _skip(lexicon, text, area_word[1], end)
-    figure = _closed_figure(lexicon, text, anchor.end, position, anchor.indicator)
+    declared = _declared_unit(text, anchor.start)
+    figure = _closed_figure(lexicon, text, anchor.end, position, anchor.indicator, declared)
     if figure is None:
         return _share(lexicon, text, anchor, position, end)
-    return _continued(lexicon, text, anchor, [_Found((anchor,), figure[0], position, figure[1], area_word)], end)
+    found = [_Found((anchor,), figure[0], position, figure[1], area_word)]
+    return _continued(lexicon, text, anchor, found, end, declared)
+
+
+# The two ends of a range: "在0人及11.2人之间波动" is no period's value, its ends
+# bound the values of the years it spans.
+_RANGE_JOIN = re.compile(r"[ ]*(?:及|和|与|至|到|~|-)[ ]*")
+_RANGE_END = re.compile(r"[ ]*之间")
+
+
+def _ranged(
+    lexicon: _Lexicon, text: str, anchor: _Anchor, last: _Found, end: int, declared: str | None
+) -> list[_Found] | None:
+    """``last`` and the figure after it as the lower and upper ends of a range
+    ("在A及B之间"), or None when they are not one."""
+    join = _RANGE_JOIN.match(text, last.end, end)
+    if join is None:
+        return None
+    figure = _closed_figure(lexicon, text, join.end(), join.end(), anchor.indicator, declared)
+    if figure is None or not _RANGE_END.match(text, figure[1], end) or figure[0].bound is not Bound.EXACT:
+        return None
+    if last.figure.bound is not Bound.EXACT:
+        return None
+    return [
+        attrs.evolve(last, figure=attrs.evolve(last.figure, bound=Bound.AT_LEAST)),
+        _Found((anchor,), attrs.evolve(figure[0], bound=Bound.AT_MOST), join.end(), figure[1], last.area),
+    ]
 
 
 def _continued(
-    lexicon: _Lexicon, text: str, anchor: _Anchor, found: list[_Found], end: int
+    lexicon: _Lexicon,
+    text: str,
+    anchor: _Anchor,
+    found: list[_Found],
+    end: int,
+    declared: str | None = None,
 ) -> list[_Found]:
     """``found`` and the figures of the same indicator that follow it: the value a
-    change led to, the previous period's, and the figures of further areas."""
+    change led to, the previous period's, the upper end of a range, and the
+    figures of further areas."""
     areas = (*lexicon.vocabulary.areas, *lexicon.vocabulary.figure_areas)
     while True:
         last = found[-1]
+        ranged = _ranged(lexicon, text, anchor, last, end, declared)
+        if ranged is not None:
+            found[-1:] = ranged
+            continue
         # The value the change led to, or the previous period's: same area.
         change = lexicon.changes.match(text, last.end, end)
         if change is not None:
             position = _skip(lexicon, text, change.end(), end)
-            figure = _closed_figure(lexicon, text, change.end(), position, anchor.indicator)
+            figure = _closed_figure(lexicon, text, change.end(), position, anchor.indicator, declared)
             if figure is not None:
                 found.append(_Found((anchor,), figure[0], position, figure[1], last.area))
                 continue
@@ -328,12 +388,17 @@ def _bracketed(
 
 
 def _closed_figure(
-    lexicon: _Lexicon, text: str, since: int, position: int, indicator: Indicator
+    lexicon: _Lexicon,
+    text: str,
+    since: int,
+    position: int,
+    indicator: Indicator,
+    declared: str | None = None,
 ) -> tuple[Figure, int] | None:
     """The figure of ``indicator`` at ``position``; one opened by a bracket since
     ``since`` ("孕产妇死亡率(30.1/10万)") must print its unit and close it: "(1/10)"
     is a table header's unit, not a value."""
-    figure = _indicator_figure(lexicon, text, position, indicator)
+    figure = _indicator_figure(lexicon, text, position, indicator, declared)
     if figure is None or "(" not in text[since:position]:
         return figure
     closed = figure[0].unit_printed and text.startswith((")", ",", "、"), figure[1])
