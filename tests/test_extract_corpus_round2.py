@@ -126,3 +126,26 @@ def test_a_whole_number_of_people_is_a_rate_only_on_a_declared_base() -> None:
     assert (mention.indicator.id, str(mention.figure.value)) == ("infant_mortality_rate", "3")
     # A base of another unit declares nothing for this name.
     assert _read("按每十万名活产婴儿计算的婴儿死亡率为3人。") == []
+
+
+def test_an_unnamed_target_takes_the_only_indicator_of_its_unit() -> None:
+    """22 (slides): the targets after 目标 name no indicator; only the MMR of the
+    list is printed per 10万, so they are its targets."""
+    text = (
+        "2、孕产妇死亡率 10.66/10万3、婴儿死亡率 1.86注:数据来源于监测报告"
+        "2015年千年发展目标 22.2/10万2011-2020年,妇女发展纲要目标 20/10万以下"
+    )
+    mentions = ph.extract(text)
+    assert [(m.indicator.id, m.figure.text, m.role) for m in mentions] == [
+        ("maternal_mortality_ratio", "10.66/10万", "value"),
+        ("infant_mortality_rate", "1.86", "value"),
+        ("maternal_mortality_ratio", "22.2/10万", "target"),
+        ("maternal_mortality_ratio", "20/10万以下", "target"),
+    ]
+
+
+def test_an_unnamed_target_is_left_when_two_indicators_share_its_unit() -> None:
+    text = "婴儿死亡率为4.5‰,5岁以下儿童死亡率为6.2‰,规划目标8‰以下。"
+    assert _read(text) == [("infant_mortality_rate", "4.5‰"), ("under5_mortality_rate", "6.2‰")]
+    # Nor does a target of another unit than the named figures' take a name.
+    assert _read("孕产妇死亡率为15.7/10万,目标95%。") == [("maternal_mortality_ratio", "15.7/10万")]

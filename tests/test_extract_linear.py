@@ -28,9 +28,11 @@ import phindicators as ph
         "管理率达到91.57%,较2012年(84.99%和94.08%)," * 2000,  # bracketed earlier values
         "婴儿死亡率和5岁以下儿童死亡率下降到8.9‰和11.7‰," * 2000,  # lists
         "疫苗名称\n" + "卡介苗\n" * 20000 + "接种率(%)\n" + "99.1\n" * 20000,  # a column table's cells
+        "孕产妇死亡率10.66/10万,目标22.2/10万," * 2000,  # unnamed targets (issue 19, report 22)
+        "孕产妇死亡率在0人及11.2人之间," * 2000,  # ranges (report 33)
     ],
     ids=["counts", "figures", "pairs", "names", "respectively", "coordinated", "changes", "carried",
-         "compared", "lists", "columns"],
+         "compared", "lists", "columns", "targets", "ranges"],
 )
 def test_one_long_sentence_is_read_in_linear_time(text: str) -> None:
     ph.extract("婚检率99%")  # load the catalog outside the timing

@@ -387,6 +387,46 @@ def _bracketed(
     return result
 
 
+def _targeted(
+    lexicon: _Lexicon, text: str, found: Sequence[_Found], start: int, end: int
+) -> list[_Found]:
+    """Targets printed after a target cue without their name ("2、孕产妇死亡率
+    10.66/10万 … 千年发展目标 22.2/10万", tests/data/reports/22): a figure whose
+    printed unit only one indicator of the sentence's figures before it has is
+    that indicator's target. Two indicators of that unit, or none, leave it unread."""
+    if not found:
+        return []
+    taken = {f.start for f in found}
+    ordered = sorted(found, key=lambda f: f.end)
+    # Per printed unit, the indicators of the figures before the cue and the last
+    # such figure: kept up to date in one pass over the figures (linear).
+    ids: dict[str | None, set[str]] = {}
+    last: dict[str | None, _Found] = {}
+    next_figure = 0
+    result: list[_Found] = []
+    for cue in _word_pattern(lexicon.vocabulary.target_cues).finditer(text, start, end):
+        while next_figure < len(ordered) and ordered[next_figure].end <= cue.start():
+            item = ordered[next_figure]
+            next_figure += 1
+            if item.figure.unit_printed:
+                ids.setdefault(item.figure.unit, set()).add(item.anchors[0].indicator.id)
+                last[item.figure.unit] = item
+        position = _skip(lexicon, text, cue.end(), end)
+        if position in taken:
+            continue
+        printed = match_figure(text, position)
+        if printed is None or not printed[0].unit_printed or printed[0].count_word:
+            continue
+        unit = printed[0].unit
+        if len(ids.get(unit, ())) != 1:
+            continue
+        owner = last[unit]
+        figure = _closed_figure(lexicon, text, position, position, owner.anchors[0].indicator)
+        if figure is not None:
+            result.append(_Found(owner.anchors, figure[0], position, figure[1]))
+    return result
+
+
 def _closed_figure(
     lexicon: _Lexicon,
     text: str,

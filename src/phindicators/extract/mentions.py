@@ -28,6 +28,7 @@ from .matching import (
     _nearest,
     _respectively,
     _skip,
+    _targeted,
     _term,
     _words,
 )
@@ -125,6 +126,7 @@ def _sentence(
     found.sort(key=lambda f: (f.start, f.anchors[0].start))
     found.extend(_compared(lexicon, text, found, end))
     found.extend(_bracketed(lexicon, text, anchors, found, end))
+    found.extend(_targeted(lexicon, text, found, start, end))
     found.sort(key=lambda f: (f.start, f.anchors[0].start))
     if not found:
         return
