@@ -149,3 +149,16 @@ def test_an_unnamed_target_is_left_when_two_indicators_share_its_unit() -> None:
     assert _read(text) == [("infant_mortality_rate", "4.5‰"), ("under5_mortality_rate", "6.2‰")]
     # Nor does a target of another unit than the named figures' take a name.
     assert _read("孕产妇死亡率为15.7/10万,目标95%。") == [("maternal_mortality_ratio", "15.7/10万")]
+
+
+def test_a_number_whose_digits_were_lost_is_no_value() -> None:
+    """41 (大英县): "孕产妇死亡率为0。%" lost the digits between 。 and %; it is not
+    an MMR of 0. A plain "为0。" still is, and "96。3%" is 96.3%."""
+    assert _read("2011年,孕产妇死亡率为0。%,其中农村孕产妇住院分娩率98%。") == [
+        ("hospital_delivery_rate", "98%")
+    ]
+    assert _read("孕产妇死亡率为0。住院分娩率98%。") == [
+        ("maternal_mortality_ratio", "0"),
+        ("hospital_delivery_rate", "98%"),
+    ]
+    assert [str(m.figure.value) for m in ph.extract("住院分娩率为96。3%。")] == ["96.3"]

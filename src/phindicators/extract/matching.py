@@ -154,6 +154,12 @@ _DECLARED_BASE = re.compile(rf"按({alternatives(k for k in UNIT_PREFIXES if k.s
 _DECLARED_REACH = 16
 
 
+# A full stop right before a unit sign: the copy lost the digits between them
+# ("孕产妇死亡率为0。%,其中…", tests/data/reports/41), so the number before is
+# no whole figure. ("96。3%" is read as 96.3% before this: a digit follows there.)
+_LOST_DIGITS = ("。%", "。‰", "。‱")
+
+
 def _declared_unit(text: str, name_start: int) -> str | None:
     """The unit a "按每…计算的" phrase right before a name gives its figures."""
     found = _DECLARED_BASE.search(text, max(0, name_start - _DECLARED_REACH), name_start)
@@ -182,6 +188,8 @@ def _indicator_figure(
         figure = attrs.evolve(figure, unit=None, count_word="", unit_printed=False)
     if figure.count_word or text.startswith(lexicon.vocabulary.change_suffixes, end):
         return None  # a count ("2790个") or a change ("2.5个百分点"), not the indicator's value
+    if text.startswith(_LOST_DIGITS, end):
+        return None  # "孕产妇死亡率为0。%": digits were lost around the full stop
     try:
         return figure.for_indicator(indicator), end
     except PhindicatorsError:
