@@ -18,6 +18,7 @@ pl = pytest.importorskip("polars")
 pytest.importorskip("narwhals")
 
 from phindicators import get  # noqa: E402
+from phindicators.errors import InvalidCountsError  # noqa: E402
 from phindicators.frames import compute_frame  # noqa: E402
 from phindicators.scorecard.formatting import has_pyarrow  # noqa: E402
 
@@ -175,3 +176,20 @@ def test_a_dask_frame_equals_numpy_sums_and_the_array_path(floats: bool) -> None
     reorder = np.argsort(first_seen)
     for name, values in expected.items():
         assert np.array_equal(got[name].to_numpy(dtype=float)[order], values[reorder]), name
+
+
+@pytest.mark.filterwarnings("ignore:Dask support is moving:FutureWarning")
+def test_a_dask_frame_without_by_is_computed_partition_by_partition() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    frame = _frame(1_000, 7).set_axis(np.arange(1_000) * 3)
+    frame["year"] = np.where(frame["area"] < 20, 2022, 2023)
+    frame.loc[12, "managed"] = -1  # named by its label, whichever partition holds it
+    options = dict(numerator="managed", denominator="births", period="year", targets="women_outline_2011")
+    lazy = compute_frame(dd.from_pandas(frame, npartitions=4), PROPORTION, errors="mark", **options)
+    assert type(lazy).__module__.startswith("dask")
+    expected = compute_frame(frame, PROPORTION, errors="mark", **options)
+    pd.testing.assert_frame_equal(lazy.compute(), expected)
+    assert expected.loc[12, "problem"] == "row 12: managed is negative: -1"
+    refused = compute_frame(dd.from_pandas(frame, npartitions=4), PROPORTION, **options)
+    with pytest.raises(InvalidCountsError, match="row 12: managed is negative"):
+        refused.compute()

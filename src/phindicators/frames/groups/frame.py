@@ -16,7 +16,7 @@ from ...stats import confidence_levels
 from ...targets import TargetSet
 from .._narwhals import narwhals
 from .body import _body, _joined
-from .options import ERRORS, _check_benchmark, _check_column, _Counts, _indicator, _names, _target_sets
+from .options import ERRORS, POOLED, _check_benchmark, _check_column, _Counts, _indicator, _names, _target_sets
 from .plain import plain_groups
 from .pooling import _eager_pool, _lazy_pool
 from .rows import _count_columns, _row_labels
@@ -50,8 +50,10 @@ def compute_frame(
         lazy frame with ``by`` is pooled where the data lives, partition by
         partition: counts are summed and bad rows counted per group, and
         only the groups are collected (their problems then say how many
-        rows, not which); without ``by`` every row comes out, so the frame
-        is collected.
+        rows, not which). A dask frame without ``by`` is computed
+        partition by partition when its result is (a dask DataFrame); a
+        polars lazy frame without ``by``, or a dask frame with
+        ``benchmark="pooled"`` and no ``by``, is collected.
     indicator : Indicator, str or list of them
         What to compute: an indicator, its id or a name ("孕产妇死亡率").
         A list computes several from a wide frame whose count columns are
@@ -144,6 +146,21 @@ def compute_frame(
     plain = None
     if isinstance(frame, nw.LazyFrame):
         lazy_backend = frame.implementation
+        if by is None and lazy_backend is nw.Implementation.DASK and benchmark != POOLED:
+            # Every row comes out, each from its own partition's rows: partition
+            # by partition, lazily (a pooled benchmark needs all rows at once).
+            arguments = dict(
+                indicator=indicator,
+                numerator=numerator,
+                denominator=denominator,
+                period=period,
+                confidence=confidence,
+                targets=targets,
+                benchmark=benchmark,
+                errors=errors,
+                displays=displays,
+            )
+            return _by_partition(data, arguments)
         if by is None:  # every row comes out: the rows are collected
             frame = frame.collect()
         else:  # groups are pooled where the data lives, partition by partition
@@ -235,3 +252,13 @@ def compute_frame(
         else:
             native.index = index[first if rows is None else first[rows]]
     return native
+
+
+def _by_partition(data: Any, arguments: dict[str, Any]) -> Any:
+    """compute_frame of each partition of a dask DataFrame (pandas in each),
+    as a dask DataFrame: nothing is read until it is computed."""
+
+    def one(part: Any) -> Any:
+        return compute_frame(part, **arguments)
+
+    return data.map_partitions(one, meta=one(data._meta))
