@@ -162,3 +162,21 @@ def test_a_number_whose_digits_were_lost_is_no_value() -> None:
         ("hospital_delivery_rate", "98%"),
     ]
     assert [str(m.figure.value) for m in ph.extract("住院分娩率为96。3%。")] == ["96.3"]
+
+
+def test_a_bare_coverage_rate_belongs_to_its_clauses_vaccine() -> None:
+    """46 (county yearbook, 2005): 应种 is the denominator, 实种 the numerator;
+    the printed DTP rate does not follow from its counts (2282/2320 = 98.36%)."""
+    text = (
+        "全年单苗接种:卡介苗应种672人,实种667人,接种率99.26%;"
+        "百白破应种2320人,实种2282人,接种率为98.41%;"
+        "麻疹应种795人,实种778人,接种率为97.86%。"
+    )
+    mentions = ph.extract(text)
+    assert [(m.indicator.id, m.figure.text, m.verdict.status.value) for m in mentions] == [
+        ("bcg_coverage", "99.26%", "consistent"),  # 667/672 = 99.256%
+        ("dtp_coverage", "98.41%", "inconsistent"),  # 2282/2320 = 98.362%
+        ("measles_vaccine_coverage", "97.86%", "consistent"),  # 778/795 = 97.862%
+    ]
+    # Without a vaccine before it, 接种率 names no indicator.
+    assert _read("全县接种率为95%。") == []
