@@ -193,3 +193,40 @@ def test_a_dask_frame_without_by_is_computed_partition_by_partition() -> None:
     refused = compute_frame(dd.from_pandas(frame, npartitions=4), PROPORTION, **options)
     with pytest.raises(InvalidCountsError, match="row 12: managed is negative"):
         refused.compute()
+
+
+@pytest.mark.filterwarnings("ignore:Dask support is moving:FutureWarning")
+def test_a_grouped_dask_frame_is_read_only_when_its_result_is_computed() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    frame = _frame(3_000, 8)
+    frame.loc[7, "managed"] = -1
+    reads: list[int] = []
+
+    def partition(number: int) -> pd.DataFrame:
+        reads.append(number)
+        return frame.iloc[number * 1_000 : (number + 1) * 1_000]
+
+    lazy_frame = dd.from_map(partition, range(3), meta=frame.iloc[:0])
+    options = dict(numerator="managed", denominator="births", by="area", errors="mark")
+    lazy = compute_frame(lazy_frame, PROPORTION, **options)
+    refused = compute_frame(lazy_frame, PROPORTION, numerator="managed", denominator="births", by="area")
+    assert reads == [] and type(lazy).__module__.startswith("dask")
+    got = lazy.compute()
+    assert sorted(reads) == [0, 1, 2]
+    # Sorted by area (the pandas frame's groups come in order of first appearance).
+    expected = compute_frame(frame, PROPORTION, **options).sort_values("area").reset_index(drop=True)
+    bad_area = frame.loc[7, "area"]
+    assert got.set_index("area").loc[bad_area, "problem"] == "1 row: managed is negative"
+    good = expected["area"] != bad_area
+    for name in ("area", "numerator", "denominator", "value", "lower", "upper"):
+        assert np.array_equal(got.loc[good, name].to_numpy(), expected.loc[good, name].to_numpy()), name
+    with pytest.raises(InvalidCountsError, match="managed is negative"):
+        refused.compute()
+
+
+def test_bad_rows_of_an_ungrouped_polars_frame_come_back_in_polars() -> None:
+    frame = _frame(20, 9).astype({"managed": float})
+    frame.loc[3, "managed"] = np.nan
+    out = compute_frame(pl.from_pandas(frame), PROPORTION, numerator="managed", denominator="births", errors="mark")
+    assert isinstance(out, pl.DataFrame)
+    assert out["problem"].to_list()[3] == "row 3: managed is missing" and out["value"].null_count() == 1

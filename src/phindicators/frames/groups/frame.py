@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import numpy as np
 
 from ...errors import (
@@ -16,9 +17,20 @@ from ...stats import confidence_levels
 from ...targets import TargetSet
 from .._narwhals import narwhals
 from .body import _body, _joined
-from .options import ERRORS, POOLED, _check_benchmark, _check_column, _Counts, _indicator, _names, _target_sets
+from .options import (
+    ERRORS,
+    POOLED,
+    _check_benchmark,
+    _check_column,
+    _Columns,
+    _Counts,
+    _Groups,
+    _indicator,
+    _names,
+    _target_sets,
+)
 from .plain import plain_groups
-from .pooling import _eager_pool, _lazy_pool
+from .pooling import _eager_pool, _lazy_pool, _lazy_sums, _pooled_groups
 from .rows import _count_columns, _row_labels
 from .scoring import _score, _whole_or_float
 
@@ -178,6 +190,9 @@ def compute_frame(
         _check_column(key, columns, "group")
     chosen = _count_columns(indicators, numerator, denominator, columns)
     sets = _target_sets(targets)
+    request = _Request(chosen, level, sets, benchmark, groups_by, period, errors, keys, displays)
+    if lazy is not None and lazy_backend is nw.Implementation.DASK:
+        return _pooled_lazily(lazy, request)
     computed: list[Any] = [None] * len(chosen)
     if lazy is not None:
         groups = _lazy_pool(lazy, keys, chosen, errors)
@@ -191,56 +206,9 @@ def compute_frame(
             index, counts = _row_labels(frame), {}
         else:
             index, counts, groups = _eager_pool(frame, keys, groups_by, chosen, errors)
-
-    parts = [
-        _score(
-            item,
-            number,
-            groups,
-            index,
-            counts,
-            level,
-            sets,
-            benchmark,
-            groups_by,
-            period,
-            errors,
-            keys,
-            displays,
-            computed[number],
-        )
-        for number, item in enumerate(chosen)
-    ]
-    # Group by group, indicators in the order given.
-    rows: np.ndarray | None = None  # the group of each output row; None: row i is group i
-    order: np.ndarray | None = None
-    if len(parts) > 1:
-        group_numbers = np.tile(np.arange(groups.size), len(parts))
-        order = np.lexsort((np.repeat(np.arange(len(parts)), groups.size), group_numbers))
-        rows = group_numbers[order]
-    data_columns: dict[str, Any] = {}
-    for name in parts[0]:
-        joined = _joined([part[name] for part in parts], order)
-        if name in ("numerator", "denominator"):
-            joined = _whole_or_float(joined)
-        data_columns[name] = joined
-    if plain is not None and not groups_by and len(parts) == 1:
-        # Counts output as they came in are the caller's own column: passed
-        # as its Series, so that pandas' copy-on-write keeps the two apart.
-        given = (
-            ("numerator", chosen[0].numerator, groups.numerators[0]),
-            ("denominator", chosen[0].denominator, groups.denominators[0]),
-        )
-        for name, column, values in given:
-            if column is not None and values is not None and np.may_share_memory(data_columns[name], values):
-                data_columns[name] = frame.get_column(column)
+    # A lazy frame's groups come back in the kind it collects to.
     backend = frame.implementation if lazy is None else groups.keys.implementation
-    body = _body(data_columns, backend)
-    if groups.keys is not None:
-        keys_out = nw.maybe_reset_index(groups.keys if rows is None else groups.keys[rows.tolist()])
-        out = nw.concat([keys_out, body], how="horizontal")
-    else:
-        out = body
+    out, rows = _assembled(request, groups, index, counts, computed, backend, frame if plain is not None else None)
     if lazy_backend is not None:
         return out.lazy(backend=lazy_backend).to_native()
     native = out.to_native()
@@ -252,6 +220,106 @@ def compute_frame(
         else:
             native.index = index[first if rows is None else first[rows]]
     return native
+
+
+@attrs.frozen
+class _Request:
+    """What compute_frame was asked for, checked: what each step after the
+    pooling needs."""
+
+    chosen: list[_Columns]
+    level: float
+    sets: list[TargetSet]
+    benchmark: Hashable | None
+    groups_by: list[str]
+    period: str | None
+    errors: str
+    keys: list[str]
+    displays: bool
+
+
+def _assembled(
+    request: _Request,
+    groups: _Groups,
+    index: Any,
+    counts: dict[str, _Counts],
+    computed: list[Any],
+    backend: Any,
+    plain_frame: Any,
+) -> tuple[Any, np.ndarray | None]:
+    """The output as a narwhals frame of ``backend``, and the group of each
+    of its rows (None: row i is group i). ``plain_frame`` is the caller's
+    frame when the plain path made the groups."""
+    nw = narwhals()
+    chosen = request.chosen
+    parts = [
+        _score(
+            item,
+            number,
+            groups,
+            index,
+            counts,
+            request.level,
+            request.sets,
+            request.benchmark,
+            request.groups_by,
+            request.period,
+            request.errors,
+            request.keys,
+            request.displays,
+            computed[number],
+        )
+        for number, item in enumerate(chosen)
+    ]
+    # Group by group, indicators in the order given.
+    rows: np.ndarray | None = None
+    order: np.ndarray | None = None
+    if len(parts) > 1:
+        group_numbers = np.tile(np.arange(groups.size), len(parts))
+        order = np.lexsort((np.repeat(np.arange(len(parts)), groups.size), group_numbers))
+        rows = group_numbers[order]
+    data_columns: dict[str, Any] = {}
+    for name in parts[0]:
+        joined = _joined([part[name] for part in parts], order)
+        if name in ("numerator", "denominator"):
+            joined = _whole_or_float(joined)
+        data_columns[name] = joined
+    if plain_frame is not None and not request.groups_by and len(parts) == 1:
+        # Counts output as they came in are the caller's own column: passed
+        # as its Series, so that pandas' copy-on-write keeps the two apart.
+        given = (
+            ("numerator", chosen[0].numerator, groups.numerators[0]),
+            ("denominator", chosen[0].denominator, groups.denominators[0]),
+        )
+        for name, column, values in given:
+            if column is not None and values is not None and np.may_share_memory(data_columns[name], values):
+                data_columns[name] = plain_frame.get_column(column)
+    body = _body(data_columns, backend)
+    if groups.keys is None:
+        return body, rows
+    keys_out = nw.maybe_reset_index(groups.keys if rows is None else groups.keys[rows.tolist()])
+    return nw.concat([keys_out, body], how="horizontal"), rows
+
+
+def _pooled_lazily(lazy: Any, request: _Request) -> Any:
+    """A grouped dask frame's output, as a dask DataFrame of one partition:
+    nothing runs until it is computed, and then each partition sums its
+    counts per group (dask's tree reduction of a groupby) and only the
+    groups meet, to be computed and judged as an eager frame's are."""
+    nw = narwhals()
+    sums, checked = _lazy_sums(lazy, request.keys, request.chosen)
+    native = sums.to_native()
+
+    def judged(pooled: Any, *, empty: bool = False) -> Any:
+        groups = _pooled_groups(
+            nw.from_native(pooled, eager_only=True), request.keys, request.chosen, checked, request.errors
+        )
+        if not empty:  # the empty frame dask asks for the columns has no groups to name
+            _check_benchmark(request.benchmark, request.groups_by, groups.keys)
+        out, _ = _assembled(request, groups, None, {}, [None] * len(request.chosen), groups.keys.implementation, None)
+        return out.to_native()
+
+    return native.repartition(npartitions=1).map_partitions(judged, meta=judged(native._meta, empty=True))
 
 
 def _by_partition(data: Any, arguments: dict[str, Any]) -> Any:

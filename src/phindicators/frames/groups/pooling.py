@@ -160,6 +160,18 @@ def _lazy_pool(frame: Any, keys: list[str], chosen: list[_Columns], errors: str)
     lives: counts summed and bad rows counted per group, one small frame
     collected. Groups come out sorted by their keys; a group with a bad row
     says how many rows and what is wrong (no row positions exist here)."""
+    pooled, checked = _lazy_sums(frame, keys, chosen)
+    return _pooled_groups(pooled.collect(), keys, chosen, checked, errors)
+
+
+#: Per indicator, the flag columns a lazy pooling sums: (flag column, count column, check).
+_Checked = list[list[tuple[str, str, str]]]
+
+
+def _lazy_sums(frame: Any, keys: list[str], chosen: list[_Columns]) -> tuple[Any, _Checked]:
+    """A lazy frame of the groups of ``frame``: the key columns, the counts'
+    sums, how many rows fail each check, still where the data lives (not
+    collected); and which checks were counted."""
     nw = narwhals()
     schema = frame.collect_schema()
     flags: list[Any] = []
@@ -200,14 +212,21 @@ def _lazy_pool(frame: Any, keys: list[str], chosen: list[_Columns], errors: str)
     table = frame.with_columns(*flags) if flags else frame
     if key_null is not None:
         table = table.with_columns(nw.col("__keys_missing").cast(nw.Int64))
-    pooled = table.group_by(keys, drop_null_keys=False).agg(*aggregations).collect().sort(keys, nulls_last=True)
+    return table.group_by(keys, drop_null_keys=False).agg(*aggregations), checked
+
+
+def _pooled_groups(pooled: Any, keys: list[str], chosen: list[_Columns], checked: _Checked, errors: str) -> _Groups:
+    """The groups of a collected :func:`_lazy_sums` frame, sorted by their
+    keys; with ``errors="raise"``, refused if a group has a bad row."""
+    pooled = pooled.sort(keys, nulls_last=True)
+    key_null = "__keys_missing" in pooled.columns
 
     def array(name: str) -> np.ndarray:
         return np.asarray(pooled.get_column(name).to_numpy(), dtype=np.float64)
 
     size = len(pooled)
     names = [", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=True)) for row in pooled.select(keys).rows()]
-    keys_missing = array("__keys_missing") if key_null is not None else np.zeros(size)
+    keys_missing = array("__keys_missing") if key_null else np.zeros(size)
     problems, bad_rows, bad_counts = [], [], []
     for number, item in enumerate(chosen):
         texts = np.empty(size, dtype=object)
