@@ -61,11 +61,13 @@ def compute_frame(
         lazy frames of dask and polars). The result is of the same kind. A
         lazy frame with ``by`` is pooled where the data lives, partition by
         partition: counts are summed and bad rows counted per group, and
-        only the groups are collected (their problems then say how many
-        rows, not which). A dask frame without ``by`` is computed
-        partition by partition when its result is (a dask DataFrame); a
-        polars lazy frame without ``by``, or a dask frame with
-        ``benchmark="pooled"`` and no ``by``, is collected.
+        only the groups meet (their problems then say how many rows, not
+        which). A dask frame stays lazy: nothing is read until the result
+        is computed, and bad counts (with ``errors="raise"``) or a
+        benchmark that is not a group raise then. Without ``by`` a dask
+        frame is computed partition by partition (all at once with
+        ``benchmark="pooled"``, which needs every row), and a polars lazy
+        frame is collected.
     indicator : Indicator, str or list of them
         What to compute: an indicator, its id or a name ("孕产妇死亡率").
         A list computes several from a wide frame whose count columns are
