@@ -180,3 +180,19 @@ def test_a_bare_coverage_rate_belongs_to_its_clauses_vaccine() -> None:
     ]
     # Without a vaccine before it, 接种率 names no indicator.
     assert _read("全县接种率为95%。") == []
+
+
+def _periods(text: str) -> list[str | None]:
+    return [next((q.text for q in m.qualifiers if q.kind == "period"), None) for m in ph.extract(text)]
+
+
+def test_a_spaced_out_number_is_read_whole_never_in_pieces() -> None:
+    """47 (黑龙江 2000 abstract): digits typeset apart. Read in pieces, "10 0 %"
+    gave 10 (after a name) or "0 %" (in misses); whole, it is the printed 100%."""
+    assert _read("婚检率为10 0 %。") == [("premarital_checkup_rate", "100%")]
+    assert [str(m.figure.value) for m in ph.extract("婚检率为99 . 5 %。")] == ["99.5"]
+    assert _periods("我省于 2 0 0 0年 8月 ,婚检率为9 5 %。") == ["2000年8月"]
+    # Two numbers with their own signs stay two.
+    assert _read("住院分娩率为95.2%,96.1 %。") == [("hospital_delivery_rate", "95.2%")]
+    # Thousands grouped by a space are read as before.
+    assert [str(m.figure.value) for m in ph.extract("孕产妇死亡率约为1 500/10万。")] == ["1500"]

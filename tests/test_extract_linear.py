@@ -30,9 +30,10 @@ import phindicators as ph
         "疫苗名称\n" + "卡介苗\n" * 20000 + "接种率(%)\n" + "99.1\n" * 20000,  # a column table's cells
         "孕产妇死亡率10.66/10万,目标22.2/10万," * 2000,  # unnamed targets (issue 19, report 22)
         "孕产妇死亡率在0人及11.2人之间," * 2000,  # ranges (report 33)
+        "婚检率为" + "1 " * 50000,  # one long run of spaced digits (report 47)
     ],
     ids=["counts", "figures", "pairs", "names", "respectively", "coordinated", "changes", "carried",
-         "compared", "lists", "columns", "targets", "ranges"],
+         "compared", "lists", "columns", "targets", "ranges", "spaced"],
 )
 def test_one_long_sentence_is_read_in_linear_time(text: str) -> None:
     ph.extract("婚检率99%")  # load the catalog outside the timing

@@ -178,6 +178,34 @@ _GLOSS = re.compile(r"\((?<=[\u3400-\u9fff]\()[a-z\u00e0-\u01dc\u0300-\u036f]{1,
 # A space typeset between Chinese and a number ("MMR 从 1996 年的每 10 万活产儿
 # 64.1 例"): it separates nothing, and a figure reads whole without it.
 _SPACING = re.compile(r" (?:(?<=[\u3400-\u9fff] )(?=\d)|(?<=\d )(?=[\u3400-\u9fff]))")
+# A number typeset or OCR'd with spaces between its digits ("全部持有卫生许可证
+# (10 0 %)", "婚检率为99 . 5 %", "于 2 0 0 0年"): read whole, it is the printed number;
+# read in pieces, its last digits pass for the figure ("0 %"). Only a run that ends
+# in a rate sign, or four single digits before 年, is joined.
+_SPACED_NUMBER = re.compile(
+    # Each branch starts at a run's first digit only (the lookbehinds), so a
+    # long run of spaced digits is scanned once, not once a digit.
+    r"\d(?<![\d.]\d)(?<![\d.] \d)\d*(?: \d+)*(?: ?\. ?\d+(?: \d+)*)? ?(?=[%‰‱])"
+    r"|\d(?<![\d.]\d)(?<![\d.] \d)(?: \d){3}(?= ?年)"
+)
+
+
+def _joined(text: str, origin: _Offsets) -> tuple[str, _Offsets]:
+    """``text`` without the spaces inside spaced-out numbers (:data:`_SPACED_NUMBER`)."""
+    kept: list[tuple[int, int]] = []
+    position = 0
+    for match in _SPACED_NUMBER.finditer(text):
+        if " " not in match.group():
+            continue
+        for space in (i for i in range(match.start(), match.end()) if text[i] == " "):
+            kept.append((position, space))
+            position = space + 1
+    if not kept:
+        return text, origin
+    kept.append((position, len(text)))
+    return "".join(text[a:b] for a, b in kept), origin.cut(kept)
+
+
 # "。" printed as a decimal point (OCR, or typing with a Chinese keyboard):
 # "96。3%". Only between digits and before a unit sign, where no sentence ends.
 _DECIMAL_MARK = re.compile(
@@ -268,6 +296,7 @@ def _prepare(original: str) -> _Text:
     text, origin = _ungroup(original, text, origin)
     text, origin = _drop(text, origin, _GLOSS)
     text, origin = _drop(text, origin, _SPACING)
+    text, origin = _joined(text, origin)
     text = _DECIMAL_MARK.sub(".", text)
     if "_" in chars:
         text = _UNDERSCORE_DECIMAL.sub(".", text)
