@@ -30,9 +30,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from ...compute import Result
 
 #: Backends whose group_by hands groups back in the order they first appear
-#: (narwhals calls pandas' groupby with ``sort=False``, which pandas
-#: documents so); the others are sorted by each group's first row.
-_FIRST_SEEN_ORDER = ("PANDAS", "MODIN", "CUDF")
+#: (narwhals calls pandas' groupby with ``sort=False``, which pandas and
+#: modin document so; cuDF's does not promise it). The others are sorted by
+#: each group's first row.
+_FIRST_SEEN_ORDER = ("PANDAS", "MODIN")
 
 #: Sums of int64 counts stay exact below this (one more would wrap).
 _INT64_LIMIT = 2**63
