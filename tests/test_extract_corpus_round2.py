@@ -196,3 +196,14 @@ def test_a_spaced_out_number_is_read_whole_never_in_pieces() -> None:
     assert _read("住院分娩率为95.2%,96.1 %。") == [("hospital_delivery_rate", "95.2%")]
     # Thousands grouped by a space are read as before.
     assert [str(m.figure.value) for m in ph.extract("孕产妇死亡率约为1 500/10万。")] == ["1500"]
+
+
+def test_ocr_letters_for_digits_in_a_decimal_figure() -> None:
+    """37, 39: "O.07%", "O.96‰" (the letter O for 0); "l.5‰" (l for 1). The span
+    stays the printed text; a letter inside a word is left alone."""
+    text = "婴儿死亡率城区1.16‰,农村O.96‰。"
+    mentions = ph.extract(text)
+    assert [str(m.figure.value) for m in mentions] == ["1.16", "0.96"]
+    assert text[mentions[1].figure_start : mentions[1].figure_end] == "O.96‰"
+    assert [str(m.figure.value) for m in ph.extract("婴儿死亡率为l.5‰。")] == ["1.5"]
+    assert _read("婴儿死亡率为PISO.5%。") == []

@@ -206,6 +206,13 @@ def _joined(text: str, origin: _Offsets) -> tuple[str, _Offsets]:
     return "".join(text[a:b] for a, b in kept), origin.cut(kept)
 
 
+# Letters OCR reads for digits in a figure: "农村O.96‰", "子痫发生率为O.07%" (tests/data/
+# reports/37, 39), "l.5‰". Only a letter standing alone before a decimal number and
+# its rate sign is read as the digit (normalize_text has folded O and I to o and i).
+_OCR_ZERO = re.compile(r"o(?<![a-z0-9]o)(?=\.\d+ ?[%‰‱])")
+_OCR_ONE = re.compile(r"[li](?<![a-z0-9][li])(?=\d*\.\d+ ?[%‰‱])")
+
+
 # "。" printed as a decimal point (OCR, or typing with a Chinese keyboard):
 # "96。3%". Only between digits and before a unit sign, where no sentence ends.
 _DECIMAL_MARK = re.compile(
@@ -298,6 +305,8 @@ def _prepare(original: str) -> _Text:
     text, origin = _drop(text, origin, _SPACING)
     text, origin = _joined(text, origin)
     text = _DECIMAL_MARK.sub(".", text)
+    if "o" in chars or "l" in chars or "i" in chars:
+        text = _OCR_ONE.sub("1", _OCR_ZERO.sub("0", text))
     if "_" in chars:
         text = _UNDERSCORE_DECIMAL.sub(".", text)
         text, origin = _drop(text, origin, _UNDERSCORE)
