@@ -187,10 +187,6 @@ def funnel(
     years_of_data : float
         Years the DSRs pool, for :meth:`Funnel.table`'s populations per year.
 
-    DSRs that :func:`~phindicators.stats.dsr` did not publish (fewer than 10
-    events: NaN) enter neither the centre nor the judgement; PHE, given
-    their rates, counts their populations in the centre.
-
     Returns
     -------
     Funnel
@@ -201,6 +197,12 @@ def funnel(
         A kind with no test (means) or without denominators (counts), or
         an average that is not a finite number >= 0 inside the indicator's
         valid range (a proportion's at most 100 %).
+
+    Notes
+    -----
+    DSRs that :func:`~phindicators.stats.dsr` did not publish (fewer than 10
+    events: NaN) enter neither the centre nor the judgement; PHE, given
+    their rates, counts their populations in the centre.
 
     Examples
     --------

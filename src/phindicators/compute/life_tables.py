@@ -37,7 +37,10 @@ def life_table_result(
     leading shape (a float for one area); its ``numerator`` and
     ``denominator`` are the deaths and populations summed over the bands the
     value reads (every band for life expectancy, ``start`` to ``stop`` for a
-    probability of dying).
+    probability of dying). Life expectancy is NaN where PHE does not
+    publish it (a total population of 5 000 or less, or a 95 % interval
+    wider than 20 years: see :func:`phindicators.stats.life_expectancy`),
+    its limits kept.
 
     Examples
     --------
