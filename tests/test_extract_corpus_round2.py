@@ -189,7 +189,7 @@ def _periods(text: str) -> list[str | None]:
 def test_a_spaced_out_number_is_read_whole_never_in_pieces() -> None:
     """47 (黑龙江 2000 abstract): digits typeset apart. Read in pieces, "10 0 %"
     gave 10 (after a name) or "0 %" (in misses); whole, it is the printed 100%."""
-    assert _read("婚检率为10 0 %。") == [("premarital_checkup_rate", "100%")]
+    assert _read("婚检率为10 0 %。") == [("premarital_checkup_rate", "100 %")]
     assert [str(m.figure.value) for m in ph.extract("婚检率为99 . 5 %。")] == ["99.5"]
     assert _periods("我省于 2 0 0 0年 8月 ,婚检率为9 5 %。") == ["2000年8月"]
     # Two numbers with their own signs stay two.

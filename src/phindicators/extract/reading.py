@@ -190,16 +190,19 @@ _SPACED_NUMBER = re.compile(
 )
 
 
+_NUMBER_CHARS = frozenset("0123456789.")
+
+
 def _joined(text: str, origin: _Offsets) -> tuple[str, _Offsets]:
-    """``text`` without the spaces inside spaced-out numbers (:data:`_SPACED_NUMBER`)."""
+    """``text`` without the spaces inside spaced-out numbers (:data:`_SPACED_NUMBER`);
+    a space before the unit sign stays, as the figure prints it ("29.2 ‰")."""
     kept: list[tuple[int, int]] = []
     position = 0
     for match in _SPACED_NUMBER.finditer(text):
-        if " " not in match.group():
-            continue
-        for space in (i for i in range(match.start(), match.end()) if text[i] == " "):
-            kept.append((position, space))
-            position = space + 1
+        for space in range(match.start() + 1, match.end() - 1):
+            if text[space] == " " and text[space + 1] in _NUMBER_CHARS:
+                kept.append((position, space))
+                position = space + 1
     if not kept:
         return text, origin
     kept.append((position, len(text)))
