@@ -194,6 +194,11 @@ def test_a_spaced_out_number_is_read_whole_never_in_pieces() -> None:
     assert _periods("我省于 2 0 0 0年 8月 ,婚检率为9 5 %。") == ["2000年8月"]
     # Two numbers with their own signs stay two.
     assert _read("住院分娩率为95.2%,96.1 %。") == [("hospital_delivery_rate", "95.2%")]
+    # A space before the unit sign stays: the figure's text is as printed (25).
+    assert _read("婴儿死亡率由2002年29.2 ‰,下降到2011年的12.1‰。") == [
+        ("infant_mortality_rate", "29.2 ‰"),
+        ("infant_mortality_rate", "12.1‰"),
+    ]
     # Thousands grouped by a space are read as before.
     assert [str(m.figure.value) for m in ph.extract("孕产妇死亡率约为1 500/10万。")] == ["1500"]
 
