@@ -170,3 +170,21 @@ def test_tests_of_counts_refuse_life_table_results() -> None:
         ph.compare_trend(both)
     with pytest.raises(InvalidOptionError, match="comes from a life table"):
         ph.funnel(both)
+
+
+def test_indicator_pages_give_the_method_and_its_references() -> None:
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "docs" / "_ext" / "catalog_pages.py"
+    spec = importlib.util.spec_from_file_location("catalog_pages_for_life_tables", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    pages = module.pages()
+    life = pages["indicators/life_expectancy.rst"]
+    assert "Chiang" in life and "Silcocks" in life and "ages=" in life
+    adult = pages["indicators/adult_mortality_45q15.rst"]
+    assert "between exact ages 15 and 60" in adult and "3.4.1" in adult
+    assert "between exact ages 30 and 70" in pages["indicators/premature_ncd_mortality.rst"]
+    survival = pages["indicators/cancer_5year_survival.rst"]
+    assert "follow-up" in survival and "relsurv" in survival
