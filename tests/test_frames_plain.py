@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
@@ -42,7 +44,7 @@ def _frame(rows: int, seed: int, *, groups: int = 40, floats: bool = False) -> p
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """The same counts as text cells: compute_frame reads them on the careful path."""
     out = frame.copy()
-    for name in ("managed", "births", "deaths"):
+    for name in {"managed", "births", "deaths"} & set(frame.columns):
         out[name] = [None if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)) for v in frame[name]]
     return out
 
@@ -230,3 +232,38 @@ def test_bad_rows_of_an_ungrouped_polars_frame_come_back_in_polars() -> None:
     out = compute_frame(pl.from_pandas(frame), PROPORTION, numerator="managed", denominator="births", errors="mark")
     assert isinstance(out, pl.DataFrame)
     assert out["problem"].to_list()[3] == "row 3: managed is missing" and out["value"].null_count() == 1
+
+
+_CELLS = st.one_of(
+    st.integers(0, 60),  # mostly good counts, zero denominators among them
+    st.sampled_from([-1, 2.5, float("nan"), 2**53]),  # negative, fractional, missing, too large
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cells=st.lists(st.tuples(st.integers(0, 3), _CELLS, _CELLS), min_size=1, max_size=12),
+    by=st.sampled_from([None, "area"]),
+    errors=st.sampled_from(["raise", "mark"]),
+    kind=st.sampled_from(["pandas", "polars"]),
+)
+def test_any_frame_gives_what_its_counts_as_text_give(
+    cells: list[tuple[int, float, float]], by: str | None, errors: str, kind: str
+) -> None:
+    """Numeric columns (the plain path where every count is good) and the
+    same counts as text (always the careful path): the same output, or the
+    same error."""
+    frame = pd.DataFrame(cells, columns=["area", "managed", "births"])
+    options = dict(numerator="managed", denominator="births", by=by, errors=errors, benchmark="pooled")
+    outcomes = []
+    for data in (frame, _as_text(frame)):
+        try:
+            outcomes.append(compute_frame(data if kind == "pandas" else pl.from_pandas(data), PROPORTION, **options))
+        except InvalidCountsError as error:
+            outcomes.append(str(error))
+    if isinstance(outcomes[0], str) or isinstance(outcomes[1], str):
+        assert outcomes[0] == outcomes[1]
+    elif kind == "pandas":
+        pd.testing.assert_frame_equal(outcomes[0], outcomes[1])
+    else:
+        assert outcomes[0].equals(outcomes[1])

@@ -68,6 +68,15 @@ def _texts(values: np.ndarray) -> Any:
     return values
 
 
+def _no_texts(size: int) -> Any:
+    """A string column of nulls (what :func:`_texts` makes of None alone)."""
+    if has_pyarrow():
+        import pyarrow as pa
+
+        return pa.nulls(size, pa.string())
+    return np.empty(size, dtype=object)
+
+
 def _only(texts: Any, ok: np.ndarray) -> Any:
     """A pyarrow string array with nulls where ``ok`` is False."""
     import pyarrow as pa
@@ -147,6 +156,15 @@ def _body(columns: dict[str, Any], backend: Any) -> Any:
     floats = [name for name, dtype in body.schema.items() if dtype.is_float()]
     if floats:
         body = body.with_columns(nw.col(*floats).fill_nan(None))
+    # Text columns are text even when every row is None (else an object or
+    # null column, whose kind would depend on whether a row has a problem).
+    texts = [
+        name
+        for name, values in columns.items()
+        if isinstance(values, _Coded) or (isinstance(values, np.ndarray) and values.dtype == object)
+    ]
+    if texts:
+        body = body.with_columns(nw.col(*texts).cast(nw.String))
     return body
 
 

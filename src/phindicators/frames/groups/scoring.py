@@ -18,7 +18,7 @@ from ...scorecard.formatting import format_displays, has_pyarrow
 from ...stats import EXACT_BELOW
 from ...targets import TargetSet
 from ...validation import MAX_EXACT_COUNT
-from .body import _categories, _constant, _only, _texts
+from .body import _categories, _constant, _no_texts, _only, _texts
 from .options import _SHOWN_ROWS, BENCHMARK_LEVELS, POOLED, _Columns, _Counts, _Groups
 from .pooling import _group_names
 from .rows import _first_row_problem
@@ -272,7 +272,7 @@ def _score(
         out["benchmark_value"] = values
         out["benchmark_status"] = _texts(status)
     if errors == "mark":
-        out["problem"] = _constant(None, size) if problems is None else _texts(problems)
+        out["problem"] = _no_texts(size) if problems is None else _texts(problems)
     return out
 
 
