@@ -178,31 +178,46 @@ _GLOSS = re.compile(r"\((?<=[\u3400-\u9fff]\()[a-z\u00e0-\u01dc\u0300-\u036f]{1,
 # A space typeset between Chinese and a number ("MMR 从 1996 年的每 10 万活产儿
 # 64.1 例"): it separates nothing, and a figure reads whole without it.
 _SPACING = re.compile(r" (?:(?<=[\u3400-\u9fff] )(?=\d)|(?<=\d )(?=[\u3400-\u9fff]))")
-# A number typeset or OCR'd with spaces between its digits ("全部持有卫生许可证
-# (10 0 %)", "婚检率为99 . 5 %", "于 2 0 0 0年"): read whole, it is the printed number;
-# read in pieces, its last digits pass for the figure ("0 %"). Only a run that ends
-# in a rate sign, or four single digits before 年, is joined.
+# A number typeset or OCR'd with spaces between its digits ("婚检率为99 . 5 %", "于 2 0 0 0
+# 年", "(10 0 %)"). Read in pieces, its last digits pass for the figure ("0 %"). Whole,
+# it is the printed number only where its decimal point is printed: OCR of journal
+# pages drops the point or turns it into a space (tests/data/reports/47: "19 5 %" is
+# 23/118 = 19.5% and "5 0 8%" is 60/118 = 50.8%, where "10 0 %" is 100%), so a run of
+# spaced digits without a point is no figure at all.
 _SPACED_NUMBER = re.compile(
     # Each branch starts at a run's first digit only (the lookbehinds), so a
     # long run of spaced digits is scanned once, not once a digit.
     r"\d(?<![\d.]\d)(?<![\d.] \d)\d*(?: \d+)*(?: ?\. ?\d+(?: \d+)*)? ?(?=[%‰‱])"
     r"|\d(?<![\d.]\d)(?<![\d.] \d)(?: \d){3}(?= ?年)"
 )
-
-
 _NUMBER_CHARS = frozenset("0123456789.")
+#: What the digits of a spaced number that cannot be read become (one for one).
+_UNREADABLE = "#"
 
 
 def _joined(text: str, origin: _Offsets) -> tuple[str, _Offsets]:
-    """``text`` without the spaces inside spaced-out numbers (:data:`_SPACED_NUMBER`);
-    a space before the unit sign stays, as the figure prints it ("29.2 ‰")."""
+    """``text`` with its spaced-out numbers (:data:`_SPACED_NUMBER`) joined where
+    they print a decimal point or are a year, and made unreadable otherwise; a
+    space before the unit sign stays, as the figure prints it ("29.2 ‰")."""
     kept: list[tuple[int, int]] = []
+    blanked: list[tuple[int, int]] = []
     position = 0
     for match in _SPACED_NUMBER.finditer(text):
+        number = match.group().rstrip(" ")
+        if " " not in number:
+            continue
+        if "." not in number and not text.startswith("年", match.end()):
+            blanked.append((match.start(), match.start() + len(number)))
+            continue
         for space in range(match.start() + 1, match.end() - 1):
             if text[space] == " " and text[space + 1] in _NUMBER_CHARS:
                 kept.append((position, space))
                 position = space + 1
+    if blanked:
+        chars = list(text)
+        for a, b in blanked:
+            chars[a:b] = _UNREADABLE * (b - a)
+        text = "".join(chars)
     if not kept:
         return text, origin
     kept.append((position, len(text)))
