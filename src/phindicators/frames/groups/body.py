@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -34,15 +35,23 @@ class _Coded:
     def pandas(self) -> Any:
         import pandas as pd
 
-        dtype = pd.CategoricalDtype(pd.Index(list(self.names), dtype="str"))
         # The codes are made here, in range: no need for pandas to check them.
-        return pd.Categorical.from_codes(self.codes, dtype=dtype, validate=False)
+        return pd.Categorical.from_codes(self.codes, dtype=_categorical(self.names), validate=False)
 
     def objects(self) -> np.ndarray:
         column = np.empty(self.codes.size, dtype=object)
         for code, name in enumerate(self.names):
             column[self.codes == code] = name
         return column
+
+
+@functools.lru_cache(maxsize=256)
+def _categorical(names: tuple[str, ...]) -> Any:
+    """The pandas dtype of a coded column (made once: pandas checks the
+    categories each time one is made)."""
+    import pandas as pd
+
+    return pd.CategoricalDtype(pd.Index(list(names), dtype="str"))
 
 
 def _constant(value: str | None, size: int) -> _Coded:
