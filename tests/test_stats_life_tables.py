@@ -244,3 +244,29 @@ def test_probability_with_no_deaths_is_zero_with_a_zero_width_interval() -> None
 
     found = probability_of_dying([1, 0, 0, 3], [100, 900, 800, 50], [0, 15, 30, 45], start=15, stop=45)
     assert (found.value, found.lower, found.upper) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("routine", ["life_expectancy", "probability_of_dying"])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("populations", None, "populations is missing, NaN or infinite in band 30-44"),
+        ("populations", np.inf, "populations is missing, NaN or infinite in band 30-44"),
+        ("deaths", -1, "deaths is negative in band 30-44"),
+    ],
+)
+def test_missing_and_negative_counts_name_the_band(routine: str, field: str, value: float | None, message: str) -> None:
+    from phindicators.stats import probability_of_dying
+
+    counts: dict[str, list[float | None]] = {
+        "deaths": [40, 9, 40, 90, 500],
+        "populations": [20_000, 18_000, 20_000, 15_000, 9_000],
+    }
+    counts[field][2] = value
+    ages = [0, 15, 30, 45, 60]
+    with pytest.raises(InvalidCountsError, match=message) as info:
+        if routine == "life_expectancy":
+            life_expectancy(counts["deaths"], counts["populations"], ages)
+        else:
+            probability_of_dying(counts["deaths"], counts["populations"], ages, start=15, stop=60)
+    assert info.value.field == field

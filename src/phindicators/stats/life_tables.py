@@ -9,7 +9,7 @@ import numpy as np
 
 from .._counts import checked_counts
 from .._options import check_axis
-from ..errors import InvalidOptionError
+from ..errors import InvalidCountsError, InvalidOptionError
 from ._bands import band_labels, checked_ages, raise_in_band
 from .levels import Confidence, confidence_levels, single, z_value
 from .results import Interval, plain
@@ -105,6 +105,44 @@ def _table(
     return expectancy, error
 
 
+def _checked(
+    where: str, deaths: ArrayLike, populations: ArrayLike, ages: ArrayLike, axis: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Deaths and populations checked as counts; a missing or negative count
+    is refused naming its age band. Good counts pay for one check: the bands
+    are looked for only once :func:`checked_counts` has refused them."""
+    try:
+        checked = checked_counts(where, {"deaths": deaths, "populations": populations})
+    except InvalidCountsError:
+        _name_bad_bands(where, deaths, populations, ages, axis)
+        raise
+    return np.asarray(checked[0]), np.asarray(checked[1])
+
+
+def _name_bad_bands(where: str, deaths: ArrayLike, populations: ArrayLike, ages: ArrayLike, axis: int) -> None:
+    """Raise for missing or negative counts naming their age bands, where
+    the counts are numeric arrays of one shape and the ages fit them (the
+    general message of :func:`checked_counts`, which names positions only,
+    stands for everything else)."""
+    try:
+        shown = {
+            "deaths": np.asarray(deaths, dtype=np.float64),
+            "populations": np.asarray(populations, dtype=np.float64),
+        }
+    except (TypeError, ValueError):
+        return
+    if shown["deaths"].ndim == 0 or shown["deaths"].shape != shown["populations"].shape:
+        return
+    try:
+        axis = check_axis(where, axis, shown["deaths"].ndim)
+        labels = band_labels(checked_ages(where, ages, shown["deaths"].shape[axis]))
+    except InvalidOptionError:  # the counts' own error comes first
+        return
+    for name, values in shown.items():
+        raise_in_band(where, name, "is missing, NaN or infinite", ~np.isfinite(values), shown, labels, axis)
+        raise_in_band(where, name, "is negative", values < 0, shown, labels, axis)
+
+
 def life_expectancy(
     deaths: ArrayLike,
     populations: ArrayLike,
@@ -144,7 +182,7 @@ def life_expectancy(
     ------
     InvalidCountsError
         Naming the band: negative, missing or non-finite deaths or
-        populations; a population of 0; more deaths than population; no
+        populations (as ``None`` or NaN); a population of 0; more deaths than population; no
         deaths in the open last band (too few deaths: the table cannot
         close). PHE returns NA with a warning for the first three; a table
         of many areas here fails loudly instead, since each is bad data,
@@ -168,10 +206,7 @@ def life_expectancy(
     [80.1696, 79.8827, 80.4565]
     """
     levels = confidence_levels(confidence)
-    deaths, populations = checked_counts(
-        "life_expectancy", {"deaths": deaths, "populations": populations}
-    )
-    deaths, populations = np.asarray(deaths), np.asarray(populations)
+    deaths, populations = _checked("life_expectancy", deaths, populations, ages, axis)
     if deaths.ndim == 0:
         raise InvalidOptionError("life_expectancy needs deaths by age band along an axis, got a scalar")
     axis = check_axis("life_expectancy", axis, deaths.ndim)
@@ -310,10 +345,7 @@ def probability_of_dying(
     (0.1198, 0.1009, 0.1386)
     """
     levels = confidence_levels(confidence)
-    deaths, populations = checked_counts(
-        "probability_of_dying", {"deaths": deaths, "populations": populations}
-    )
-    deaths, populations = np.asarray(deaths), np.asarray(populations)
+    deaths, populations = _checked("probability_of_dying", deaths, populations, ages, axis)
     if deaths.ndim == 0:
         raise InvalidOptionError("probability_of_dying needs deaths by age band along an axis, got a scalar")
     axis = check_axis("probability_of_dying", axis, deaths.ndim)
