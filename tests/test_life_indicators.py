@@ -188,3 +188,13 @@ def test_indicator_pages_give_the_method_and_its_references() -> None:
     assert "between exact ages 30 and 70" in pages["indicators/premature_ncd_mortality.rst"]
     survival = pages["indicators/cancer_5year_survival.rst"]
     assert "follow-up" in survival and "relsurv" in survival
+
+
+def test_one_row_of_populations_serves_every_area() -> None:
+    deaths = np.array([[40, 9, 40, 90, 500], [30, 8, 30, 80, 400]])
+    pops = [20_000, 18_000, 20_000, 15_000, 9_000]
+    result = ph.get("adult_mortality_45q15").compute(deaths, pops, ages=[0, 15, 30, 45, 60])
+    assert result.numerator.tolist() == [139.0, 118.0]
+    assert result.denominator.tolist() == [53_000.0, 53_000.0]
+    alone = ph.get("adult_mortality_45q15").compute(deaths[1], pops, ages=[0, 15, 30, 45, 60])
+    assert result.value[1] == alone.value

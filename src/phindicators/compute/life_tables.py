@@ -85,8 +85,9 @@ def life_table_result(
         bands = [int(a) for a in np.asarray(ages)]
         first, last = bands.index(measure.start), bands.index(measure.stop)
     used = slice(first, last)
-    total_deaths = _plain(np.sum(np.asarray(deaths, dtype=np.float64)[..., used], axis=-1))
-    total_pops = _plain(np.sum(np.asarray(populations, dtype=np.float64)[..., used], axis=-1))
+    # Populations shared by every area (one row of bands) count for each.
+    banded = np.broadcast_arrays(np.asarray(deaths, dtype=np.float64), np.asarray(populations, dtype=np.float64))
+    total_deaths, total_pops = (_plain(np.sum(counts[..., used], axis=-1)) for counts in banded)
     value = intervals[0].value
     return Result(
         indicator, total_deaths, total_pops, value, indicator.unit, tuple(intervals) if levels else (), period
