@@ -46,13 +46,14 @@ from .methods import (
     life_table_measure,
     value_scale,
 )
-from .result import Result
+from .result import AgeBands, Result
 from .routes import compute
 
 __all__ = [
     "KIND_INTERVALS",
     "LIFE_TABLE_MEASURES",
     "NOT_FROM_AGE_BANDS",
+    "AgeBands",
     "LifeTableMeasure",
     "Result",
     "compute",

@@ -12,7 +12,7 @@ from ..periods import Period
 from ..stats import Interval, life_expectancy, probability_of_dying
 from ..units import UNITS
 from .methods import LIFE_TABLE_MEASURES, NOT_FROM_AGE_BANDS, LifeTableMeasure, Values, life_table_measure
-from .result import Result
+from .result import AgeBands, Result
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from numpy.typing import ArrayLike
@@ -90,7 +90,14 @@ def life_table_result(
     total_deaths, total_pops = (_plain(np.sum(counts[..., used], axis=-1)) for counts in banded)
     value = intervals[0].value
     return Result(
-        indicator, total_deaths, total_pops, value, indicator.unit, tuple(intervals) if levels else (), period
+        indicator,
+        total_deaths,
+        total_pops,
+        value,
+        indicator.unit,
+        tuple(intervals) if levels else (),
+        period,
+        bands=AgeBands(np.asarray(ages).tolist(), deaths, populations),
     )
 
 

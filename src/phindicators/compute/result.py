@@ -39,6 +39,62 @@ def _same(a: object, b: object) -> bool:
     return a == b or (a != a and b != b)  # NaN equals NaN here
 
 
+def _whole_ages(ages: Iterable[Any]) -> tuple[int, ...]:
+    """Ages as ints, refusing any that is not whole (never truncated)."""
+    whole = []
+    for age in ages:
+        number = float(age)
+        if not number.is_integer():
+            raise InvalidOptionError(f"ages must be whole numbers, got {age!r}")
+        whole.append(int(number))
+    return tuple(whole)
+
+
+def _read_only(counts: Any) -> np.ndarray:
+    """A float64 copy that nobody can write to (a caller's buffer may change)."""
+    array = np.array(counts, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+@attrs.frozen(eq=False)
+class AgeBands:
+    """The deaths and populations by age band a life-table result was computed from.
+
+    A life-table value (life expectancy, 45q15, premature NCD mortality)
+    does not follow from its band totals, so its :class:`Result` keeps the
+    bands: to recompute it at other levels (:meth:`Result.with_confidence`)
+    and to check it when read back from JSON.
+
+    Attributes
+    ----------
+    ages : tuple of int
+        The first age of each band, from 0; the last band is open.
+    deaths, populations : ndarray
+        Read-only float64 copies, the bands along the last axis (populations
+        may be one row of bands shared by every area).
+
+    Examples
+    --------
+    >>> from phindicators import get
+    >>> r = get("adult_mortality_45q15").compute(
+    ...     [40, 9, 40, 90, 500], [20_000, 18_000, 20_000, 15_000, 9_000], ages=[0, 15, 30, 45, 60])
+    >>> r.bands.ages, r.bands.deaths.tolist()
+    ((0, 15, 30, 45, 60), [40.0, 9.0, 40.0, 90.0, 500.0])
+    """
+
+    ages: tuple[int, ...] = attrs.field(converter=_whole_ages)
+    deaths: np.ndarray = attrs.field(converter=_read_only)
+    populations: np.ndarray = attrs.field(converter=_read_only)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AgeBands):
+            return NotImplemented
+        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in attrs.fields(AgeBands))
+
+    __hash__ = None  # type: ignore[assignment]  # arrays
+
+
 @attrs.frozen(eq=False, repr=False)
 class Result:
     """An indicator's value computed from counts.
@@ -90,6 +146,8 @@ class Result:
     intervals: tuple[Interval, ...] = attrs.field(default=(), converter=_interval_tuple)
     period: Period | None = None
     annualisation: float | None = None
+    #: The bands a life-table result was computed from (None for every other kind).
+    bands: AgeBands | None = None
     #: Row labels of the pandas Series the counts came in, for :meth:`to_frame`
     #: (not part of the value: equal results may come from differently labelled counts).
     index: Any = attrs.field(default=None, eq=False, repr=False)
@@ -160,12 +218,23 @@ class Result:
         >>> [i.confidence for i in result.with_confidence((0.95, 0.998)).intervals]
         [0.95, 0.998]
         """
+        from .routes import compute  # routes builds Results: imported on use, not at import
+
         if "life_table" in self.indicator.needs:
-            # The result keeps the totals of its age bands, not the bands its
-            # life table was built from.
-            raise InvalidOptionError(
-                f"{self.indicator.id}: a life-table result keeps no age bands to recompute its interval "
-                "from; compute it again from the deaths and populations by age band with confidence="
+            if self.bands is None:
+                raise InvalidOptionError(
+                    f"{self.indicator.id}: this life-table result keeps no age bands to recompute its "
+                    "interval from; compute it again from the deaths and populations by age band "
+                    "with confidence="
+                )
+            # The value comes from the bands, not from the totals.
+            return compute(
+                self.indicator,
+                self.bands.deaths,
+                self.bands.populations,
+                ages=self.bands.ages,
+                confidence=confidence,
+                period=self.period,
             )
         if confidence is not None and not interval_methods(self.indicator) and KIND_INTERVALS[self.indicator.kind]:
             # A kind with intervals whose numerator is money (see
@@ -178,8 +247,6 @@ class Result:
         method = None
         if self.intervals and self.intervals[0].method in interval_methods(self.indicator):
             method = self.intervals[0].method
-        from .routes import compute  # routes builds Results: imported on use, not at import
-
         fresh = compute(
             self.indicator,
             self.numerator,

@@ -220,29 +220,51 @@ def _check_result(result: Result) -> None:
     indicator = result.indicator
     methods = {interval.method for interval in result.intervals}
     method = methods.pop() if len(methods) == 1 else None
-    fresh = compute(
-        indicator,
-        result.numerator,
-        result.denominator,
-        confidence=tuple(i.confidence for i in result.intervals) or None,
-        method=method if method in interval_methods(indicator) else None,
-    )
+    levels = tuple(i.confidence for i in result.intervals) or None
+    if "life_table" in indicator.needs:
+        # Its value follows from the age bands, not from their totals.
+        if result.bands is None:
+            raise DefinitionError(
+                "bands",
+                f"a result of {indicator.id} is checked against its deaths and populations by age "
+                "band, and this one has none (read it with verify=False to take it as written)",
+            )
+        fresh = compute(
+            indicator, result.bands.deaths, result.bands.populations, ages=result.bands.ages, confidence=levels
+        )
+        pairs: list[tuple[str, Any, Any]] = [
+            ("numerator", fresh.numerator, result.numerator),
+            ("denominator", fresh.denominator, result.denominator),
+        ]
+    else:
+        fresh = compute(
+            indicator,
+            result.numerator,
+            result.denominator,
+            confidence=levels,
+            method=method if method in interval_methods(indicator) else None,
+        )
+        pairs = []
     factor = conversion_factor(indicator.unit, result.unit)
     if result.annualisation is not None:
         annualisation = result.annualisation
         if not (isinstance(annualisation, float) and math.isfinite(annualisation) and annualisation > 0):
             raise DefinitionError("annualisation", f"must be a finite number > 0, got {annualisation!r}")
         factor *= annualisation
-    pairs: list[tuple[str, Any, Any]] = [("value", fresh.value, result.value)]
+    totals = [(field, want, got) for field, want, got in pairs]  # in their terms' units
+    pairs = [("value", fresh.value, result.value)]
     for number, (computed, read) in enumerate(zip(fresh.intervals, result.intervals, strict=True)):
         pairs += [
             (f"intervals[{number}].{name}", getattr(computed, name), getattr(read, name))
             for name in ("value", "lower", "upper")
         ]
-    for field, want, got in pairs:
-        expected = np.asarray(want, dtype=np.float64) * factor
+    scaled = [(field, want, got, 1.0) for field, want, got in totals]
+    scaled += [(field, want, got, factor) for field, want, got in pairs]
+    for field, want, got, by in scaled:
+        expected = np.asarray(want, dtype=np.float64) * by
+        # equal_nan: a life expectancy PHE would not publish is NaN both ways.
         agrees = np.shape(got) == expected.shape and bool(
-            np.allclose(np.asarray(got, dtype=np.float64), expected, rtol=1e-9, atol=0.0)
+            np.allclose(np.asarray(got, dtype=np.float64), expected, rtol=1e-9, atol=0.0, equal_nan=True)
         )
         if not agrees:
             raise DefinitionError(
