@@ -215,3 +215,29 @@ def test_ocr_letters_for_digits_in_a_decimal_figure() -> None:
     assert text[mentions[1].figure_start : mentions[1].figure_end] == "O.96‰"
     assert [str(m.figure.value) for m in ph.extract("婴儿死亡率为l.5‰。")] == ["1.5"]
     assert _read("婴儿死亡率为PISO.5%。") == []
+
+
+def test_a_printed_line_cut_after_a_list_mark_goes_on() -> None:
+    """48 (a 黑龙江 志): the page's width cut the list after "、"; a sentence cannot
+    end there. After ":" a table or list may start, so that break stays (16)."""
+    text = (
+        "开展了妇女“五期”保健、婚前健康检查、住院分娩、卫生知识咨询。孕妇定期检查率、产后访视率、婚前体检率、住院分娩率、\n"
+        "儿童系统管理率均达100 %,妇女病普查普治率95%。"
+    )
+    assert _read(text) == [
+        ("postpartum_visit_rate", "100 %"),
+        ("premarital_checkup_rate", "100 %"),
+        ("hospital_delivery_rate", "100 %"),
+        ("child_systematic_management_rate", "100 %"),
+    ]
+
+
+def test_zero_written_as_a_word_after_a_rate() -> None:
+    """48: "孕产妇死亡率为零" is an MMR of 0; "零点五" (a decimal in words) and the
+    slogan "零死亡" are not read."""
+    assert [(m.indicator.id, str(m.figure.value)) for m in ph.extract("全年孕产妇死亡率为零,婴儿死亡率为3.2‰。")] == [
+        ("maternal_mortality_ratio", "0"),
+        ("infant_mortality_rate", "3.2"),
+    ]
+    assert _read("孕产妇死亡率为零点五。") == []
+    assert _read("实现孕产妇零死亡。") == []

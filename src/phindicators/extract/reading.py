@@ -67,6 +67,10 @@ class _Text:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+# Marks a sentence cannot end with: a full line ending in one was cut by the page's
+# width ("…婚前体检率、住院分娩率、\n儿童系统管理率均达100 %", tests/data/reports/48).
+# Not ":", which ends the paragraph before a table or list ("…公布如下:", 16).
+_CLAUSE_GOES_ON = frozenset("、,")
 _BREAK = re.compile(r"[ ]*\n[ \n]*")
 _PAGE_MARK = re.compile(r"(\d{1,3})、")
 _SENTENCE = re.compile(f"[^{re.escape(_SENTENCE_END)}]+")
@@ -224,6 +228,15 @@ def _joined(text: str, origin: _Offsets) -> tuple[str, _Offsets]:
     return "".join(text[a:b] for a, b in kept), origin.cut(kept)
 
 
+# Zero written as a word after a rate's name and its verb: "婴儿死亡率及孕产妇死亡率为零"
+# (tests/data/reports/48), "…死亡率均为零". Not "零点五" (a decimal in words, left
+# unread as all numbers in words are) nor "零死亡" (a slogan, no rate before it).
+_ZERO_WORD = re.compile(
+    r"零(?:(?<=率为零)|(?<=率是零)|(?<=率均为零)|(?<=率都为零)|(?<=率皆为零)|(?<=率保持为零))"
+    r"(?![点一二三四五六七八九十百千万亿])"
+)
+
+
 # Letters OCR reads for digits in a figure: "农村O.96‰", "子痫发生率为O.07%" (tests/data/
 # reports/37, 39), "l.5‰". Only a letter standing alone before a decimal number and
 # its rate sign is read as the digit (normalize_text has folded O and I to o and i).
@@ -323,6 +336,8 @@ def _prepare(original: str) -> _Text:
     text, origin = _drop(text, origin, _SPACING)
     text, origin = _joined(text, origin)
     text = _DECIMAL_MARK.sub(".", text)
+    if "零" in chars:
+        text = _ZERO_WORD.sub("0", text)
     if "o" in chars or "l" in chars or "i" in chars:
         text = _OCR_ONE.sub("1", _OCR_ZERO.sub("0", text))
     if "_" in chars:
@@ -346,7 +361,7 @@ def _prepare(original: str) -> _Text:
             position, page = mark.end(), page + 1
         elif not (
             len(line) >= _MIN_CUT_LINE
-            and is_cjk(line[-1])
+            and (is_cjk(line[-1]) or line[-1] in _CLAUSE_GOES_ON)
             and position < len(text)
             and is_cjk(text[position])
         ) and not (line and _CUT_FIGURE.match(line[-1] + text[position : position + 1])):
