@@ -241,3 +241,35 @@ def test_zero_written_as_a_word_after_a_rate() -> None:
     ]
     assert _read("孕产妇死亡率为零点五。") == []
     assert _read("实现孕产妇零死亡。") == []
+
+
+def test_a_list_of_starting_values_then_a_list_of_later_ones() -> None:
+    """49: two names, "分别从2000年的x和y下降到z和w": four figures in order; the
+    later ones are not of the starting year (none is printed for them)."""
+    text = "婴儿死亡率和5岁以下儿童死亡率分别从2000年的32.2‰和39.7‰下降到13.1‰和16.4‰。"
+    assert _read(text) == [
+        ("infant_mortality_rate", "32.2‰"),
+        ("under5_mortality_rate", "39.7‰"),
+        ("infant_mortality_rate", "13.1‰"),
+        ("under5_mortality_rate", "16.4‰"),
+    ]
+    assert _periods(text) == ["2000年", "2000年", None, None]
+    # The sentence's own year before a change is the later value's period.
+    assert _periods("2010年,孕产妇死亡率从2000年的53.4/10万下降到30.0/10万。") == ["2000年", "2010年"]
+    # A list of three values after two names pairs nothing.
+    assert _read("婴儿死亡率和5岁以下儿童死亡率分别从32.2‰和39.7‰下降到13.1‰、16.4‰和15.1‰。")[2:] == []
+
+
+def test_a_change_without_years_after_a_dated_one_keeps_each_values_year() -> None:
+    """27: "2017年,…由2016年的76.5岁提高到76.7岁,婴儿死亡率从7.5‰下降到6.8‰": the
+    start 7.5‰ is 2016's (carried from the change before), the value it fell
+    to is the sentence's 2017."""
+    text = "2017年,我国居民人均预期寿命由2016年的76.5岁提高到76.7岁,婴儿死亡率从7.5‰下降到6.8‰。"
+    periods = dict(zip((m.figure.text for m in ph.extract(text)), _periods(text), strict=True))
+    assert periods["7.5‰"] == "2016年"
+    assert periods["6.8‰"] == "2017年"
+
+
+def test_a_figure_with_its_sign_before_a_stray_sign_is_whole() -> None:
+    """Found by the surroundings property test: "99.76%。‰" is 99.76% and a stray ‰."""
+    assert _read("婚检率99.76%。‰") == [("premarital_checkup_rate", "99.76%")]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from ..catalog import Catalog, bundled_catalog
 from ..errors import InvalidTypeError
-from ..figures import Bound, Figure
+from ..figures import Bound, Figure, alternatives
 from ..model import Indicator
 from .judging import _MAX_COUNTS, _Choice, _judge, _single_role, _try
 from .labels import _Lexicon, _lexicon
@@ -294,10 +295,50 @@ def _period(
     """The span of the period nearest before ``position`` in its sentence: one of
     ``dates`` (the sentence's "2005年", "1-10月", in order) or a word such as "上半年"."""
     date_index = bisect.bisect_right(date_ends, position)
+    if date_index and _reached(lexicon, text, position) and _starts_change(
+        lexicon, text, dates[date_index - 1], position
+    ):
+        # "从2000年的53.4/10万下降到30.0/10万": the year is the start's; the value the
+        # change led to has the sentence's period before it, if any, and never the
+        # start of an earlier change.
+        date_index -= 1
+        while date_index and text[dates[date_index - 1][0] - 1 : dates[date_index - 1][0]] in ("从", "由"):
+            date_index -= 1
     periods = [dates[date_index - 1]] if date_index else []
     word = _nearest(text, lexicon.vocabulary.periods, sentence_start, position)
     periods += [word] if word else []
     return max(periods, key=lambda span: (span[1], span[1] - span[0]), default=None)
+
+
+#: How far after a change's starting year the value it led to may come
+#: ("从2000年的32.2‰和39.7‰下降到13.1‰"; bounded, so reading stays linear).
+_CHANGE_REACH = 80
+
+
+def _reached(lexicon: _Lexicon, text: str, position: int) -> bool:
+    """Whether the figure at ``position`` is the value a change led to ("…下降到6.8‰"),
+    not the start of one ("从7.5‰下降到…", whose year a parallel change before gave)."""
+    pattern = _reaching(lexicon.vocabulary.changes)
+    return pattern.search(text, max(0, position - _REACHED_REACH), position) is not None
+
+
+#: How far back the verb of a list of reached values is looked for ("下降到13.1‰和16.4‰").
+_REACHED_REACH = 40
+
+
+@functools.lru_cache(maxsize=8)
+def _reaching(changes: tuple[str, ...]) -> re.Pattern[str]:
+    """A change verb that reaches a value, then any earlier values of its list, at the end."""
+    verbs = alternatives(v for v in changes if v.endswith(("到", "至", "为", "致")))
+    return re.compile(rf"(?:{verbs})(?:[ ]*\d+(?:\.\d+)?[ ]*(?:%|‰|‱|/10万)?[ ]*[、和及与,][ ]*)*[ ]*$")
+
+
+def _starts_change(lexicon: _Lexicon, text: str, date: tuple[int, int], position: int) -> bool:
+    """Whether ``date`` opens a change ("从2000年的…", "由2005年的…") whose verb
+    comes before ``position``: a figure after that verb is not of that year."""
+    if date[0] == 0 or text[date[0] - 1] not in "从由" or position - date[1] > _CHANGE_REACH:
+        return False
+    return lexicon.changes.search(text, date[1], position) is not None
 
 
 def _qualifiers(
