@@ -7,6 +7,9 @@ arithmetic written beside them, not by the code under test.
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import phindicators as ph
 
 
@@ -273,3 +276,23 @@ def test_a_change_without_years_after_a_dated_one_keeps_each_values_year() -> No
 def test_a_figure_with_its_sign_before_a_stray_sign_is_whole() -> None:
     """Found by the surroundings property test: "99.76%。‰" is 99.76% and a stray ‰."""
     assert _read("婚检率99.76%。‰") == [("premarital_checkup_rate", "99.76%")]
+
+
+# The characters this round's reading rules act on, among a few names and words.
+_DAMAGE = st.lists(
+    st.sampled_from(
+        ["0", "1", "5", "9", " ", ".", "_", "。", "%", "‰", "O", "l", "零", "年", "率为", "、", ",", "\n",
+         "婚检率", "孕产妇死亡率", "目标", "之间", "及", "下降到", "从", "2000年", "按每千名活产婴儿计算的"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(_DAMAGE)
+@settings(max_examples=300)
+def test_damaged_text_is_read_without_error_and_spans_stay_inside(text: str) -> None:
+    for mention in ph.extract(text):
+        assert 0 <= mention.start <= mention.figure_start < mention.figure_end <= len(text)
+        printed = text[mention.figure_start : mention.figure_end]
+        # The figure's first digit is printed (or read from an OCR letter or 零).
+        assert any(c.isdigit() or c in "Ol零" for c in printed), printed
