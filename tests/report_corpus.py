@@ -183,8 +183,8 @@ def report_recall(report: Report) -> ReportRecall:
     Examples
     --------
     >>> result = report_recall(load_corpus()[0])
-    >>> result.expected
-    6
+    >>> result.expected, len(result.found)
+    (7, 7)
     """
     mentions = ph.extract(report.text)
     expected = report.catalog_figures

@@ -121,3 +121,11 @@ def test_misses_are_listed_with_their_reason(tmp_path: pathlib.Path, capsys: pyt
     path = report(tmp_path, "孕产妇死亡率下降了38.2%。")
     assert main(["audit", path]) == 0
     assert "38.2%: not a value" in capsys.readouterr().out
+
+
+def test_unreadable_numbers_are_listed(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = report(tmp_path, "住院分娩率为10 0 %。")
+    assert main(["audit", path]) == 0
+    out = capsys.readouterr().out
+    assert "1 unreadable number" in out
+    assert "10 0 % after 住院分娩率: unreadable number" in out

@@ -9,7 +9,7 @@ from phindicators.extract import Miss, misses
 
 
 def _reasons(text: str) -> list[tuple[str, str]]:
-    return [(m.figure.text, m.reason) for m in misses(text)]
+    return [(m.printed, m.reason) for m in misses(text)]
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,25 @@ def test_miss_offsets_point_into_the_original_text() -> None:
     miss = misses(text)[0]
     assert isinstance(miss, Miss)
     assert text[miss.start : miss.end] == "３８．２％"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # OCR of a journal page: 100 % or 10.0 %? The text does not say.
+        ("住院分娩率为10 0 %。", [("10 0 %", "unreadable number", "住院分娩率")]),
+        ("孕产妇死亡率 5 0 8‰,婚检率为99 . 5 %。", [("5 0 8‰", "unreadable number", "孕产妇死亡率")]),
+    ],
+)
+def test_a_spaced_number_without_a_point_is_listed_unread(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = misses(text)
+    assert [(m.printed, m.reason, m.label) for m in found] == expected
+    assert all(m.figure is None and text[m.start : m.end] == m.printed for m in found)
+    # Never read as a value either.
+    assert all(m.indicator.id != "hospital_delivery_rate" or m.figure.value == 99.5 for m in ph.extract(text))
+
+
+def test_a_hash_the_report_prints_is_no_unreadable_number() -> None:
+    assert [m.reason for m in misses("编号#12%的分组")] == ["no label"]

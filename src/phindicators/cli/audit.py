@@ -112,7 +112,7 @@ def _miss_row(text: str, miss: Miss) -> dict[str, Any]:
         "indicator": "",
         "name": "",
         "label": miss.label,
-        "reported": miss.figure.text,
+        "reported": miss.printed,
         "counts": "",
         "recomputed": "",
         "verdict": "not attributed",
@@ -133,7 +133,7 @@ def _print_misses(text: str, missed: list[Miss]) -> None:
     print(f"\n{len(missed)} rate-like figures not attributed to an indicator ({summary}):")
     for miss in missed:
         label = f" after {miss.label}" if miss.label else ""
-        print(f"line {text.count(chr(10), 0, miss.start) + 1}, {miss.figure.text}{label}: {miss.reason}")
+        print(f"line {text.count(chr(10), 0, miss.start) + 1}, {miss.printed}{label}: {miss.reason}")
 
 
 def _range(values: range) -> str:

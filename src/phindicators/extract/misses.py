@@ -12,7 +12,11 @@ silent miss becomes a visible one. The reasons, decided in this order:
 - ``"ambiguous label"``: a short label whose context does not say which
   indicator it is ("覆盖率" with no population before it), or whose row in the
   label table is marked ``ambiguous`` for that context ("儿童建卡率");
-- ``"no label"``: no name at all before the figure in its clause.
+- ``"no label"``: no name at all before the figure in its clause;
+- ``"unreadable number"``: a number printed with spaces between its digits
+  and no decimal point before a rate's sign ("10 0 %", OCR of a journal
+  page): 100 % or 10.0 %, the text does not say, so it is never read as a
+  figure; listed with no figure, whatever names it.
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ from .labels import _Lexicon, _lexicon
 from .matching import _NUMBER, _label_stands, _resolve
 from .mentions import extract
 from .model import Mention, Miss
-from .reading import _prepare
+from .reading import _UNREADABLE, _prepare
 
 #: Units that make a figure rate-like.
 RATE_UNITS = frozenset({"percent", "permille", "per_thousand", "per_ten_thousand", "per_hundred_thousand"})
+# A spaced-out number that text preparation made unreadable, with its rate sign.
+_UNREADABLE_FIGURE = re.compile(f"{re.escape(_UNREADABLE)}+ ?[%‰‱]")
 #: Characters looked back over for the words before a figure.
 _CLAUSE = 40
 _CLAUSE_MARKS = ",;:。!?\n("
@@ -98,7 +104,13 @@ def misses(
             continue
         reason, label = _reason(lexicon, normalized, number.start())
         found.append(Miss(figure, origin[0], origin[1], reason, label))
-    return found
+    for unreadable in _UNREADABLE_FIGURE.finditer(normalized):
+        origin = prepared.span(*unreadable.span())
+        if not text[origin[0]].isdigit():
+            continue  # a "#" the report printed itself
+        _, label = _reason(lexicon, normalized, unreadable.start())
+        found.append(Miss(None, origin[0], origin[1], "unreadable number", label, text[origin[0] : origin[1]]))
+    return sorted(found, key=lambda miss: miss.start)
 
 
 def _reason(lexicon: _Lexicon, text: str, position: int) -> tuple[str, str]:

@@ -162,26 +162,36 @@ class Miss:
 
     Attributes
     ----------
-    figure : Figure
-        The printed figure ("98.7%").
+    figure : Figure or None
+        The printed figure ("98.7%"); None for an ``"unreadable number"``,
+        whose value the text does not give.
     start, end : int
         Offsets of the figure in the original text.
     reason : str
-        ``"not a value"``, ``"unknown indicator"``, ``"ambiguous label"`` or
-        ``"no label"`` (see :func:`phindicators.extract.misses`).
+        ``"not a value"``, ``"unknown indicator"``, ``"ambiguous label"``,
+        ``"no label"`` or ``"unreadable number"`` (see
+        :func:`phindicators.extract.misses`).
     label : str
         The words that named it, if any ("工作考核达标率").
+    printed : str
+        The figure as the text prints it (by default the figure's text).
 
     Examples
     --------
     >>> from phindicators.extract import misses
     >>> miss = misses("工作考核达标率为3.2%。")[0]
-    >>> miss.reason, miss.label, miss.start
-    ('unknown indicator', '工作考核达标率', 8)
+    >>> miss.reason, miss.label, miss.start, miss.printed
+    ('unknown indicator', '工作考核达标率', 8, '3.2%')
+    >>> miss = misses("住院分娩率为10 0 %。")[0]  # OCR: 100% or 10.0%?
+    >>> miss.figure, miss.printed, miss.reason
+    (None, '10 0 %', 'unreadable number')
     """
 
-    figure: Figure
+    figure: Figure | None
     start: int
     end: int
     reason: str
     label: str = ""
+    printed: str = attrs.field(
+        default=attrs.Factory(lambda self: "" if self.figure is None else self.figure.text, takes_self=True)
+    )
