@@ -12,10 +12,11 @@ from typing import IO, Any, cast
 import attrs
 import numpy as np
 
-from .._text import FORMULA_FIRST_CHARACTERS, FORMULA_START, csv_safe
+from .._text import csv_safe
 from ..errors import InvalidOptionError
 from ..targets import Target
-from .formatting import has_pyarrow
+from .columns import ScoredColumns
+from .formatting import csv_safe_texts, has_pyarrow
 from .plot import PLOT_FORMATS, plot_format, plot_scorecard
 from .rows import (
     CSV_COLUMNS,
@@ -30,9 +31,13 @@ from .text import scorecard_text
 __all__ = ["Scorecard"]
 
 
-def _frozen_columns(columns: Mapping[str, Iterable[Any]]) -> dict[str, Sequence[Any]]:
+def _frozen_columns(columns: Mapping[str, Iterable[Any]]) -> Mapping[str, Sequence[Any]]:
     """Columns as given when they are arrays (numpy, or pyarrow for display
-    strings), else as tuples; numpy arrays are made read-only."""
+    strings), else as tuples; numpy arrays are made read-only. Columns kept
+    per indicator (:class:`~phindicators.scorecard.columns.ScoredColumns`)
+    stay so: they make each column read-only when it is asked for."""
+    if isinstance(columns, ScoredColumns):
+        return columns
     frozen: dict[str, Any] = {}
     for name, values in columns.items():
         if isinstance(values, np.ndarray):
@@ -46,11 +51,13 @@ def _frozen_columns(columns: Mapping[str, Iterable[Any]]) -> dict[str, Sequence[
     return frozen
 
 
-def _check_columns(instance: object, attribute: attrs.Attribute, value: dict[str, Sequence[Any]]) -> None:
+def _check_columns(instance: object, attribute: attrs.Attribute, value: Mapping[str, Sequence[Any]]) -> None:
     if list(value)[: len(CSV_COLUMNS)] != list(CSV_COLUMNS):
         raise InvalidOptionError(
             f"scorecard columns must start with {', '.join(CSV_COLUMNS)}, got {', '.join(value)}"
         )
+    if isinstance(value, ScoredColumns):
+        return  # one size for all, by construction
     if len({len(values) for values in value.values()}) > 1:
         raise InvalidOptionError("scorecard columns must all have the same length")
 
@@ -120,7 +127,7 @@ class Scorecard:
     (2, 'wide')
     """
 
-    columns: dict[str, Sequence[Any]] = attrs.field(converter=_frozen_columns, validator=_check_columns)
+    columns: Mapping[str, Sequence[Any]] = attrs.field(converter=_frozen_columns, validator=_check_columns)
     errors: tuple[RowError, ...] = attrs.field(default=(), converter=as_tuple)
     violations: tuple[RowViolation, ...] = attrs.field(default=(), converter=as_tuple)
     notes: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
@@ -141,6 +148,8 @@ class Scorecard:
         return iter(self.rows)
 
     def __len__(self) -> int:
+        if isinstance(self.columns, ScoredColumns):
+            return self.columns.size
         return len(self.columns["line"])
 
     def _plain_columns(self, joined: bool) -> dict[str, list[Any]]:
@@ -173,9 +182,13 @@ class Scorecard:
         plain = self._plain_columns(joined=True)
         return [dict(zip(plain, values, strict=True)) for values in zip(*plain.values(), strict=True)]
 
-    def _arrow(self) -> Any:
-        """The columns as a pyarrow table of plain values (statuses as
-        strings, rule ids joined by ";", NaN as null)."""
+    def _arrow_blocks(self) -> Iterator[Any]:
+        """The rows as pyarrow tables of plain values (statuses as strings,
+        rule ids joined by ";", NaN as null), block by block for columns
+        kept per indicator, else in one table."""
+        if isinstance(self.columns, ScoredColumns):
+            yield from self.columns.arrow_blocks()
+            return
         import pyarrow as pa
 
         arrays = {}
@@ -190,28 +203,23 @@ class Scorecard:
                     joined[index] = ";".join(array[index])
                 array = joined
             arrays[name] = pa.array(array, from_pandas=True)
-        return pa.table(arrays)
+        yield pa.table(arrays)
 
-    def _csv_arrow(self) -> Any:
-        """:meth:`_arrow` with every text cell made safe for spreadsheets
-        (:func:`phindicators._text.csv_safe`): areas and periods come from
-        the caller's file, and "=HYPERLINK(...)" must not run when opened."""
+    def _csv_blocks(self) -> Iterator[Any]:
+        """:meth:`_arrow_blocks` with every text cell made safe for
+        spreadsheets (:func:`~phindicators.scorecard.formatting.csv_safe_texts`):
+        areas and periods come from the caller's file, and
+        "=HYPERLINK(...)" must not run when opened."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        table = self._arrow()
-        starts = pa.array(sorted(FORMULA_FIRST_CHARACTERS))
-        for position, field in enumerate(table.schema):
-            if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
-                continue
-            column = table.column(position)
-            # One cheap pass over the first characters; rewrite only a column
-            # that has such a cell (the library's own texts never do).
-            first = pc.utf8_slice_codeunits(column, 0, 1)
-            if pc.any(pc.is_in(first, value_set=starts)).as_py():
-                safe = pc.replace_substring_regex(column, pattern=f"({FORMULA_START.pattern})", replacement="'\\1")
-                table = table.set_column(position, field.name, safe)
-        return table
+        for table in self._arrow_blocks():
+            for position, field in enumerate(table.schema):
+                if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+                    column = table.column(position)
+                    safe = csv_safe_texts(column)
+                    if safe is not column:
+                        table = table.set_column(position, field.name, safe)
+            yield table
 
     def write_csv(self, destination: str | os.PathLike[str] | IO[str]) -> None:
         """Write :meth:`records` as CSV (UTF-8) to a path or an open text file.
@@ -240,16 +248,21 @@ class Scorecard:
             options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
             destination.write(",".join(self.columns) + "\n")
             binary = getattr(destination, "buffer", None)
-            if binary is not None and getattr(destination, "encoding", "").lower().replace("-", "") == "utf8":
-                # A UTF-8 text file: the bytes go straight to its buffer,
-                # never held as one Python string.
+            utf8 = binary is not None and getattr(destination, "encoding", "").lower().replace("-", "") == "utf8"
+            if utf8:
                 destination.flush()
-                pa_csv.write_csv(self._csv_arrow(), binary, write_options=options)
+            # Block by block: only one block's strings exist at a time.
+            for table in self._csv_blocks():
+                if utf8:
+                    # A UTF-8 text file: the bytes go straight to its buffer,
+                    # never held as one Python string.
+                    pa_csv.write_csv(table, binary, write_options=options)
+                else:
+                    buffer = io.BytesIO()
+                    pa_csv.write_csv(table, buffer, write_options=options)
+                    destination.write(buffer.getvalue().decode("utf-8"))
+            if utf8:
                 binary.flush()
-                return
-            buffer = io.BytesIO()
-            pa_csv.write_csv(self._csv_arrow(), buffer, write_options=options)
-            destination.write(buffer.getvalue().decode("utf-8"))
             return
         writer = csv.writer(destination, lineterminator="\n")
         plain = self._plain_columns(joined=True)

@@ -31,7 +31,7 @@ from ..targets import TargetSet
 from ..targets import target_set as find_target_set
 from ..units import UNITS
 from .card import Scorecard
-from .formatting import format_displays
+from .columns import Constant, Displays, Part, ScoredColumns, Taken, filled
 from .layouts import Group, Keys, checked_pairs, long_groups, row_keys, wide_groups
 from .layouts import layout as table_layout
 from .reading import Report, Table, read
@@ -86,28 +86,19 @@ def _benchmark_values(result: Result, group: Group, context: _Context) -> np.nda
     return by_label[codes]
 
 
-def _filled(size: int, value: object) -> np.ndarray:
-    """An object array of ``size`` times ``value`` (np.full would turn an
-    enum of str into a plain str)."""
-    array = np.empty(size, dtype=object)
-    array.fill(value)
-    return array
-
-
 #: The two methods "auto" chooses between, as shared objects (one str per
 #: row would cost a Python object each).
 _AUTO_METHODS = np.array(["exact", "byar"], dtype=object)
 
 
-def _methods(result: Result) -> np.ndarray:
-    size = np.size(result.value)
+def _methods(result: Result) -> np.ndarray | Constant:
     if result.method is None:
-        return _filled(size, None)
+        return Constant(None)
     if result.method == "auto":
         # Arrays computed with "auto" keep that name; say per row which
         # method the count chose.
         return _AUTO_METHODS.take((np.asarray(result.numerator) >= EXACT_BELOW).astype(np.intp))
-    return _filled(size, result.method)
+    return Constant(result.method)
 
 
 def _counts(values: np.ndarray, unit: str) -> np.ndarray:
@@ -146,7 +137,7 @@ def _trend(result: Result, group: Group, context: _Context) -> np.ndarray:
     on the row of the area's latest period; None elsewhere, for areas with
     fewer periods, and for kinds without a test (means)."""
     size = group.rows.size
-    trend = _filled(size, None)
+    trend = filled(size, None)
     if not interval_methods(group.indicator):
         return trend
     area_codes, rank = context.area_codes[group.rows], context.period_ranks[group.rows]
@@ -181,8 +172,10 @@ def _trend(result: Result, group: Group, context: _Context) -> np.ndarray:
     return trend
 
 
-def _score(group: Group, context: _Context, notes: list[str]) -> dict[str, Any]:
-    """The scorecard columns of a group's rows, as arrays."""
+def _score(group: Group, context: _Context, notes: list[str]) -> Part:
+    """The scorecard columns of a group's rows: arrays, and constants and
+    recipes (see :mod:`phindicators.scorecard.columns`) that are made into
+    arrays only when asked for."""
     indicator = group.indicator
     size = group.rows.size
     result = compute(indicator, group.numerator, group.denominator, confidence=context.level)
@@ -192,20 +185,20 @@ def _score(group: Group, context: _Context, notes: list[str]) -> dict[str, Any]:
     lower = None if result.lower is None else np.asarray(result.lower, dtype=np.float64).reshape(-1)
     upper = None if result.upper is None else np.asarray(result.upper, dtype=np.float64).reshape(-1)
 
-    targets: dict[str, Any] = {}
+    targets: Part = {}
     for number, plan in enumerate(context.plans):
         suffix = "" if number == 0 else f"_{plan.id}"
         targets.update(_target_columns(plan, result, size, den_name, context, notes, suffix))
 
-    benchmark_value: np.ndarray = _filled(size, None)
-    benchmark_status: np.ndarray = _filled(size, None)
+    benchmark_value: np.ndarray | Constant = Constant(None)
+    benchmark_status: np.ndarray | Constant = Constant(None)
     if context.benchmark is not None:
         values = _benchmark_values(result, group, context)
         if has_interval:
             statuses = compare_to_benchmark(result, values, confidence=context.level)
             benchmark_status = np.asarray(statuses, dtype=object).reshape(-1).copy()
         else:
-            benchmark_status = _filled(size, BenchmarkStatus.NOT_COMPARED)
+            benchmark_status = filled(size, BenchmarkStatus.NOT_COMPARED)
         benchmark_value = values.astype(object)
         benchmark_value[np.isnan(values)] = None
         if context.benchmark != POOLED:
@@ -213,43 +206,43 @@ def _score(group: Group, context: _Context, notes: list[str]) -> dict[str, Any]:
             benchmark_value[own] = None
             benchmark_status[own] = None
 
-    nothing = _filled(size, None)
-    violations = _filled(size, ())
+    nothing = Constant(None)
+    violations: np.ndarray | Constant = Constant(())
     if context.violations:
+        violations = filled(size, ())
         terms = {indicator.numerator.id} | ({indicator.denominator.id} if indicator.denominator else set())
         for index, row in enumerate(group.rows.tolist()):
             broken = context.violations.get(row)
             if broken:
                 violations[index] = tuple(v.rule for v in broken if terms.intersection(v.terms))
     confidence = context.level if has_interval else None
-    displays = format_displays(
-        value, lower, upper, result.unit, indicator.decimals, confidence=context.level, denominator=den_name
-    )
-    columns: dict[str, Any] = {
-        "line": context.lines[group.rows],
-        "indicator": _filled(size, indicator.id),
-        "name_zh": _filled(size, indicator.name_zh),
-        "name_en": _filled(size, indicator.name_en),
-        "area": context.areas[group.rows],
-        "period": context.periods[group.rows],
+    # Display strings are made when asked for, block by block when written.
+    displays = Displays(value, lower, upper, result.unit, indicator.decimals, context.level, den_name)
+    columns: Part = {
+        "line": Taken(context.lines, group.rows),
+        "indicator": Constant(indicator.id),
+        "name_zh": Constant(indicator.name_zh),
+        "name_en": Constant(indicator.name_en),
+        "area": Taken(context.areas, group.rows),
+        "period": Taken(context.periods, group.rows),
         "numerator": _counts(group.numerator, indicator.numerator.unit),
         "denominator": nothing
         if group.denominator is None or indicator.denominator is None
         else _counts(group.denominator, indicator.denominator.unit),
         "value": value,
-        "unit": _filled(size, result.unit),
-        "display_zh": displays["display_zh"],
-        "display_en": displays["display_en"],
+        "unit": Constant(result.unit),
+        "display_zh": displays,
+        "display_en": displays,
         "lower": nothing if lower is None else lower,
         "upper": nothing if upper is None else upper,
-        "confidence": np.full(size, confidence, dtype=object if confidence is None else np.float64),
+        "confidence": Constant(confidence, object if confidence is None else np.float64),
         "method": _methods(result),
-        "interval_zh": displays["interval_zh"],
-        "interval_en": displays["interval_en"],
+        "interval_zh": displays,
+        "interval_en": displays,
         "target": nothing,
         "target_zh": nothing,
         "target_en": nothing,
-        "target_status": _filled(size, TargetStatus.NO_TARGET),
+        "target_status": Constant(TargetStatus.NO_TARGET),
         "target_gap": nothing,
         "benchmark_value": benchmark_value,
         "benchmark_status": benchmark_status,
@@ -268,7 +261,7 @@ def _target_columns(
     context: _Context,
     notes: list[str],
     suffix: str,
-) -> dict[str, Any]:
+) -> Part:
     """The target columns of one set: the first set's are the rows' own
     fields (``target``, ``target_zh``, ``target_en``, ``target_status``,
     ``target_gap``); each further set adds ``target_<set>``,
@@ -276,8 +269,8 @@ def _target_columns(
     indicator = result.indicator
     found = plan.for_indicator(indicator.id)
     if not found:
-        status = _filled(size, TargetStatus.NO_TARGET)
-        gap: np.ndarray = _filled(size, None)
+        status: np.ndarray | Constant = Constant(TargetStatus.NO_TARGET)
+        gap: np.ndarray | Constant = Constant(None)
         texts: dict[str, str | None] = {"zh": None, "en": None}
         target_id = None
     else:
@@ -289,19 +282,19 @@ def _target_columns(
             comparison = compare_to_target(result, target, uncertain=uncertain, confidence=context.level)
         except TargetError as error:
             notes.append(f"{indicator.id}: not assessed against {target.id}: {error}")
-            status = _filled(size, TargetStatus.NOT_ASSESSED)
-            gap = _filled(size, None)
+            status = Constant(TargetStatus.NOT_ASSESSED)
+            gap = Constant(None)
         else:
             status = np.asarray(comparison.status, dtype=object).reshape(-1)
             gap = np.asarray(comparison.gap, dtype=np.float64).reshape(-1)
-    columns = {
-        f"target{suffix}": _filled(size, target_id),
+    columns: Part = {
+        f"target{suffix}": Constant(target_id),
         f"target_status{suffix}": status,
         f"target_gap{suffix}": gap,
     }
     if not suffix:
-        columns["target_zh"] = _filled(size, texts["zh"])
-        columns["target_en"] = _filled(size, texts["en"])
+        columns["target_zh"] = Constant(texts["zh"])
+        columns["target_en"] = Constant(texts["en"])
     return columns
 
 
@@ -415,7 +408,7 @@ def scorecard(
         period_ranks=period_ranks,
     )
     notes: list[str] = []
-    parts: list[dict[str, Any]] = []
+    parts: list[Part] = []
     positions, group_numbers = [], []
     for number, group in enumerate(groups):
         denominator = group.indicator.denominator
@@ -474,34 +467,15 @@ def _objects(texts: list[str]) -> np.ndarray:
     return array
 
 
-def _in_order(
-    parts: list[dict[str, Any]], positions: list[np.ndarray], numbers: list[np.ndarray]
-) -> dict[str, Any]:
-    """The groups' columns joined in table order, and in catalog order within
-    a row of a wide table; each group's column is dropped once joined.
-    Display strings stay pyarrow arrays when they are (see
-    :mod:`phindicators.scorecard.formatting`)."""
+def _in_order(parts: list[Part], positions: list[np.ndarray], numbers: list[np.ndarray]) -> Any:
+    """The groups' columns in table order, and in catalog order within a
+    row of a wide table: kept per group and put in order when asked for
+    (see :class:`~phindicators.scorecard.columns.ScoredColumns`)."""
     if not parts:
         return {name: () for name in CSV_COLUMNS}
     order = np.lexsort((np.concatenate(numbers), np.concatenate(positions)))
     names = list(CSV_COLUMNS) + [name for name in parts[0] if name not in CSV_COLUMNS]
-    columns = {}
-    for name in names:
-        pieces = [part.pop(name) for part in parts]
-        columns[name] = _joined(pieces, order)
-    return columns
-
-
-def _joined(pieces: list[Any], order: np.ndarray) -> Any:
-    if all(isinstance(piece, np.ndarray) for piece in pieces):
-        kinds = {piece.dtype.kind for piece in pieces}
-        if len(kinds) > 1:  # e.g. integer counts and None of counts without a denominator
-            pieces = [piece.astype(object) for piece in pieces]
-        return np.concatenate(pieces)[order]
-    import pyarrow as pa
-
-    joined = pa.chunked_array([pa.array(piece) if isinstance(piece, np.ndarray) else piece for piece in pieces])
-    return joined.take(pa.array(order)).combine_chunks()
+    return ScoredColumns(parts, order, names)
 
 
 def _violation_rows(violations: list[RowViolation], data: Table) -> list[int]:

@@ -1,0 +1,307 @@
+"""A scorecard's columns kept per indicator, put in table order on demand.
+
+:func:`~phindicators.scorecard.scorecard` scores each indicator as a
+:data:`Part`: per column, a numpy array of one value per row, a
+:class:`Constant` (the indicator's name, a status every row shares), a
+:class:`Taken` (the table's areas at the indicator's rows) or the
+:class:`Displays` recipe its display strings are made from. A million-row
+table gives three million rows out; made whole, their columns of objects and
+strings take gigabytes. :class:`ScoredColumns` reads as the dict of whole
+columns a :class:`~phindicators.scorecard.Scorecard` has (a column is made
+the first time it is asked for), and :meth:`ScoredColumns.arrow_blocks`
+gives the rows block by block as pyarrow tables, for a CSV writer that never
+holds more than one block of strings.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+
+from .formatting import format_displays
+
+__all__ = [
+    "BLOCK_ROWS",
+    "DISPLAY_COLUMNS",
+    "Constant",
+    "Displays",
+    "Part",
+    "ScoredColumns",
+    "Taken",
+    "filled",
+    "part_size",
+]
+
+#: Rows per block of :meth:`ScoredColumns.arrow_blocks`: big enough that the
+#: per-block overhead vanishes, small enough that a block's strings are a
+#: few tens of MB.
+BLOCK_ROWS = 200_000
+
+#: The columns a :class:`Displays` recipe makes.
+DISPLAY_COLUMNS = ("display_zh", "display_en", "interval_zh", "interval_en")
+
+
+@attrs.frozen
+class Constant:
+    """The same ``value`` on every row of a part, made as an array of
+    ``dtype`` (object: the value itself in every cell) when asked for."""
+
+    value: Any
+    dtype: Any = object
+
+
+@attrs.frozen(eq=False)
+class Taken:
+    """``source[rows]``: a table column at a part's rows, taken when asked for."""
+
+    source: np.ndarray
+    rows: np.ndarray
+
+
+@attrs.frozen(eq=False)
+class Displays:
+    """What a part's display strings are made from, by
+    :func:`~phindicators.scorecard.formatting.format_displays`."""
+
+    value: np.ndarray
+    lower: np.ndarray | None
+    upper: np.ndarray | None
+    unit: str
+    decimals: int
+    confidence: float
+    denominator: str
+
+    def shown(self, local: np.ndarray | None) -> dict[str, Any]:
+        """The four display columns at ``local`` positions (all rows if None)."""
+
+        def at(values: np.ndarray | None) -> np.ndarray | None:
+            return values if values is None or local is None else values[local]
+
+        return format_displays(
+            at(self.value),  # type: ignore[arg-type]
+            at(self.lower),
+            at(self.upper),
+            self.unit,
+            self.decimals,
+            confidence=self.confidence,
+            denominator=self.denominator,
+        )
+
+
+#: One indicator's columns: by name, an array of one value per row, or a
+#: recipe for one.
+Part = dict[str, "np.ndarray | Constant | Taken | Displays"]
+
+
+def filled(size: int, value: object, dtype: Any = object) -> np.ndarray:
+    """An array of ``size`` times ``value`` (for object arrays, the value
+    itself: np.full would turn an enum of str into a plain str)."""
+    if dtype is not object:
+        return np.full(size, value, dtype=dtype)
+    array = np.empty(size, dtype=object)
+    array.fill(value)
+    return array
+
+
+def part_size(part: Part) -> int:
+    """The number of rows of a part (its ``line`` column's)."""
+    line = part["line"]
+    return int(line.rows.size if isinstance(line, Taken) else len(line))  # type: ignore[arg-type]
+
+
+def _values(column: np.ndarray | Constant | Taken, size: int, local: np.ndarray | None) -> np.ndarray:
+    """A non-display column of a part at ``local`` positions (all if None)."""
+    if isinstance(column, Constant):
+        return filled(size if local is None else local.size, column.value, column.dtype)
+    if isinstance(column, Taken):
+        return column.source[column.rows if local is None else column.rows[local]]
+    return column if local is None else column[local]
+
+
+class ScoredColumns(Mapping[str, Any]):
+    """The columns of a scorecard: parts (one per indicator scored) and the
+    order that puts their rows in table order.
+
+    As a mapping, it gives whole columns as :func:`scorecard` always has:
+    numpy arrays (of objects where the parts' kinds differ), pyarrow string
+    arrays for display strings when pyarrow is installed; each is made on
+    first use and kept.
+
+    Examples
+    --------
+    >>> part = {"line": np.array([3, 2]), "indicator": Constant("x")}
+    >>> columns = ScoredColumns([part], np.array([1, 0]), ["line", "indicator"])
+    >>> columns["line"].tolist(), columns["indicator"].tolist(), columns.size
+    ([2, 3], ['x', 'x'], 2)
+    """
+
+    def __init__(self, parts: list[Part], order: np.ndarray, names: list[str]) -> None:
+        self.parts = parts
+        self.order = order
+        self.names = names
+        self.sizes = [part_size(part) for part in parts]
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes, dtype=np.int64)]).astype(np.int64)
+        self.size = int(self.offsets[-1])
+        self._made: dict[str, Any] = {}
+        self._shown: dict[int, dict[str, Any]] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._made:
+            if name not in self.names:
+                raise KeyError(name)
+            self._made[name] = self._column(name, None)
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def _kinds(self, name: str) -> set[str]:
+        """The numpy kinds of a column's parts ("O" for objects)."""
+        kinds = set()
+        for part in self.parts:
+            column = part[name]
+            if isinstance(column, Constant):
+                kinds.add(np.dtype(column.dtype).kind)
+            elif isinstance(column, Taken):
+                kinds.add(column.source.dtype.kind)
+            elif isinstance(column, np.ndarray):
+                kinds.add(column.dtype.kind)
+        return kinds
+
+    def _column(self, name: str, positions: np.ndarray | None) -> Any:
+        """A column at ``positions`` of the table order (all if None), as
+        the whole column would have it."""
+        order = self.order if positions is None else self.order[positions]
+        if isinstance(self.parts[0][name], Displays):
+            return self._displays(name, order)
+        objects = len(self._kinds(name)) > 1  # e.g. integer counts and None of counts without one
+        pieces = []
+        for part, local in self._locals(order, positions is None):
+            values = _values(part[name], part_size(part), local)  # type: ignore[arg-type]
+            pieces.append(values.astype(object) if objects else values)
+        return np.concatenate(pieces)[self._inverse(order, positions is None)]
+
+    def _locals(self, order: np.ndarray, whole: bool) -> Iterator[tuple[Part, np.ndarray | None]]:
+        """Each part with the positions of its rows among ``order`` (sorted;
+        None for all of them)."""
+        if whole:
+            for part in self.parts:
+                yield part, None
+            return
+        ordered = np.sort(order)
+        bounds = np.searchsorted(ordered, self.offsets)
+        for number, part in enumerate(self.parts):
+            yield part, ordered[bounds[number] : bounds[number + 1]] - self.offsets[number]
+
+    def _inverse(self, order: np.ndarray, whole: bool) -> np.ndarray:
+        """Where each of ``order``'s rows is among the parts' rows joined
+        part by part (as :meth:`_locals` gives them)."""
+        if whole:
+            return order
+        return np.argsort(np.argsort(order, kind="stable"), kind="stable")
+
+    def _displays(self, name: str, order: np.ndarray) -> Any:
+        whole = order is self.order
+        pieces = []
+        for number, (part, local) in enumerate(self._locals(order, whole)):
+            recipe = part[name]
+            assert isinstance(recipe, Displays)
+            if not whole:
+                pieces.append(recipe.shown(local)[name])
+                continue
+            # The four columns of a part are made together: keep the others
+            # until they are asked for.
+            if number not in self._shown:
+                self._shown[number] = recipe.shown(None)
+            pieces.append(self._shown[number].pop(name))
+            if not self._shown[number]:
+                del self._shown[number]
+        if all(isinstance(piece, np.ndarray) for piece in pieces):
+            return np.concatenate(pieces)[self._inverse(order, whole)]
+        import pyarrow as pa
+
+        joined = pa.chunked_array(pieces)
+        return joined.take(pa.array(self._inverse(order, whole))).combine_chunks()
+
+    def arrow_blocks(self, rows: int | None = None) -> Iterator[Any]:
+        """The rows in table order as pyarrow tables of at most ``rows``
+        rows (default :data:`BLOCK_ROWS`), with the values of
+        :meth:`Scorecard._arrow <phindicators.scorecard.Scorecard>`: statuses
+        as strings, rule ids joined by ";", NaN and None as null."""
+        import pyarrow as pa
+
+        step = BLOCK_ROWS if rows is None else rows
+        for start in range(0, max(self.size, 1), step):
+            positions = np.arange(start, min(start + step, self.size))
+            order = self.order[positions]
+            inverse = pa.array(self._inverse(order, False))
+            located = list(self._locals(order, False))
+            shown = [
+                part[DISPLAY_COLUMNS[0]].shown(local) if isinstance(part.get(DISPLAY_COLUMNS[0]), Displays) else None
+                for part, local in located
+            ]
+            arrays = {}
+            for name in self.names:
+                pieces = []
+                for (part, local), texts in zip(located, shown, strict=True):
+                    column = part[name]
+                    if isinstance(column, Displays):
+                        pieces.append(_as_arrow(texts[name]))  # type: ignore[index]
+                    else:
+                        pieces.append(_arrow_piece(name, column, part_size(part), local))  # type: ignore[arg-type]
+                arrays[name] = _concatenated(pieces).take(inverse)
+            yield pa.table(arrays)
+
+
+def _as_arrow(values: Any) -> Any:
+    import pyarrow as pa
+
+    return values if not isinstance(values, np.ndarray) else pa.array(values, from_pandas=True)
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _arrow_piece(name: str, column: np.ndarray | Constant | Taken, size: int, local: np.ndarray | None) -> Any:
+    """A part's column at ``local`` as a pyarrow array of plain values."""
+    import pyarrow as pa
+
+    count = size if local is None else local.size
+    if isinstance(column, Constant):
+        value = _plain(column.value)
+        if value is None:
+            return pa.nulls(count)
+        if name == "violations":
+            value = ";".join(value)  # type: ignore[arg-type]
+        if isinstance(value, float) and np.isnan(value):
+            return pa.nulls(count, pa.float64())
+        return pa.repeat(value, count)
+    values = _values(column, size, local)
+    if name == "violations":
+        joined = np.full(values.size, "", dtype=object)
+        for index in np.flatnonzero(np.fromiter(map(bool, values), bool, values.size)).tolist():
+            joined[index] = ";".join(values[index])
+        values = joined
+    return pa.array(values, from_pandas=True)
+
+
+def _concatenated(pieces: list[Any]) -> Any:
+    """Arrays of one column from several parts as one array: nulls take the
+    others' type, integers join floats as floats (written alike in CSV)."""
+    import pyarrow as pa
+
+    types = {piece.type for piece in pieces} - {pa.null()}
+    if len(types) > 1 and types <= {pa.int64(), pa.float64()}:
+        types = {pa.float64()}
+    if len(types) == 1:
+        kind = types.pop()
+        pieces = [piece if piece.type == kind else piece.cast(kind) for piece in pieces]
+    return pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
