@@ -6,7 +6,8 @@ import csv
 import functools
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any, cast
 
 import attrs
@@ -73,6 +74,20 @@ def _python(values: Sequence[Any]) -> list[Any]:
 
 def _status_texts(values: Sequence[Any]) -> list[str | None]:
     return [None if status is None else str(status) for status in _python(values)]
+
+
+def _pipelined(blocks: Iterator[Any], write: Callable[[Any], None]) -> None:
+    """``write`` each block, in order, in a second thread while the next
+    block is made: pyarrow's CSV writer releases the GIL, so making and
+    writing share two cores. At most two blocks exist at a time."""
+    with ThreadPoolExecutor(1) as pool:
+        pending: Future[None] | None = None
+        for block in blocks:
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(write, block)
+        if pending is not None:
+            pending.result()
 
 
 #: Columns of enums, written as their values.
@@ -248,21 +263,20 @@ class Scorecard:
             options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
             destination.write(",".join(self.columns) + "\n")
             binary = getattr(destination, "buffer", None)
-            utf8 = binary is not None and getattr(destination, "encoding", "").lower().replace("-", "") == "utf8"
-            if utf8:
+            if binary is not None and getattr(destination, "encoding", "").lower().replace("-", "") == "utf8":
+                # A UTF-8 text file: the bytes go straight to its buffer,
+                # never held as one Python string.
                 destination.flush()
-            # Block by block: only one block's strings exist at a time.
-            for table in self._csv_blocks():
-                if utf8:
-                    # A UTF-8 text file: the bytes go straight to its buffer,
-                    # never held as one Python string.
-                    pa_csv.write_csv(table, binary, write_options=options)
-                else:
-                    buffer = io.BytesIO()
-                    pa_csv.write_csv(table, buffer, write_options=options)
-                    destination.write(buffer.getvalue().decode("utf-8"))
-            if utf8:
+                _pipelined(self._csv_blocks(), lambda table: pa_csv.write_csv(table, binary, write_options=options))
                 binary.flush()
+                return
+
+            def write(table: Any) -> None:
+                buffer = io.BytesIO()
+                pa_csv.write_csv(table, buffer, write_options=options)
+                destination.write(buffer.getvalue().decode("utf-8"))
+
+            _pipelined(self._csv_blocks(), write)
             return
         writer = csv.writer(destination, lineterminator="\n")
         plain = self._plain_columns(joined=True)

@@ -256,22 +256,41 @@ def cell_text(cell: object) -> str:
 def texts(data: Table, name: str) -> tuple[list[str], np.ndarray]:
     """A column's cells as stripped text, and where they are empty."""
     cells = data.columns[name]
-    if isinstance(cells, np.ndarray) and cells.dtype.kind == "f":
-        cells = cells.astype(object)  # years read as numbers: "2023"
-    try:
-        texts = [cell.strip(LABEL_SPACES) for cell in cells]  # the common case: all text
-    except AttributeError:
-        texts = [cell_text(cell) for cell in cells]
+    whole_numbers = _whole_numbers(cells)
+    if whole_numbers is not None:
+        texts = whole_numbers
+    else:
+        if isinstance(cells, np.ndarray) and cells.dtype.kind == "f":
+            cells = cells.astype(object)  # years read as numbers: "2023"
+        try:
+            texts = [cell.strip(LABEL_SPACES) for cell in cells]  # the common case: all text
+        except AttributeError:
+            texts = [cell_text(cell) for cell in cells]
     empty = np.fromiter(map(operator.not_, texts), bool, len(texts))
     missing = data.missing[name]
     if missing is not None:
-        empty |= missing
-        texts = ["" if gone else text for text, gone in zip(texts, missing.tolist(), strict=True)]
-    else:
+        if missing.any():
+            empty |= missing
+            texts = ["" if gone else text for text, gone in zip(texts, missing.tolist(), strict=True)]
+    elif whole_numbers is None:
         # NaN is how a float column holds a missing cell.
         nan = np.array([isinstance(c, float) and math.isnan(c) for c in cells], dtype=bool).reshape(-1)
         empty |= nan
     return texts, empty
+
+
+def _whole_numbers(cells: Sequence[Any]) -> list[str] | None:
+    """A float column of whole numbers (years read as numbers) as the text
+    :func:`cell_text` gives each ("2023"), made once per distinct value;
+    None for any other column."""
+    if not (isinstance(cells, np.ndarray) and cells.dtype.kind == "f"):
+        return None
+    with np.errstate(invalid="ignore"):
+        if not (np.abs(cells) < 2.0**53).all() or not (cells == np.floor(cells)).all():
+            return None  # NaN, fractions, or too large for an exact int64
+    distinct, where = np.unique(cells.astype(np.int64), return_inverse=True)
+    labels = np.array([str(value) for value in distinct.tolist()], dtype=object)
+    return labels[where.reshape(-1)].tolist()  # type: ignore[no-any-return]
 
 
 EMPTY, NOT_A_NUMBER = 1, 2
