@@ -867,3 +867,60 @@ def test_money_rows_get_no_interval_and_no_benchmark_verdict() -> None:
     assert all(row.lower is None and row.confidence is None and row.method is None for row in money)
     assert {row.benchmark_status.value for row in money} == {"not_compared"}
     assert not card.errors
+
+
+def _kinds_of_rows() -> list[dict[str, object]]:
+    """A long table whose indicators give every kind of column a scorecard
+    has: counts without a denominator (None beside integers), money (floats
+    beside integer counts), means without an interval, rates with the exact
+    and Byar methods, an area that starts like a formula, and bad rows."""
+    rows: list[dict[str, object]] = []
+    for number in range(12):
+        area = "=evil" if number == 3 else f"县{number}"
+        for period in ("2019", "2020", "2021", "2022", "2023"):
+            rows += [
+                {"indicator": "infant_mortality_rate", "area": area, "period": period,
+                 "numerator": 3 + number * 7, "denominator": 2000 + number},
+                {"indicator": "maternal_mortality_ratio", "area": area, "period": period,
+                 "numerator": number % 3, "denominator": 2158 + number},
+                {"indicator": "health_education_print_kinds", "area": area, "period": period,
+                 "numerator": 10 + number, "denominator": ""},
+                {"indicator": "inpatient_reimbursement_per_beneficiary", "area": area, "period": period,
+                 "numerator": 12.5 + number, "denominator": 40 + number},
+                {"indicator": "oop_share_of_health_expenditure", "area": area, "period": period,
+                 "numerator": 30.25, "denominator": 100 + number},
+            ]
+    rows.append({"indicator": "infant_mortality_rate", "area": "县1", "period": "2024", "numerator": -1,
+                 "denominator": 100})
+    return rows
+
+
+@pytest.mark.parametrize("benchmark", [POOLED, "县2", None])
+def test_csv_written_block_by_block_equals_whole_columns(benchmark: str | None) -> None:
+    """The CSV writer goes block by block through columns kept per indicator
+    (:mod:`phindicators.scorecard.columns`), so that a million-row scorecard
+    never holds all its strings. The file must be the one written in a
+    single block, and the one written from the whole columns as a plain
+    dict (the writer's other path), over blocks that cut indicators apart."""
+    import importlib
+
+    from tests.conftest import patched
+
+    pytest.importorskip("pyarrow")
+    columns_module = importlib.import_module("phindicators.scorecard.columns")
+    card = scorecard(_kinds_of_rows(), ["healthy_china_2030", "women_outline_2011"], benchmark=benchmark)
+    assert len(card) > 3 * 7 and card.errors
+
+    def written(of: Scorecard) -> str:
+        out = io.StringIO()
+        of.write_csv(out)
+        return out.getvalue()
+
+    with patched(columns_module, BLOCK_ROWS=7):
+        blocked = written(card)
+    whole = written(card)
+    plain = Scorecard(columns={name: card.columns[name] for name in card.columns})
+    assert blocked == whole == written(plain)
+    lines = list(csv.DictReader(io.StringIO(blocked)))
+    assert len(lines) == len(card)
+    assert {line["area"] for line in lines} >= {"'=evil", "县0"}

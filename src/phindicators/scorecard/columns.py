@@ -39,7 +39,7 @@ __all__ = [
 #: Rows per block of :meth:`ScoredColumns.arrow_blocks`: big enough that the
 #: per-block overhead vanishes, small enough that a block's strings are a
 #: few tens of MB.
-BLOCK_ROWS = 200_000
+BLOCK_ROWS = 50_000
 
 #: The columns a :class:`Displays` recipe makes.
 DISPLAY_COLUMNS = ("display_zh", "display_en", "interval_zh", "interval_en")
@@ -146,14 +146,17 @@ class ScoredColumns(Mapping[str, Any]):
         self.sizes = [part_size(part) for part in parts]
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes, dtype=np.int64)]).astype(np.int64)
         self.size = int(self.offsets[-1])
+        self._known = dict.fromkeys(names)
         self._made: dict[str, Any] = {}
         self._shown: dict[int, dict[str, Any]] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._made:
-            if name not in self.names:
-                raise KeyError(name)
-            self._made[name] = self._column(name, None)
+            self._known[name]  # a name that is no column: KeyError, as a dict gives
+            made = self._column(name, None)
+            if isinstance(made, np.ndarray):
+                made.flags.writeable = False  # a scorecard's columns are read-only
+            self._made[name] = made
         return self._made[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -243,21 +246,24 @@ class ScoredColumns(Mapping[str, Any]):
             order = self.order[positions]
             inverse = pa.array(self._inverse(order, False))
             located = list(self._locals(order, False))
-            shown = [
-                part[DISPLAY_COLUMNS[0]].shown(local) if isinstance(part.get(DISPLAY_COLUMNS[0]), Displays) else None
-                for part, local in located
-            ]
+            # Each part's four display columns are made together, once per block.
+            shown = [_shown(part, local) for part, local in located]
             arrays = {}
             for name in self.names:
                 pieces = []
                 for (part, local), texts in zip(located, shown, strict=True):
                     column = part[name]
                     if isinstance(column, Displays):
-                        pieces.append(_as_arrow(texts[name]))  # type: ignore[index]
+                        pieces.append(_as_arrow(texts[name]))
                     else:
-                        pieces.append(_arrow_piece(name, column, part_size(part), local))  # type: ignore[arg-type]
+                        pieces.append(_arrow_piece(name, column, part_size(part), local))
                 arrays[name] = _concatenated(pieces).take(inverse)
             yield pa.table(arrays)
+
+
+def _shown(part: Part, local: np.ndarray | None) -> dict[str, Any]:
+    recipe = part.get(DISPLAY_COLUMNS[0])
+    return recipe.shown(local) if isinstance(recipe, Displays) else {}
 
 
 def _as_arrow(values: Any) -> Any:

@@ -290,7 +290,7 @@ def _whole_numbers(cells: Sequence[Any]) -> list[str] | None:
             return None  # NaN, fractions, or too large for an exact int64
     distinct, where = np.unique(cells.astype(np.int64), return_inverse=True)
     labels = np.array([str(value) for value in distinct.tolist()], dtype=object)
-    return labels[where.reshape(-1)].tolist()  # type: ignore[no-any-return]
+    return labels[where.reshape(-1)].tolist()
 
 
 EMPTY, NOT_A_NUMBER = 1, 2
