@@ -51,6 +51,7 @@ def compute_frame(
     benchmark: Hashable | None = None,
     errors: str = "raise",
     displays: bool = True,
+    ages: str | None = None,
 ) -> Any:
     """Compute an indicator (or several) for every row or group of a DataFrame.
 
@@ -104,6 +105,15 @@ def compute_frame(
         Add the four display columns (``display_zh``, ``display_en``,
         ``interval_zh``, ``interval_en``). Building four strings per row is
         most of the time on millions of rows; ``False`` leaves them out.
+    ages : str, optional
+        For a life-table indicator (``life_expectancy``,
+        ``adult_mortality_45q15``, ``premature_ncd_mortality``), the column
+        of age bands of a long frame: one row per group and band, the
+        band's first age (or a label: "0", "1-4", "90+"). Each group's rows
+        are pivoted into its life table and every group is computed at once
+        (:func:`phindicators.frames.banded.life_table_frame`); every group
+        must have each band the data has, once. Targets work; a benchmark
+        does not (a life table is not pooled by summing).
 
     Returns
     -------
@@ -155,6 +165,16 @@ def compute_frame(
         ) from None
     if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
         raise InvalidTypeError(f"compute_frame takes a DataFrame, not a {type(data).__name__}")
+    if isinstance(indicator, Indicator | str):
+        indicators = [_indicator(indicator)]
+    else:
+        indicators = [_indicator(item) for item in indicator]
+    if not indicators:
+        raise InvalidOptionError("indicator is an empty list")
+    if ages is not None or any("life_table" in item.needs for item in indicators):
+        return _life_tables(
+            data, indicators, numerator, denominator, by, period, ages, confidence, targets, benchmark, errors, displays
+        )
     lazy_backend = None
     lazy = None
     plain = None
@@ -179,12 +199,6 @@ def compute_frame(
             frame = frame.collect()
         else:  # groups are pooled where the data lives, partition by partition
             lazy = frame
-    if isinstance(indicator, Indicator | str):
-        indicators = [_indicator(indicator)]
-    else:
-        indicators = [_indicator(item) for item in indicator]
-    if not indicators:
-        raise InvalidOptionError("indicator is an empty list")
     columns = list(frame.collect_schema().names()) if lazy is not None else list(frame.columns)
     groups_by = _names(by, "by")
     keys = groups_by + ([period] if period is not None else [])
@@ -222,6 +236,53 @@ def compute_frame(
         else:
             native.index = index[first if rows is None else first[rows]]
     return native
+
+
+def _life_tables(
+    data: Any,
+    indicators: list[Indicator],
+    numerator: str | None,
+    denominator: str | None,
+    by: str | Sequence[str] | None,
+    period: str | None,
+    ages: str | None,
+    confidence: float,
+    targets: TargetSet | str | Sequence[TargetSet | str] | None,
+    benchmark: Hashable | None,
+    errors: str,
+    displays: bool,
+) -> Any:
+    """compute_frame of one life-table indicator from a long frame: rows
+    of age bands pivoted by the ``ages`` column (a life table cannot be
+    summed over rows as counts are)."""
+    from ..banded import life_table_frame
+
+    names = ", ".join(item.id for item in indicators)
+    if len(indicators) != 1 or "life_table" not in indicators[0].needs:
+        raise InvalidOptionError(
+            "ages= names the age-band column of one life-table indicator (life_expectancy, "
+            f"adult_mortality_45q15, premature_ncd_mortality), got {names}"
+        )
+    if ages is None:
+        raise InvalidOptionError(
+            f"{names} is computed from a life table: give ages=, the column of age bands of a long frame "
+            "(one row per group and band with deaths and population)"
+        )
+    if benchmark is not None:
+        raise InvalidOptionError(f"{names}: a benchmark is not available for life-table indicators")
+    keys = _names(by, "by") + ([period] if period is not None else [])
+    return life_table_frame(
+        data,
+        indicators[0],
+        numerator=numerator,
+        denominator=denominator,
+        ages=ages,
+        keys=keys,
+        confidence=confidence,
+        targets=_target_sets(targets),
+        errors=errors,
+        displays=displays,
+    )
 
 
 @attrs.frozen
