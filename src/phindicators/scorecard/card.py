@@ -101,11 +101,15 @@ class Scorecard:
     A scorecard is kept as columns (one per :class:`ScorecardRow` field, in
     :data:`CSV_COLUMNS`, then those of further target sets), so that a
     table of a million rows is written out without building a million
-    objects; :attr:`rows` builds the row objects on first use.
+    objects; :attr:`rows` builds the row objects on first use. A scorecard
+    made by :func:`scorecard` keeps them per indicator
+    (:class:`~phindicators.scorecard.columns.ScoredColumns`): a whole
+    column is made the first time it is asked for, and :meth:`write_csv`
+    goes block by block without making any.
 
     Attributes
     ----------
-    columns : dict of str to sequence
+    columns : mapping of str to sequence
         The rows' fields, column by column (tuples, or read-only numpy and
         pyarrow arrays as :func:`scorecard` makes them), ordered by table
         line and then by catalog order of the indicators. With several
@@ -240,7 +244,8 @@ class Scorecard:
         """Write :meth:`records` as CSV (UTF-8) to a path or an open text file.
 
         Counts are written as integers ("2158"); with pyarrow installed the
-        table is written by its multithreaded writer.
+        rows are written by its CSV writer, block by block, each block in a
+        second thread while the next is made.
 
         Examples
         --------
