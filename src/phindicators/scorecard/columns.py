@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -153,7 +153,7 @@ class ScoredColumns(Mapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         if name not in self._made:
             self._known[name]  # a name that is no column: KeyError, as a dict gives
-            made = self._column(name, None)
+            made = self._column(name)
             if isinstance(made, np.ndarray):
                 made.flags.writeable = False  # a scorecard's columns are read-only
             self._made[name] = made
@@ -178,47 +178,21 @@ class ScoredColumns(Mapping[str, Any]):
                 kinds.add(column.dtype.kind)
         return kinds
 
-    def _column(self, name: str, positions: np.ndarray | None) -> Any:
-        """A column at ``positions`` of the table order (all if None), as
-        the whole column would have it."""
-        order = self.order if positions is None else self.order[positions]
+    def _column(self, name: str) -> Any:
+        """A whole column: the parts' pieces joined and put in table order."""
         if isinstance(self.parts[0][name], Displays):
-            return self._displays(name, order)
+            return self._displays(name)
         objects = len(self._kinds(name)) > 1  # e.g. integer counts and None of counts without one
         pieces = []
-        for part, local in self._locals(order, positions is None):
-            values = _values(part[name], part_size(part), local)  # type: ignore[arg-type]
+        for part in self.parts:
+            values = _values(part[name], part_size(part), None)  # type: ignore[arg-type]
             pieces.append(values.astype(object) if objects else values)
-        return np.concatenate(pieces)[self._inverse(order, positions is None)]
+        return np.concatenate(pieces)[self.order]
 
-    def _locals(self, order: np.ndarray, whole: bool) -> Iterator[tuple[Part, np.ndarray | None]]:
-        """Each part with the positions of its rows among ``order`` (sorted;
-        None for all of them)."""
-        if whole:
-            for part in self.parts:
-                yield part, None
-            return
-        ordered = np.sort(order)
-        bounds = np.searchsorted(ordered, self.offsets)
-        for number, part in enumerate(self.parts):
-            yield part, ordered[bounds[number] : bounds[number + 1]] - self.offsets[number]
-
-    def _inverse(self, order: np.ndarray, whole: bool) -> np.ndarray:
-        """Where each of ``order``'s rows is among the parts' rows joined
-        part by part (as :meth:`_locals` gives them)."""
-        if whole:
-            return order
-        return np.argsort(np.argsort(order, kind="stable"), kind="stable")
-
-    def _displays(self, name: str, order: np.ndarray) -> Any:
-        whole = order is self.order
+    def _displays(self, name: str) -> Any:
         pieces = []
-        for number, (part, local) in enumerate(self._locals(order, whole)):
-            recipe = part[name]
-            assert isinstance(recipe, Displays)
-            if not whole:
-                pieces.append(recipe.shown(local)[name])
-                continue
+        for number, part in enumerate(self.parts):
+            recipe = cast(Displays, part[name])  # the same columns are display columns in every part
             # The four columns of a part are made together: keep the others
             # until they are asked for.
             if number not in self._shown:
@@ -227,11 +201,28 @@ class ScoredColumns(Mapping[str, Any]):
             if not self._shown[number]:
                 del self._shown[number]
         if all(isinstance(piece, np.ndarray) for piece in pieces):
-            return np.concatenate(pieces)[self._inverse(order, whole)]
+            return np.concatenate(pieces)[self.order]
         import pyarrow as pa
 
-        joined = pa.chunked_array(pieces)
-        return joined.take(pa.array(self._inverse(order, whole))).combine_chunks()
+        return pa.chunked_array(pieces).take(pa.array(self.order)).combine_chunks()
+
+    def _locals(self, order: np.ndarray) -> list[tuple[Part, np.ndarray]]:
+        """Each part with the positions (in it) of its rows among ``order``,
+        in increasing order."""
+        ordered = np.sort(order)
+        bounds = np.searchsorted(ordered, self.offsets)
+        return [
+            (part, ordered[bounds[number] : bounds[number + 1]] - self.offsets[number])
+            for number, part in enumerate(self.parts)
+        ]
+
+    @staticmethod
+    def _inverse(order: np.ndarray) -> np.ndarray:
+        """Where each of ``order``'s rows is among the rows :meth:`_locals`
+        gives, joined part by part."""
+        inverse = np.empty(order.size, dtype=np.int64)
+        inverse[np.argsort(order, kind="stable")] = np.arange(order.size)
+        return inverse
 
     def arrow_blocks(self, rows: int | None = None) -> Iterator[Any]:
         """The rows in table order as pyarrow tables of at most ``rows``
@@ -244,8 +235,8 @@ class ScoredColumns(Mapping[str, Any]):
         for start in range(0, max(self.size, 1), step):
             positions = np.arange(start, min(start + step, self.size))
             order = self.order[positions]
-            inverse = pa.array(self._inverse(order, False))
-            located = list(self._locals(order, False))
+            inverse = pa.array(self._inverse(order))
+            located = self._locals(order)
             # Each part's four display columns are made together, once per block.
             shown = [_shown(part, local) for part, local in located]
             arrays = {}
