@@ -22,6 +22,7 @@ from ..compute import compute, interval_methods
 from ..errors import InvalidCountsError, InvalidOptionError, InvalidTypeError
 from ..scorecard.formatting import format_displays, has_pyarrow
 from ..stats import (
+    EXACT_BELOW,
     annual_percent_change,
     confidence_levels,
     cumulative_rate,
@@ -80,12 +81,18 @@ def _totals(x: np.ndarray, n: np.ndarray) -> Columns:
     return {"events": x.sum(axis=-1), "population": n.sum(axis=-1)}
 
 
-def _interval(found: Any) -> Columns:
+def _interval(found: Any, events: np.ndarray | None = None) -> Columns:
+    """Value, limits and method of each group. A Poisson interval of
+    arrays says "auto"; ``events`` (the count its limits come from) names
+    the method each group got, as a scalar call would."""
+    method = np.full(np.shape(found.value), found.method, dtype=object)
+    if found.method == "auto" and events is not None:
+        method = np.where(events < EXACT_BELOW, "exact", "byar").astype(object)
     return {
         "value": np.asarray(found.value, dtype=np.float64),
         "lower": np.asarray(found.lower, dtype=np.float64),
         "upper": np.asarray(found.upper, dtype=np.float64),
-        "method": found.method,
+        "method": method,
     }
 
 
@@ -142,7 +149,7 @@ def _run_registry(
     found = registry_rates(x, n, bands, level, multiplier=o["multiplier"])
     totals = _totals(x, n)
     measures = ("crude", "china", "world", "cumulative", "truncated")
-    return {name: {**_interval(getattr(found, name)), **totals} for name in measures}
+    return {name: {**_interval(getattr(found, name), totals["events"]), **totals} for name in measures}
 
 
 def _run_isr(
@@ -166,7 +173,7 @@ def _run_isr(
             multiplier=o["multiplier"],
         ),
     )
-    columns = _interval(found)
+    columns = _interval(found, np.asarray(found.observed))
     return {
         "": {**columns, "observed": np.asarray(found.observed), "expected": np.asarray(found.expected), **_totals(x, n)}
     }
@@ -494,13 +501,14 @@ def _raise_groups(pivot: _Pivot, bad: np.ndarray, where: str) -> None:
 def _scattered(values: Any, ok: np.ndarray, fill: Any = np.nan) -> np.ndarray:
     """Values of the good groups spread over every group (``fill`` elsewhere)."""
     if isinstance(values, str):
-        out = np.full(ok.size, None, dtype=object)
-        out[ok] = values
-        return out
+        values = np.full(int(ok.sum()), values, dtype=object)
     values = np.asarray(values)
     if ok.all():
         return values
-    out = np.full(ok.size, fill, dtype=np.float64 if values.dtype != bool else bool)
+    if values.dtype == object:
+        fill = None
+    kind = object if values.dtype == object else bool if values.dtype == bool else np.float64
+    out = np.full(ok.size, fill, dtype=kind)
     out[ok] = values
     return out
 
