@@ -540,7 +540,7 @@ def stats_frame(
         Any frame narwhals supports (pandas, polars, pyarrow, modin; dask
         and polars lazy frames are collected). The result is of its kind.
     statistic : str
-        A key of :data:`STATISTICS`: ``"dsr"``, ``"life_expectancy"``,
+        A key of ``STATISTICS``: ``"dsr"``, ``"life_expectancy"``,
         ``"probability_of_dying"``, ``"cumulative_rate"``,
         ``"truncated_rate"``, ``"registry_rates"`` (one row per group and
         measure: crude, china, world, cumulative, truncated), ``"isr"`` or

@@ -111,7 +111,7 @@ def compute_frame(
         of age bands of a long frame: one row per group and band, the
         band's first age (or a label: "0", "1-4", "90+"). Each group's rows
         are pivoted into its life table and every group is computed at once
-        (:func:`phindicators.frames.banded.life_table_frame`); every group
+        (``phindicators.frames.banded.life_table_frame``); every group
         must have each band the data has, once. Targets work; a benchmark
         does not (a life table is not pooled by summing).
 
