@@ -349,3 +349,35 @@ def test_compute_frame_life_table_options_are_checked() -> None:
                               by="county", ages="age", errors="mark").set_index("county")
     assert np.isnan(marked.loc["乙县", "value"]) and "age band 40-44 is missing" in marked.loc["乙县", "problem"]
     assert pd.isna(marked.loc["乙县", "display_zh"]) and not np.isnan(marked.loc["甲县", "value"])
+
+
+def test_bands_must_be_the_standards_and_a_band_no_group_has_is_missing_when_named() -> None:
+    frame = _long()
+    arguments = dict(by="county", band="age", events="deaths", population="pop")
+    # ESP 2013's 19 weights on the registry's 19 bands would be weighted by position: refused.
+    with pytest.raises(InvalidOptionError, match="differ from the bands of the standard"):
+        stats_frame(frame, "dsr", standard="esp_2013", bands=list(REGISTRY_AGES), **arguments)
+    with pytest.raises(InvalidOptionError, match="registry_rates takes no option 'standard'"):
+        stats_frame(frame, "registry_rates", standard="segi_world", **arguments)
+    without_40 = frame[frame["age"] != 40]
+    out = stats_frame(without_40, "life_expectancy", bands=list(REGISTRY_AGES), errors="mark", **arguments)
+    assert out["value"].isna().all()
+    assert (out["problem"] == "age band 40-44 is missing").all()
+
+
+def test_every_group_the_routine_refuses_is_marked_not_only_those_its_error_names() -> None:
+    frames = []
+    for i in range(9):
+        part = _long(seed=20 + i)
+        part = part[part["county"] == "甲县"].assign(county=f"县{i}")
+        if i > 0:  # eight groups with no deaths in the open band: more than an error names
+            part.loc[part["age"] == 85, "deaths"] = 0
+        frames.append(part)
+    frame = pd.concat(frames, ignore_index=True)
+    out = stats_frame(frame, "life_expectancy", by="county", band="age", events="deaths", population="pop",
+                      errors="mark")
+    assert out["problem"].isna().tolist() == [True] + [False] * 8
+    assert out["problem"].str.contains("open last band").sum() == 8
+    first = frames[0]
+    want = life_expectancy(first["deaths"].to_numpy(float), first["pop"].to_numpy(float), list(REGISTRY_AGES))
+    assert out["value"][0] == pytest.approx(want.value[0], rel=1e-12)

@@ -37,6 +37,7 @@ from ..stats import (
 from ..stats._bands import band_labels
 from ..stats.indirect import IndirectlyStandardised
 from ..stats.life_tables import LifeExpectancy
+from ..stats.registry import REGISTRY_AGES
 from ..stats.results import StandardisedRate
 from ..stats.standard_populations import StandardPopulation
 from ._narwhals import narwhals
@@ -67,7 +68,8 @@ class _Statistic:
 
     ``band`` is what the band column holds (``"age"``: first ages of age
     bands; ``"year"``: periods); ``standard`` the option whose standard
-    population fixes the bands (None: the data's own bands);
+    population fixes the bands, or ``fixed`` the bands themselves (neither:
+    the data's own bands);
     ``options`` the keyword options the statistic takes, passed to
     ``run`` with the defaults filled in."""
 
@@ -75,6 +77,7 @@ class _Statistic:
     run: Callable[[np.ndarray, np.ndarray, tuple[Any, ...], float, dict[str, Any]], dict[str, Columns]]
     options: Mapping[str, Any]
     standard: str | None = None
+    fixed: tuple[int, ...] | None = None
 
 
 def _totals(x: np.ndarray, n: np.ndarray) -> Columns:
@@ -203,7 +206,8 @@ STATISTICS: dict[str, _Statistic] = {
         {"standard": "segi_world", "lower_age": 35, "upper_age": 65, "multiplier": 100_000},
         "standard",
     ),
-    "registry_rates": _Statistic("age", _run_registry, {"standard": "china_2000", "multiplier": 100_000}, "standard"),
+    # China 2000 and Segi share the registry's bands (0, 1-4, 5-9, ..., 85+).
+    "registry_rates": _Statistic("age", _run_registry, {"multiplier": 100_000}, fixed=REGISTRY_AGES),
     "isr": _Statistic(
         "age",
         _run_isr,
@@ -301,13 +305,12 @@ def _pivot(
         )
     group, first = _group_ids(frame, keys)
     count = first.size
-    cells = frame.get_column(band).to_list()
-    read: dict[object, int | float | None] = {}
-    values = np.array([read.setdefault(c, _band_value(c, kind)) if _hashable(c) else None for c in cells], dtype=object)
-    readable = np.array([v is not None for v in values.tolist()], dtype=bool)
-    bands = wanted if wanted is not None else tuple(sorted({v for v in values[readable].tolist()}))
+    # Each distinct band cell is read once: a million rows hold a few dozen.
+    cells, cell_of_row = _factorised(frame.get_column(band).to_numpy())
+    read = [_band_value(c, kind) for c in cells]
+    bands = wanted if wanted is not None else tuple(sorted({v for v in read if v is not None}))
     slot_of = {b: i for i, b in enumerate(bands)}
-    slot = np.array([slot_of.get(v, -1) if v is not None else -1 for v in values.tolist()], dtype=np.int64)
+    slot = np.array([slot_of.get(v, -1) if v is not None else -1 for v in read], dtype=np.int64)[cell_of_row]
     width = len(bands)
 
     # Row problems, first the band, then each count column.
@@ -320,7 +323,6 @@ def _pivot(
             codes = np.where(codes == 4, 0, codes)  # a mid-year population may be fractional
         parsed[name] = (numbers, codes, raw)
         row_bad |= codes > 0
-    cell = np.full(count * max(width, 1), -1, dtype=np.int64)
     filled = ~row_bad
     occupancy = np.bincount(group[slot >= 0] * width + slot[slot >= 0], minlength=count * width)
     events = np.full(count * width, np.nan)
@@ -328,7 +330,6 @@ def _pivot(
     target = group[filled] * width + slot[filled]
     events[target] = parsed[columns[0]][0][filled]
     populations[target] = parsed[columns[1]][0][filled]
-    cell[target] = positions[filled]
 
     problems: list[str | None] = [None] * count
     fields = [""] * count
@@ -338,10 +339,11 @@ def _pivot(
     for g in np.flatnonzero(first_bad < size).tolist():
         row = int(first_bad[g])
         if slot[row] < 0:
+            given = cells[cell_of_row[row]]
             text = (
-                f"{kind} band {_shown(cells[row])!r} is not one of the bands of {where} ({', '.join(labels)})"
-                if values[row] is not None
-                else f"{band} is not {'an age band' if kind == 'age' else 'a year'}: {_shown(cells[row])!r}"
+                f"{kind} band {_shown(given)!r} is not one of the bands of {where} ({', '.join(labels)})"
+                if read[cell_of_row[row]] is not None
+                else f"{band} is not {'an age band' if kind == 'age' else 'a year'}: {_shown(given)!r}"
             )
             fields[g] = band
         else:
@@ -356,11 +358,10 @@ def _pivot(
         problems[g] = f"row {_label(index, row)}: {text}"
     shape = (count, width)
     occupied = occupancy.reshape(shape)
-    for g, b in zip(*np.nonzero(occupied > 1), strict=True):
+    for g, b, rows in _duplicates(group, slot, width, occupancy):
         if problems[g] is None:
-            rows = np.flatnonzero((group == g) & (slot == b))
-            where_given = ", ".join(str(_label(index, int(r))) for r in rows[:_SHOWN_GROUPS])
-            problems[g] = f"{kind} band {labels[b]} is given in {rows.size} rows ({where_given})"
+            given_in = ", ".join(str(_label(index, int(r))) for r in rows[:_SHOWN_GROUPS])
+            problems[g] = f"{kind} band {labels[b]} is given in {rows.size} rows ({given_in})"
             fields[g] = band
     for g, b in zip(*np.nonzero(occupied == 0), strict=True):
         if problems[g] is None:
@@ -371,8 +372,32 @@ def _pivot(
     return _Pivot(keys_frame, names, bands, events.reshape(shape), populations.reshape(shape), problems, fields)
 
 
-def _hashable(cell: object) -> bool:
-    return isinstance(cell, Hashable)
+def _factorised(column: np.ndarray) -> tuple[list[Any], np.ndarray]:
+    """The distinct cells of a column and each row's number among them."""
+    try:
+        # Numbers, or text without gaps: sorted in C.
+        distinct, inverse = np.unique(column, return_inverse=True)
+        return distinct.tolist(), inverse.reshape(-1)
+    except TypeError:  # text mixed with None or numbers
+        seen: dict[object, int] = {}
+        numbers = [seen.setdefault(c if isinstance(c, Hashable) else repr(c), len(seen)) for c in column.tolist()]
+        return list(seen), np.asarray(numbers, dtype=np.int64)
+
+
+def _duplicates(
+    group: np.ndarray, slot: np.ndarray, width: int, occupancy: np.ndarray
+) -> list[tuple[int, int, np.ndarray]]:
+    """(group, band, rows) of each band a group has more than once."""
+    if not (occupancy > 1).any():
+        return []
+    placed = slot >= 0
+    key = np.where(placed, group * width + slot, 0)
+    rows = np.flatnonzero(placed & (occupancy[key] > 1))
+    rows = rows[np.argsort(key[rows], kind="stable")]
+    keys = key[rows]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    stops = np.r_[starts[1:], rows.size]
+    return [(*divmod(int(keys[a]), width), rows[a:b]) for a, b in zip(starts, stops, strict=True)]
 
 
 def _labels(bands: tuple[Any, ...], kind: str) -> tuple[str, ...]:
@@ -389,12 +414,7 @@ def _group_ids(frame: Any, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(size, dtype=np.int64), np.zeros(1 if size else 0, dtype=np.int64)
     codes = []
     for key in keys:
-        column = frame.get_column(key).to_numpy()
-        if column.dtype == object:
-            seen: dict[object, int] = {}
-            codes.append(np.array([seen.setdefault(v, len(seen)) for v in column.tolist()], dtype=np.int64))
-        else:
-            codes.append(np.unique(column, return_inverse=True)[1].reshape(-1))
+        codes.append(_factorised(frame.get_column(key).to_numpy())[1])
     _, inverse = np.unique(np.stack(codes), axis=1, return_inverse=True)
     inverse = inverse.reshape(-1)
     count = int(inverse.max()) + 1 if size else 0
@@ -415,21 +435,33 @@ def _group_names(keys_frame: Any, keys: list[str], count: int) -> list[str]:
 def _wanted(statistic: _Statistic, options: dict[str, Any], bands: Sequence[Any] | None) -> tuple[Any, ...] | None:
     """The bands every group must have: ``bands=``, else the standard
     population's, else (None) those the data has."""
+    given: tuple[Any, ...] | None = None
     if bands is not None:
         if isinstance(bands, str) or not isinstance(bands, Sequence):
             raise InvalidTypeError(f"bands must be a sequence of band values, got {bands!r}")
         read = [_band_value(b, statistic.band) for b in bands]
         if any(b is None for b in read) or len(set(read)) != len(read):
             raise InvalidOptionError(f"bands must be distinct {statistic.band}s, got {list(bands)!r}")
-        return tuple(read)
-    if statistic.standard is None:
-        return None
-    standard = options[statistic.standard]
-    if isinstance(standard, str):
-        standard = standard_population(standard)
-    if isinstance(standard, StandardPopulation):
-        return standard.lower_ages
-    raise InvalidOptionError("with a standard given as weights, bands= must say which age band each weight is for")
+        given = tuple(read)
+    fixed = statistic.fixed
+    if statistic.standard is not None:
+        standard = options[statistic.standard]
+        if isinstance(standard, str):
+            standard = standard_population(standard)
+        if isinstance(standard, StandardPopulation):
+            fixed = standard.lower_ages
+        elif given is None:
+            raise InvalidOptionError(
+                "with a standard given as weights, bands= must say which age band each weight is for"
+            )
+    # A standard's weights go by position: other bands would be weighted wrong.
+    if given is not None and fixed is not None and given != fixed:
+        raise InvalidOptionError(
+            f"bands= ({', '.join(map(str, given))}) differ from the bands of the standard "
+            f"({', '.join(band_labels(fixed))}): collapse the data, or the standard with "
+            "standard_population(name, open_age=)"
+        )
+    return given if given is not None else fixed
 
 
 def _checked_frame(data: Any, where: str) -> tuple[Any, Any]:
@@ -462,26 +494,32 @@ def _computed(
     ok = np.array([p is None for p in pivot.problems], dtype=bool)
     if errors == "raise" and not ok.all():
         _raise_groups(pivot, np.flatnonzero(~ok), where)
-    while True:
-        rows = np.flatnonzero(ok)
+    rows = np.flatnonzero(ok)
+    try:
+        return (run(pivot.events[rows], pivot.populations[rows]) if rows.size else None), ok
+    except InvalidCountsError as error:
+        refused = sorted({int(rows[p[0]]) for p in error.positions if p})
+        if not refused:
+            raise
+        if errors == "raise":
+            raise InvalidCountsError(
+                where,
+                error.field,
+                error.problem,
+                positions=[(g,) for g in refused],
+                n_bad=error.n_bad,
+                detail="groups: " + "; ".join(pivot.names[g] for g in refused[:_SHOWN_GROUPS]),
+            ) from error
+    # Marked: the error names a few groups; each group alone says whether
+    # it is refused and why (slow, but only for data the routine refuses).
+    for g in rows.tolist():
         try:
-            return (run(pivot.events[rows], pivot.populations[rows]) if rows.size else None), ok
+            run(pivot.events[g : g + 1], pivot.populations[g : g + 1])
         except InvalidCountsError as error:
-            refused = sorted({rows[p[0]] for p in error.positions if p})
-            if not refused:
-                raise
-            if errors == "raise":
-                raise InvalidCountsError(
-                    where,
-                    error.field,
-                    error.problem,
-                    positions=[(int(g),) for g in refused],
-                    n_bad=error.n_bad,
-                    detail="groups: " + "; ".join(pivot.names[g] for g in refused[:_SHOWN_GROUPS]),
-                ) from error
-            for g in refused:
-                ok[g] = False
-                pivot.problems[g] = f"{error.field} {error.problem}"
+            ok[g] = False
+            pivot.problems[g] = f"{error.field} {error.problem}"
+    rows = np.flatnonzero(ok)
+    return (run(pivot.events[rows], pivot.populations[rows]) if rows.size else None), ok
 
 
 def _raise_groups(pivot: _Pivot, bad: np.ndarray, where: str) -> None:
@@ -554,8 +592,11 @@ def stats_frame(
         The count columns (text is read with thousands separators).
     bands : sequence, optional
         The bands every group must have, in order. Default: the bands of
-        the standard population (``dsr``, ``truncated_rate``,
-        ``registry_rates``), else every band the data has. A group with a
+        the standard population (``dsr``, ``truncated_rate``; the registry
+        bands 0, 1-4, 5-9, ..., 85+ for ``registry_rates``), else every band
+        the data has (for ``life_expectancy``, ``cumulative_rate`` and
+        ``probability_of_dying`` give them when every group may lack one:
+        a band that no group has widens the band before it). A group with a
         band missing, given twice or not among these is refused.
     confidence : float
         One level.
