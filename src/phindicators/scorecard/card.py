@@ -16,7 +16,7 @@ import numpy as np
 from .._text import csv_safe
 from ..errors import InvalidOptionError
 from ..targets import Target
-from .columns import ScoredColumns
+from .columns import ScoredColumns, arrow_values
 from .formatting import csv_safe_texts, has_pyarrow
 from .plot import PLOT_FORMATS, plot_format, plot_scorecard
 from .rows import (
@@ -216,12 +216,7 @@ class Scorecard:
                 arrays[name] = values
                 continue
             array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
-            if name == "violations":
-                joined = np.full(len(array), "", dtype=object)
-                for index in np.flatnonzero(np.fromiter(map(bool, array), bool, len(array))).tolist():
-                    joined[index] = ";".join(array[index])
-                array = joined
-            arrays[name] = pa.array(array, from_pandas=True)
+            arrays[name] = arrow_values(name, array)
         yield pa.table(arrays)
 
     def _csv_blocks(self) -> Iterator[Any]:

@@ -32,6 +32,7 @@ __all__ = [
     "Part",
     "ScoredColumns",
     "Taken",
+    "arrow_values",
     "filled",
     "part_size",
 ]
@@ -206,24 +207,6 @@ class ScoredColumns(Mapping[str, Any]):
 
         return pa.chunked_array(pieces).take(pa.array(self.order)).combine_chunks()
 
-    def _locals(self, order: np.ndarray) -> list[tuple[Part, np.ndarray]]:
-        """Each part with the positions (in it) of its rows among ``order``,
-        in increasing order."""
-        ordered = np.sort(order)
-        bounds = np.searchsorted(ordered, self.offsets)
-        return [
-            (part, ordered[bounds[number] : bounds[number + 1]] - self.offsets[number])
-            for number, part in enumerate(self.parts)
-        ]
-
-    @staticmethod
-    def _inverse(order: np.ndarray) -> np.ndarray:
-        """Where each of ``order``'s rows is among the rows :meth:`_locals`
-        gives, joined part by part."""
-        inverse = np.empty(order.size, dtype=np.int64)
-        inverse[np.argsort(order, kind="stable")] = np.arange(order.size)
-        return inverse
-
     def arrow_blocks(self, rows: int | None = None) -> Iterator[Any]:
         """The rows in table order as pyarrow tables of at most ``rows``
         rows (default :data:`BLOCK_ROWS`), with the values of
@@ -232,24 +215,91 @@ class ScoredColumns(Mapping[str, Any]):
         import pyarrow as pa
 
         step = BLOCK_ROWS if rows is None else rows
+        dtypes = {name: self._dtype(name) for name in self.names if not isinstance(self.parts[0][name], Displays)}
         for start in range(0, max(self.size, 1), step):
-            positions = np.arange(start, min(start + step, self.size))
-            order = self.order[positions]
-            inverse = pa.array(self._inverse(order))
-            located = self._locals(order)
+            order = self.order[start : start + step]
+            # Each part's rows in the block (increasing), and their slots in
+            # the block's order.
+            sorter = np.argsort(order, kind="stable")
+            ordered = order[sorter]
+            bounds = np.searchsorted(ordered, self.offsets)
+            located = [
+                (part, ordered[bounds[n] : bounds[n + 1]] - self.offsets[n], sorter[bounds[n] : bounds[n + 1]])
+                for n, part in enumerate(self.parts)
+            ]
+            inverse = np.empty(order.size, dtype=np.int64)
+            inverse[sorter] = np.arange(order.size)
             # Each part's four display columns are made together, once per block.
-            shown = [_shown(part, local) for part, local in located]
+            shown = [_shown(part, local) for part, local, _ in located]
             arrays = {}
             for name in self.names:
-                pieces = []
-                for (part, local), texts in zip(located, shown, strict=True):
-                    column = part[name]
-                    if isinstance(column, Displays):
-                        pieces.append(_as_arrow(texts[name]))
-                    else:
-                        pieces.append(_arrow_piece(name, column, part_size(part), local))
-                arrays[name] = _concatenated(pieces).take(inverse)
+                columns = [part[name] for part in self.parts]
+                if isinstance(columns[0], Displays):
+                    pieces = [_as_arrow(texts[name]) for texts in shown]
+                    joined = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
+                    arrays[name] = joined.take(pa.array(inverse))
+                elif _same_constant(columns):
+                    arrays[name] = _constant_arrow(name, columns[0], order.size)  # type: ignore[arg-type]
+                else:
+                    # The block's cells in a numpy array of the whole
+                    # column's type, converted as whole columns are.
+                    values = np.empty(order.size, dtype=dtypes[name])
+                    for part, local, slots in located:
+                        values[slots] = _values(part[name], part_size(part), local)  # type: ignore[arg-type]
+                    arrays[name] = arrow_values(name, values)
             yield pa.table(arrays)
+
+    def _dtype(self, name: str) -> Any:
+        """The type of a whole (non-display) column: its parts' common type,
+        or object where their kinds differ (as :meth:`_column` joins them)."""
+        if len(self._kinds(name)) > 1:
+            return np.dtype(object)
+        dtypes = []
+        for part in self.parts:
+            column = part[name]
+            if isinstance(column, Constant):
+                dtypes.append(np.dtype(column.dtype))
+            elif isinstance(column, Taken):
+                dtypes.append(column.source.dtype)
+            elif isinstance(column, np.ndarray):
+                dtypes.append(column.dtype)
+        return np.result_type(*dtypes)
+
+
+def arrow_values(name: str, values: np.ndarray) -> Any:
+    """A column's values as a pyarrow array of plain values: statuses as
+    strings, rule ids (of ``violations``) joined by ";", NaN and None as null."""
+    import pyarrow as pa
+
+    if name == "violations":
+        joined = np.full(values.size, "", dtype=object)
+        for index in np.flatnonzero(np.fromiter(map(bool, values), bool, values.size)).tolist():
+            joined[index] = ";".join(values[index])
+        values = joined
+    return pa.array(values, from_pandas=True)
+
+
+def _same_constant(columns: list[Any]) -> bool:
+    first = columns[0]
+    return isinstance(first, Constant) and all(
+        isinstance(column, Constant)
+        and type(column.value) is type(first.value)
+        and column.value == first.value
+        and column.dtype == first.dtype
+        for column in columns
+    )
+
+
+def _constant_arrow(name: str, column: Constant, count: int) -> Any:
+    """``count`` times a constant, as :func:`arrow_values` gives it."""
+    import pyarrow as pa
+
+    value = column.value.value if isinstance(column.value, enum.Enum) else column.value
+    if value is None:
+        return pa.nulls(count)
+    if name == "violations":
+        value = ";".join(value)
+    return pa.repeat(value, count)
 
 
 def _shown(part: Part, local: np.ndarray | None) -> dict[str, Any]:
@@ -261,44 +311,3 @@ def _as_arrow(values: Any) -> Any:
     import pyarrow as pa
 
     return values if not isinstance(values, np.ndarray) else pa.array(values, from_pandas=True)
-
-
-def _plain(value: object) -> object:
-    return value.value if isinstance(value, enum.Enum) else value
-
-
-def _arrow_piece(name: str, column: np.ndarray | Constant | Taken, size: int, local: np.ndarray | None) -> Any:
-    """A part's column at ``local`` as a pyarrow array of plain values."""
-    import pyarrow as pa
-
-    count = size if local is None else local.size
-    if isinstance(column, Constant):
-        value = _plain(column.value)
-        if value is None:
-            return pa.nulls(count)
-        if name == "violations":
-            value = ";".join(value)  # type: ignore[arg-type]
-        if isinstance(value, float) and np.isnan(value):
-            return pa.nulls(count, pa.float64())
-        return pa.repeat(value, count)
-    values = _values(column, size, local)
-    if name == "violations":
-        joined = np.full(values.size, "", dtype=object)
-        for index in np.flatnonzero(np.fromiter(map(bool, values), bool, values.size)).tolist():
-            joined[index] = ";".join(values[index])
-        values = joined
-    return pa.array(values, from_pandas=True)
-
-
-def _concatenated(pieces: list[Any]) -> Any:
-    """Arrays of one column from several parts as one array: nulls take the
-    others' type, integers join floats as floats (written alike in CSV)."""
-    import pyarrow as pa
-
-    types = {piece.type for piece in pieces} - {pa.null()}
-    if len(types) > 1 and types <= {pa.int64(), pa.float64()}:
-        types = {pa.float64()}
-    if len(types) == 1:
-        kind = types.pop()
-        pieces = [piece if piece.type == kind else piece.cast(kind) for piece in pieces]
-    return pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
