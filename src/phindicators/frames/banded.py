@@ -268,7 +268,7 @@ class _Pivot:
     """A long frame's rows as (groups x bands) arrays, and what is wrong."""
 
     keys: Any  # a narwhals frame of the group columns, one row per group (or None)
-    names: list[str]  # each group as "county=甲县, year=2023"
+    key_names: list[str]
     bands: tuple[Any, ...]
     events: np.ndarray  # (groups, bands), NaN where a group has no good row
     populations: np.ndarray
@@ -368,20 +368,18 @@ def _pivot(
             problems[g] = f"{kind} band {labels[b]} is missing"
             fields[g] = band
     keys_frame = None if not keys else narwhals().maybe_reset_index(frame.select(keys)[first.tolist()])
-    names = _group_names(keys_frame, keys, count)
-    return _Pivot(keys_frame, names, bands, events.reshape(shape), populations.reshape(shape), problems, fields)
+    return _Pivot(keys_frame, keys, bands, events.reshape(shape), populations.reshape(shape), problems, fields)
 
 
 def _factorised(column: np.ndarray) -> tuple[list[Any], np.ndarray]:
     """The distinct cells of a column and each row's number among them."""
-    try:
-        # Numbers, or text without gaps: sorted in C.
+    if column.dtype != object:  # numbers: sorted in C
         distinct, inverse = np.unique(column, return_inverse=True)
         return distinct.tolist(), inverse.reshape(-1)
-    except TypeError:  # text mixed with None or numbers
-        seen: dict[object, int] = {}
-        numbers = [seen.setdefault(c if isinstance(c, Hashable) else repr(c), len(seen)) for c in column.tolist()]
-        return list(seen), np.asarray(numbers, dtype=np.int64)
+    # Text (perhaps mixed with None or numbers): a dict beats sorting objects.
+    seen: dict[object, int] = {}
+    numbers = [seen.setdefault(c if isinstance(c, Hashable) else repr(c), len(seen)) for c in column.tolist()]
+    return list(seen), np.asarray(numbers, dtype=np.int64)
 
 
 def _duplicates(
@@ -412,11 +410,12 @@ def _group_ids(frame: Any, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     size = len(frame)
     if not keys:
         return np.zeros(size, dtype=np.int64), np.zeros(1 if size else 0, dtype=np.int64)
-    codes = []
+    inverse = np.zeros(size, dtype=np.int64)
     for key in keys:
-        codes.append(_factorised(frame.get_column(key).to_numpy())[1])
-    _, inverse = np.unique(np.stack(codes), axis=1, return_inverse=True)
-    inverse = inverse.reshape(-1)
+        distinct, codes = _factorised(frame.get_column(key).to_numpy())
+        # The groups so far paired with this key's values, numbered densely
+        # again: the codes stay below the number of rows, never overflow.
+        inverse = codes if key == keys[0] else np.unique(inverse * len(distinct) + codes, return_inverse=True)[1]
     count = int(inverse.max()) + 1 if size else 0
     first = np.full(count, size, dtype=np.int64)
     np.minimum.at(first, inverse, np.arange(size))
@@ -426,10 +425,11 @@ def _group_ids(frame: Any, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return rank[inverse], first[order]
 
 
-def _group_names(keys_frame: Any, keys: list[str], count: int) -> list[str]:
-    if keys_frame is None:
-        return ["all rows"] * count
-    return [", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=True)) for row in keys_frame.rows()]
+def _group_name(pivot: _Pivot, group: int) -> str:
+    """A group as messages name it: "county=甲县, year=2023"."""
+    if pivot.keys is None:
+        return "all rows"
+    return ", ".join(f"{k}={v}" for k, v in zip(pivot.key_names, pivot.keys.row(group), strict=True))
 
 
 def _wanted(statistic: _Statistic, options: dict[str, Any], bands: Sequence[Any] | None) -> tuple[Any, ...] | None:
@@ -508,7 +508,7 @@ def _computed(
                 error.problem,
                 positions=[(g,) for g in refused],
                 n_bad=error.n_bad,
-                detail="groups: " + "; ".join(pivot.names[g] for g in refused[:_SHOWN_GROUPS]),
+                detail="groups: " + "; ".join(_group_name(pivot, g) for g in refused[:_SHOWN_GROUPS]),
             ) from error
     # Marked: the error names a few groups; each group alone says whether
     # it is refused and why (slow, but only for data the routine refuses).
@@ -523,13 +523,13 @@ def _computed(
 
 
 def _raise_groups(pivot: _Pivot, bad: np.ndarray, where: str) -> None:
-    shown = "; ".join(f"{pivot.names[g]}: {pivot.problems[g]}" for g in bad[:_SHOWN_GROUPS].tolist())
+    shown = "; ".join(f"{_group_name(pivot, g)}: {pivot.problems[g]}" for g in bad[:_SHOWN_GROUPS].tolist())
     first = int(bad[0])
     problem = cast(str, pivot.problems[first]).split(": ", 1)[-1] if pivot.problems[first] else ""
     raise InvalidCountsError(
         where,
         pivot.fields[first],
-        f"{problem} (group {pivot.names[first]})",
+        f"{problem} (group {_group_name(pivot, first)})",
         positions=[(int(g),) for g in bad[:_SHOWN_GROUPS].tolist()],
         n_bad=int(bad.size),
         detail=f"{bad.size} of {len(pivot.problems)} groups: {shown}",
@@ -674,7 +674,7 @@ def stats_frame(
     out: Columns = {}
     for name in ("value", "lower", "upper"):
         out[name] = _stacked([_scattered(found[m][name] if found else np.empty(0), ok) for m in measures])
-    out["confidence"] = np.full(len(pivot.names) * len(measures), level)
+    out["confidence"] = np.full(len(pivot.problems) * len(measures), level)
     out["method"] = _stacked([_scattered(found[m]["method"] if found else "", ok) for m in measures])
     extras = [
         name for name in (found[measures[0]] if found else {}) if name not in ("value", "lower", "upper", "method")
@@ -686,7 +686,7 @@ def stats_frame(
     if errors == "mark":
         out["problem"] = _stacked([np.asarray(pivot.problems, dtype=object) for _ in measures])
     if len(measures) > 1:
-        out = {"measure": np.tile(np.asarray(measures, dtype=object), len(pivot.names)), **out}
+        out = {"measure": np.tile(np.asarray(measures, dtype=object), len(pivot.problems)), **out}
     return _native(frame, pivot.keys, out, len(measures), lazy_backend)
 
 
