@@ -381,3 +381,16 @@ def test_every_group_the_routine_refuses_is_marked_not_only_those_its_error_name
     first = frames[0]
     want = life_expectancy(first["deaths"].to_numpy(float), first["pop"].to_numpy(float), list(REGISTRY_AGES))
     assert out["value"][0] == pytest.approx(want.value[0], rel=1e-12)
+
+
+def test_compute_frame_life_table_with_period_and_targets() -> None:
+    early, late = _long(seed=7), _long(seed=9)
+    frame = pd.concat([early.assign(year=2020), late.assign(year=2021)], ignore_index=True)
+    out = ph.compute_frame(frame, "life_expectancy", numerator="deaths", denominator="pop", by="county",
+                           period="year", ages="age", targets="fyp13_health_2016")
+    assert len(out) == 8 and list(out.columns[:3]) == ["county", "year", "indicator"]
+    row = out[(out["county"] == "丁县") & (out["year"] == 2021)].iloc[0]
+    x, n, bands = _arrays(late)
+    want = ph.get("life_expectancy").compute(x[3], n[3], ages=bands)
+    assert row["value"] == pytest.approx(want.value, rel=1e-12)
+    assert row["target"] is not None and row["target_status"] in ("met", "not_met", "uncertain")
