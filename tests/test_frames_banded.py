@@ -394,3 +394,12 @@ def test_compute_frame_life_table_with_period_and_targets() -> None:
     want = ph.get("life_expectancy").compute(x[3], n[3], ages=bands)
     assert row["value"] == pytest.approx(want.value, rel=1e-12)
     assert row["target"] is not None and row["target_status"] in ("met", "not_met", "uncertain")
+
+
+def test_labels_that_leave_ages_out_are_refused() -> None:
+    frame = _long()
+    frame = frame[frame["age"] != 5].assign(age=lambda f: f["age"].map(lambda a: "85+" if a == 85 else f"{a}-{a + 4}"))
+    frame.loc[frame["age"] == "1-5", "age"] = "1-4"
+    with pytest.raises(InvalidCountsError, match=r"age leaves out ages 5-9: band 1-4 is followed by 10"):
+        stats_frame(frame, "cumulative_rate", by="county", band="age", events="deaths", population="pop",
+                    errors="mark")

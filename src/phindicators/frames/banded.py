@@ -11,6 +11,7 @@ life-table indicators, the route :func:`compute_frame` takes for them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -312,6 +313,8 @@ def _pivot(
     slot_of = {b: i for i, b in enumerate(bands)}
     slot = np.array([slot_of.get(v, -1) if v is not None else -1 for v in read], dtype=np.int64)[cell_of_row]
     width = len(bands)
+    if kind == "age":
+        _check_no_gap(cells, bands, band, where)
 
     # Row problems, first the band, then each count column.
     row_bad = slot < 0
@@ -369,6 +372,26 @@ def _pivot(
             fields[g] = band
     keys_frame = None if not keys else narwhals().maybe_reset_index(frame.select(keys)[first.tolist()])
     return _Pivot(keys_frame, keys, bands, events.reshape(shape), populations.reshape(shape), problems, fields)
+
+
+def _check_no_gap(cells: list[Any], bands: tuple[Any, ...], band: str, where: str) -> None:
+    """Refuse labels whose bands leave ages out ("0-4" then "10-14"): the
+    statistics read a band as reaching the next one's first age, so a band
+    that no group has would silently widen the one before it."""
+    ends: dict[int, int] = {}
+    for cell in cells:
+        found = _AGE_LABEL.match(cell) if isinstance(cell, str) else None
+        if found is not None and found.group(2) is not None:
+            ends[int(found.group(1))] = int(found.group(2))
+    for start, following in itertools.pairwise(bands):
+        end = ends.get(start)
+        if end is not None and end + 1 < following:
+            raise InvalidCountsError(
+                where,
+                band,
+                f"leaves out ages {end + 1}-{following - 1}: band {start}-{end} is followed by {following} "
+                "(give the missing band, or bands= to say which bands there are)",
+            )
 
 
 def _factorised(column: np.ndarray) -> tuple[list[Any], np.ndarray]:
@@ -630,7 +653,8 @@ def stats_frame(
     InvalidCountsError
         A group with a missing, duplicated or unknown band, a bad count
         (missing, text, negative) or one its routine refuses, naming the
-        group, the band and the row; a row without its group.
+        group, the band and the row; a row without its group; band labels
+        that leave ages out ("0-4" followed by "10-14").
     InvalidOptionError
         An unknown statistic or option, a column not in the frame.
 
