@@ -363,6 +363,10 @@ def test_bands_must_be_the_standards_and_a_band_no_group_has_is_missing_when_nam
     out = stats_frame(without_40, "life_expectancy", bands=list(REGISTRY_AGES), errors="mark", **arguments)
     assert out["value"].isna().all()
     assert (out["problem"] == "age band 40-44 is missing").all()
+    # No group computed: the columns (and their kinds) of a frame whose groups all were.
+    good = stats_frame(frame, "life_expectancy", errors="mark", **arguments)
+    assert list(out.columns) == list(good.columns)
+    assert out.dtypes.tolist() == good.dtypes.tolist()
 
 
 def test_every_group_the_routine_refuses_is_marked_not_only_those_its_error_names() -> None:

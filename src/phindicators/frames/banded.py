@@ -43,7 +43,7 @@ from ..stats.results import StandardisedRate
 from ..stats.standard_populations import StandardPopulation
 from ._narwhals import narwhals
 from .counts import ROW_PROBLEMS, count_column, row_problems
-from .groups.body import _body, _constant, _only
+from .groups.body import _body, _constant, _only, _texts
 from .groups.options import ERRORS, _check_column, _names
 from .groups.rows import _key_missing, _label, _row_labels, _shown
 from .groups.scoring import _target_columns
@@ -70,15 +70,19 @@ class _Statistic:
     ``band`` is what the band column holds (``"age"``: first ages of age
     bands; ``"year"``: periods); ``standard`` the option whose standard
     population fixes the bands, or ``fixed`` the bands themselves (neither:
-    the data's own bands);
-    ``options`` the keyword options the statistic takes, passed to
-    ``run`` with the defaults filled in."""
+    the data's own bands); ``options`` the keyword options the statistic
+    takes, passed to ``run`` with the defaults filled in; ``extras`` the
+    output columns after ``method``; ``measures`` the rows of each group
+    (one, unnamed, but for registry_rates). The columns are the same
+    whatever the data, even when no group can be computed."""
 
     band: str
     run: Callable[[np.ndarray, np.ndarray, tuple[Any, ...], float, dict[str, Any]], dict[str, Columns]]
     options: Mapping[str, Any]
+    extras: tuple[str, ...] = ("events", "population")
     standard: str | None = None
     fixed: tuple[int, ...] | None = None
+    measures: tuple[str, ...] = ("",)
 
 
 def _totals(x: np.ndarray, n: np.ndarray) -> Columns:
@@ -152,8 +156,7 @@ def _run_registry(
 ) -> dict[str, Columns]:
     found = registry_rates(x, n, bands, level, multiplier=o["multiplier"])
     totals = _totals(x, n)
-    measures = ("crude", "china", "world", "cumulative", "truncated")
-    return {name: {**_interval(getattr(found, name), totals["events"]), **totals} for name in measures}
+    return {name: {**_interval(getattr(found, name), totals["events"]), **totals} for name in _REGISTRY_MEASURES}
 
 
 def _run_isr(
@@ -192,23 +195,32 @@ def _run_apc(
     return {"": {**columns, **extra, **_totals(x, n)}}
 
 
+_REGISTRY_MEASURES = ("crude", "china", "world", "cumulative", "truncated")
+_TOTALS = ("events", "population")
+
 #: The statistics :func:`stats_frame` computes, and the options each takes
 #: (with their defaults): those of the :mod:`phindicators.stats` routine.
 STATISTICS: dict[str, _Statistic] = {
     "dsr": _Statistic(
-        "age", _run_dsr, {"standard": "who_world_2000", "multiplier": 100_000, "empty_bands": "refuse"}, "standard"
+        "age",
+        _run_dsr,
+        {"standard": "who_world_2000", "multiplier": 100_000, "empty_bands": "refuse"},
+        ("suppressed", *_TOTALS),
+        standard="standard",
     ),
-    "life_expectancy": _Statistic("age", _run_life_expectancy, {"at": None}),
+    "life_expectancy": _Statistic("age", _run_life_expectancy, {"at": None}, ("suppressed", *_TOTALS)),
     "probability_of_dying": _Statistic("age", _run_probability, {"start": None, "stop": None}),
     "cumulative_rate": _Statistic("age", _run_cumulative, {"upper_age": 75}),
     "truncated_rate": _Statistic(
         "age",
         _run_truncated,
         {"standard": "segi_world", "lower_age": 35, "upper_age": 65, "multiplier": 100_000},
-        "standard",
+        standard="standard",
     ),
     # China 2000 and Segi share the registry's bands (0, 1-4, 5-9, ..., 85+).
-    "registry_rates": _Statistic("age", _run_registry, {"multiplier": 100_000}, fixed=REGISTRY_AGES),
+    "registry_rates": _Statistic(
+        "age", _run_registry, {"multiplier": 100_000}, fixed=REGISTRY_AGES, measures=_REGISTRY_MEASURES
+    ),
     "isr": _Statistic(
         "age",
         _run_isr,
@@ -219,8 +231,9 @@ STATISTICS: dict[str, _Statistic] = {
             "refvalue": 1.0,
             "multiplier": 100_000,
         },
+        ("observed", "expected", *_TOTALS),
     ),
-    "annual_percent_change": _Statistic("year", _run_apc, {}),
+    "annual_percent_change": _Statistic("year", _run_apc, {}, ("slope", "slope_error", "p_value", *_TOTALS)),
 }
 
 
@@ -694,30 +707,21 @@ def stats_frame(
         return spec.run(x, n, pivot.bands, level, chosen)
 
     found, ok = _computed(pivot, run, errors, where)
-    measures = list(found) if found is not None else _measure_names(statistic)
+    measures = spec.measures
     out: Columns = {}
-    for name in ("value", "lower", "upper"):
-        out[name] = _stacked([_scattered(found[m][name] if found else np.empty(0), ok) for m in measures])
-    out["confidence"] = np.full(len(pivot.problems) * len(measures), level)
-    out["method"] = _stacked([_scattered(found[m]["method"] if found else "", ok) for m in measures])
-    extras = [
-        name for name in (found[measures[0]] if found else {}) if name not in ("value", "lower", "upper", "method")
-    ]
-    for name in extras:
-        assert found is not None
+    for name in ("value", "lower", "upper", "method", *spec.extras):
         fill = False if name == "suppressed" else np.nan
-        out[name] = _stacked([_scattered(found[m][name], ok, fill) for m in measures])
+        # No group computed: every column all NA (a bool column all False).
+        none = np.empty(0, dtype=object if name == "method" else bool if name == "suppressed" else np.float64)
+        out[name] = _stacked([_scattered(found[m][name] if found else none, ok, fill) for m in measures])
+        if name == "upper":
+            out["confidence"] = np.full(len(pivot.problems) * len(measures), level)
+    out["method"] = _texts(out["method"])  # text even when every group is NA
     if errors == "mark":
-        out["problem"] = _stacked([np.asarray(pivot.problems, dtype=object) for _ in measures])
+        out["problem"] = _texts(_stacked([np.asarray(pivot.problems, dtype=object) for _ in measures]))
     if len(measures) > 1:
         out = {"measure": np.tile(np.asarray(measures, dtype=object), len(pivot.problems)), **out}
     return _native(frame, pivot.keys, out, len(measures), lazy_backend)
-
-
-def _measure_names(statistic: str) -> list[str]:
-    if statistic == "registry_rates":
-        return ["crude", "china", "world", "cumulative", "truncated"]
-    return [""]
 
 
 def _stacked(pieces: list[np.ndarray]) -> np.ndarray:
@@ -817,7 +821,7 @@ def life_table_frame(
         out["upper"] = _scattered(result.upper, ok)
         method = _scattered(result.method, ok)
     out["confidence"] = np.full(size, level)
-    out["method"] = method
+    out["method"] = _texts(np.asarray(method, dtype=object))
     out["unit"] = _constant(indicator.unit, size)
     if displays:
         out.update(_displays(indicator, result, out, ok, level))
@@ -825,7 +829,7 @@ def life_table_frame(
         suffix = "" if len(targets) == 1 else f"_{plan.id}"
         out.update(_target_columns(plan, indicator, result, ok, level, bool(interval_methods(indicator)), suffix))
     if errors == "mark":
-        out["problem"] = np.asarray(pivot.problems, dtype=object)
+        out["problem"] = _texts(np.asarray(pivot.problems, dtype=object))
     return _native(frame, pivot.keys, out, 1, lazy_backend)
 
 
