@@ -102,6 +102,7 @@ _PUBLIC: dict[str, tuple[str, ...] | dict[str, str]] = {
         "life_expectancy",
         "mean_interval",
         "poisson_interval",
+        "probability_of_dying",
         "proportion_interval",
         "quantile_groups",
         "rate_ratio_test",
@@ -196,7 +197,7 @@ _PUBLIC: dict[str, tuple[str, ...] | dict[str, str]] = {
         "ScorecardRow",
         "scorecard",
     ),
-    "frames": ("compute_frame",),
+    "frames": ("compute_frame", "stats_frame"),
     "io": ("read_table", "write_table"),
     "plots": ("plot_funnel", "plot_trend"),
 }

@@ -66,6 +66,7 @@ from .stats import (
     life_expectancy as life_expectancy,
     mean_interval as mean_interval,
     poisson_interval as poisson_interval,
+    probability_of_dying as probability_of_dying,
     proportion_interval as proportion_interval,
     quantile_groups as quantile_groups,
     rate_ratio_test as rate_ratio_test,
@@ -162,6 +163,7 @@ from .scorecard import (
 )
 from .frames import (
     compute_frame as compute_frame,
+    stats_frame as stats_frame,
 )
 from .io import (
     read_table as read_table,
