@@ -62,8 +62,9 @@ class AgeBands:
     """The deaths and populations by age band a life-table result was computed from.
 
     A life-table value (life expectancy, 45q15, premature NCD mortality)
-    does not follow from its band totals, so its :class:`Result` keeps the
-    bands: to recompute it at other levels (:meth:`Result.with_confidence`)
+    does not follow from its band totals, so its :class:`~phindicators.Result` keeps
+    the bands: to recompute it at other levels
+    (:meth:`~phindicators.Result.with_confidence`)
     and to check it when read back from JSON.
 
     Attributes
