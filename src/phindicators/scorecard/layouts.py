@@ -78,26 +78,26 @@ def computable(names: Iterable[str], catalog: Catalog) -> list[Indicator]:
     ]
 
 
-def _first_occurrences(
-    report: Report, keys: Sequence[tuple[str, ...]], rows: np.ndarray, indicator: str = ""
-) -> np.ndarray:
-    """The positions in ``rows`` whose key is seen for the first time; later
-    ones are reported as duplicates."""
-    first: dict[tuple[str, ...], int] = {}
-    keep = np.ones(rows.size, dtype=bool)
-    for index, (key, row) in enumerate(zip(keys, rows.tolist(), strict=True)):
-        seen = first.setdefault(key, row)
-        if seen != row:
-            keep[index] = False
-            report.errors.append(
-                RowError(
-                    line=int(report.data.lines[row]),
-                    problem="duplicate",
-                    indicator=indicator,
-                    value=" / ".join(key),
-                    other_line=int(report.data.lines[seen]),
-                )
+def _first_occurrences(report: Report, keys: Keys, rows: np.ndarray, indicator: str = "") -> np.ndarray:
+    """The positions in ``rows`` whose area and period are seen for the
+    first time; later ones are reported as duplicates, in row order."""
+    pairs = keys.pairs[rows]
+    _, first, where = np.unique(pairs, return_index=True, return_inverse=True)
+    seen = rows[first[where.reshape(-1)]]
+    later = np.flatnonzero(seen != rows)
+    for index in later.tolist():
+        row, other = int(rows[index]), int(seen[index])
+        report.errors.append(
+            RowError(
+                line=int(report.data.lines[row]),
+                problem="duplicate",
+                indicator=indicator,
+                value=f"{keys.areas[row]} / {keys.periods[row]}",
+                other_line=int(report.data.lines[other]),
             )
+        )
+    keep = np.ones(rows.size, dtype=bool)
+    keep[later] = False
     return rows[keep]
 
 
@@ -108,6 +108,15 @@ class Keys:
     areas: list[str]
     periods: list[str]
     empty: np.ndarray
+    #: A number per distinct (area, period) pair, per row.
+    pairs: np.ndarray
+
+
+def _numbered(texts: list[str]) -> tuple[np.ndarray, int]:
+    """A number per distinct text, per row, and how many there are."""
+    numbers: dict[str, int] = {}
+    codes = np.fromiter((numbers.setdefault(text, len(numbers)) for text in texts), np.int64, len(texts))
+    return codes, len(numbers)
 
 
 def row_keys(data: Table, report: Report) -> Keys:
@@ -115,7 +124,9 @@ def row_keys(data: Table, report: Report) -> Keys:
     periods, period_empty = texts(data, "period")
     report.add(area_empty, "empty", "area")
     report.add(period_empty, "empty", "period")
-    return Keys(areas, periods, area_empty | period_empty)
+    area_codes, _ = _numbered(areas)
+    period_codes, period_count = _numbered(periods)
+    return Keys(areas, periods, area_empty | period_empty, area_codes * max(period_count, 1) + period_codes)
 
 
 def long_groups(data: Table, catalog: Catalog, report: Report, keys: Keys) -> list[Group]:
@@ -142,8 +153,7 @@ def long_groups(data: Table, catalog: Catalog, report: Report, keys: Keys) -> li
         rows = np.flatnonzero(usable & (codes == indicator.id))
         if not rows.size:
             continue
-        pairs = [(keys.areas[row], keys.periods[row]) for row in rows.tolist()]
-        rows = _first_occurrences(report, pairs, rows, indicator.id)
+        rows = _first_occurrences(report, keys, rows, indicator.id)
         numerator = checked_cells(
             report, "numerator", numerators, indicator.numerator.unit, rows, indicator.id
         )
@@ -168,7 +178,7 @@ def wide_groups(
 ) -> tuple[list[Group], list[RowViolation]]:
     areas, periods = keys.areas, keys.periods
     rows = np.flatnonzero(~keys.empty)
-    rows = _first_occurrences(report, [(areas[r], periods[r]) for r in rows.tolist()], rows)
+    rows = _first_occurrences(report, keys, rows)
     terms = [name for name in data.columns if name not in WIDE_KEYS]
     counts = {
         term: checked_cells(report, term, number_cells(data, term), catalog.terms[term].unit, rows)
