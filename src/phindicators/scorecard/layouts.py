@@ -110,13 +110,19 @@ class Keys:
     empty: np.ndarray
     #: A number per distinct (area, period) pair, per row.
     pairs: np.ndarray
+    #: A number per distinct area (in order of first appearance), per row.
+    area_codes: np.ndarray
+    #: A number per distinct period, per row, and the periods so numbered.
+    period_codes: np.ndarray
+    period_labels: list[str]
 
 
-def _numbered(texts: list[str]) -> tuple[np.ndarray, int]:
-    """A number per distinct text, per row, and how many there are."""
+def _numbered(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """A number per distinct text (in order of first appearance), per row,
+    and the distinct texts."""
     numbers: dict[str, int] = {}
     codes = np.fromiter((numbers.setdefault(text, len(numbers)) for text in texts), np.int64, len(texts))
-    return codes, len(numbers)
+    return codes, list(numbers)
 
 
 def row_keys(data: Table, report: Report) -> Keys:
@@ -125,8 +131,9 @@ def row_keys(data: Table, report: Report) -> Keys:
     report.add(area_empty, "empty", "area")
     report.add(period_empty, "empty", "period")
     area_codes, _ = _numbered(areas)
-    period_codes, period_count = _numbered(periods)
-    return Keys(areas, periods, area_empty | period_empty, area_codes * max(period_count, 1) + period_codes)
+    period_codes, labels = _numbered(periods)
+    pairs = area_codes * max(len(labels), 1) + period_codes
+    return Keys(areas, periods, area_empty | period_empty, pairs, area_codes, period_codes, labels)
 
 
 def long_groups(data: Table, catalog: Catalog, report: Report, keys: Keys) -> list[Group]:

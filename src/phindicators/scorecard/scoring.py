@@ -121,14 +121,13 @@ def _period_order(labels: Sequence[str]) -> dict[str, tuple[int, object]]:
     return keys
 
 
-def _codes(areas: list[str], periods: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _codes(keys: Keys) -> tuple[np.ndarray, np.ndarray]:
     """A number per area and the rank in time of each period, per row."""
-    numbers: dict[str, int] = {}
-    area_codes = np.fromiter((numbers.setdefault(area, len(numbers)) for area in areas), np.int64, len(areas))
-    keys = _period_order(sorted(set(periods)))
-    ranks = {label: rank for rank, label in enumerate(sorted(keys, key=keys.__getitem__))}
-    period_ranks = np.fromiter((ranks[label] for label in periods), np.int64, len(periods))
-    return area_codes, period_ranks
+    labels = sorted(keys.period_labels)
+    order = _period_order(labels)
+    ranks = {label: rank for rank, label in enumerate(sorted(order, key=order.__getitem__))}
+    rank_of_code = np.array([ranks[label] for label in keys.period_labels], dtype=np.int64)
+    return keys.area_codes, rank_of_code[keys.period_codes]
 
 
 def _trend(result: Result, group: Group, context: _Context) -> np.ndarray:
@@ -393,7 +392,7 @@ def scorecard(
     by_row: dict[int, list[RowViolation]] = {}
     for violation, row in zip(violations, _violation_rows(violations, data), strict=True):
         by_row.setdefault(row, []).append(violation)
-    area_codes, period_ranks = _codes(keys.areas, keys.periods) if trend else (np.zeros(0, np.int64),) * 2
+    area_codes, period_ranks = _codes(keys) if trend else (np.zeros(0, np.int64),) * 2
     context = _Context(
         level=levels[0],
         plans=plans,
