@@ -216,6 +216,13 @@ class ScoredColumns(Mapping[str, Any]):
 
         step = BLOCK_ROWS if rows is None else rows
         dtypes = {name: self._dtype(name) for name in self.names if not isinstance(self.parts[0][name], Displays)}
+        sources = {
+            name: arrow_values(name, first.source)
+            for name in self.names
+            if isinstance(first := self.parts[0][name], Taken)
+            and first.source.dtype == object
+            and all(isinstance(part[name], Taken) and part[name].source is first.source for part in self.parts)  # type: ignore[union-attr]
+        }
         for start in range(0, max(self.size, 1), step):
             order = self.order[start : start + step]
             # Each part's rows in the block (increasing), and their slots in
@@ -240,6 +247,13 @@ class ScoredColumns(Mapping[str, Any]):
                     arrays[name] = joined.take(pa.array(inverse))
                 elif _same_constant(columns):
                     arrays[name] = _constant_arrow(name, columns[0], order.size)  # type: ignore[arg-type]
+                elif name in sources:
+                    # Table text (areas, periods) converted once per table
+                    # row, then taken for each row out.
+                    rows_taken = np.empty(order.size, dtype=np.int64)
+                    for part, local, slots in located:
+                        rows_taken[slots] = part[name].rows[local]  # type: ignore[union-attr]
+                    arrays[name] = sources[name].take(pa.array(rows_taken))
                 else:
                     # The block's cells in a numpy array of the whole
                     # column's type, converted as whole columns are.

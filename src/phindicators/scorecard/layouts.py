@@ -120,9 +120,9 @@ class Keys:
 def _numbered(texts: list[str]) -> tuple[np.ndarray, list[str]]:
     """A number per distinct text (in order of first appearance), per row,
     and the distinct texts."""
-    numbers: dict[str, int] = {}
-    codes = np.fromiter((numbers.setdefault(text, len(numbers)) for text in texts), np.int64, len(texts))
-    return codes, list(numbers)
+    distinct = list(dict.fromkeys(texts))  # C loops, no Python per row
+    numbers = {text: number for number, text in enumerate(distinct)}
+    return np.fromiter(map(numbers.__getitem__, texts), np.int64, len(texts)), distinct
 
 
 def row_keys(data: Table, report: Report) -> Keys:
