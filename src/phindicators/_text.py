@@ -16,8 +16,17 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
-__all__ = ["FORMULA_FIRST_CHARACTERS", "FORMULA_START", "SHOWN_CHARACTERS", "csv_safe", "number", "shown"]
+__all__ = [
+    "FORMULA_FIRST_CHARACTERS",
+    "FORMULA_START",
+    "SHOWN_CHARACTERS",
+    "csv_safe",
+    "csv_safe_texts",
+    "number",
+    "shown",
+]
 
 #: Python ints from this size on are shown by their order of magnitude.
 _SHOWN_BELOW = 10**30
@@ -77,3 +86,27 @@ def csv_safe(text: str) -> str:
     True
     """
     return "'" + text if FORMULA_START.match(text) else text
+
+
+def csv_safe_texts(texts: Any) -> Any:
+    """:func:`csv_safe` of every cell of a pyarrow string
+    array (or chunked array): a cell that starts like a formula (``= + - @``,
+    tab, CR) gets a leading apostrophe, so that a spreadsheet shows it
+    instead of running it. The array itself comes back when no cell needs it
+    (one cheap pass over the first characters; the library's own texts
+    never do).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> csv_safe_texts(pa.array(["=1+1", "甲县", None, "-A1"])).to_pylist()
+    ["'=1+1", '甲县', None, "'-A1"]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    first = pc.utf8_slice_codeunits(texts, 0, 1)
+    starts = pa.array(sorted(FORMULA_FIRST_CHARACTERS), pa.string())
+    if not pc.any(pc.is_in(first, value_set=starts)).as_py():
+        return texts
+    return pc.replace_substring_regex(texts, pattern=f"({FORMULA_START.pattern})", replacement="'\\1")

@@ -28,9 +28,8 @@ from typing import IO, Any
 import numpy as np
 
 from .._files import MAX_INPUT_BYTES, read_bytes
-from .._text import FORMULA_START, csv_safe
+from .._text import FORMULA_START, csv_safe, csv_safe_texts
 from ..errors import FileError, InvalidOptionError, ParseError
-from ..scorecard.formatting import csv_safe_texts
 from ..scorecard.reading import LINES_ATTRIBUTE
 
 __all__ = [

@@ -13,11 +13,11 @@ from typing import IO, Any, cast
 import attrs
 import numpy as np
 
-from .._text import csv_safe
+from .._text import csv_safe, csv_safe_texts
 from ..errors import InvalidOptionError
 from ..targets import Target
 from .columns import ScoredColumns, arrow_values
-from .formatting import csv_safe_texts, has_pyarrow
+from .formatting import has_pyarrow
 from .plot import PLOT_FORMATS, plot_format, plot_scorecard
 from .rows import (
     CSV_COLUMNS,
@@ -221,7 +221,7 @@ class Scorecard:
 
     def _csv_blocks(self) -> Iterator[Any]:
         """:meth:`_arrow_blocks` with every text cell made safe for
-        spreadsheets (:func:`~phindicators.scorecard.formatting.csv_safe_texts`):
+        spreadsheets (:func:`~phindicators._text.csv_safe_texts`):
         areas and periods come from the caller's file, and
         "=HYPERLINK(...)" must not run when opened."""
         import pyarrow as pa

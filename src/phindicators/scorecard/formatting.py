@@ -23,10 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from .._text import FORMULA_FIRST_CHARACTERS, FORMULA_START
 from ..display import MISSING, format_interval, format_number, format_value
 
-__all__ = ["csv_safe_texts", "format_displays", "format_intervals", "format_values", "has_pyarrow"]
+__all__ = ["format_displays", "format_intervals", "format_values", "has_pyarrow"]
 
 # A scaled value closer to a tie than this (relative to its size) is
 # rounded by Decimal in display.format_number; the fast path keeps away
@@ -295,27 +294,3 @@ def format_displays(
         shown[f"display_{lang}"] = _missing_as_dash(display, values)
         shown[f"interval_{lang}"] = _interval_texts(display, low, high, values, lower, upper, affixes)
     return shown
-
-
-def csv_safe_texts(texts: Any) -> Any:
-    """:func:`phindicators._text.csv_safe` of every cell of a pyarrow string
-    array (or chunked array): a cell that starts like a formula (``= + - @``,
-    tab, CR) gets a leading apostrophe, so that a spreadsheet shows it
-    instead of running it. The array itself comes back when no cell needs it
-    (one cheap pass over the first characters; the library's own texts
-    never do).
-
-    Examples
-    --------
-    >>> import pyarrow as pa
-    >>> csv_safe_texts(pa.array(["=1+1", "甲县", None, "-A1"])).to_pylist()
-    ["'=1+1", '甲县', None, "'-A1"]
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    first = pc.utf8_slice_codeunits(texts, 0, 1)
-    starts = pa.array(sorted(FORMULA_FIRST_CHARACTERS), pa.string())
-    if not pc.any(pc.is_in(first, value_set=starts)).as_py():
-        return texts
-    return pc.replace_substring_regex(texts, pattern=f"({FORMULA_START.pattern})", replacement="'\\1")
