@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import unicodedata
 import warnings
@@ -334,6 +335,32 @@ class Catalog:
     def terms(self) -> Mapping[str, Term]:
         """Every term, by id."""
         return dict(self._terms)
+
+    def term_id(self, header: str) -> str | None:
+        """The id of the term a column header names: its id, or its Chinese
+        or English name ("活产数", "live births"), ignoring case and the
+        spaces around it; None when it names no term.
+
+        Spreadsheets made by hand head their count columns with the names a
+        report prints, not with ids.
+
+        Examples
+        --------
+        >>> catalog = bundled_catalog()
+        >>> catalog.term_id(" 活产数 "), catalog.term_id("Live births"), catalog.term_id("县区")
+        ('live_births', 'live_births', None)
+        """
+        return self._term_names.get(str(header).strip().casefold())
+
+    @functools.cached_property
+    def _term_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for id, term in self._terms.items():
+            for name in (term.name_en, term.name_zh):
+                names.setdefault(name.strip().casefold(), id)
+        # An id wins over another term's name.
+        names.update((id.casefold(), id) for id in self._terms)
+        return names
 
     @property
     def sources(self) -> Mapping[str, Source]:

@@ -60,9 +60,10 @@ def layout(names: Sequence[str], catalog: Catalog) -> str:
     terms = catalog.terms
     for name in names:
         if name not in WIDE_KEYS and name not in terms:
-            close = difflib.get_close_matches(name, list(terms) + list(HEADER_ALIASES), n=3)
+            names = [t.name_zh for t in terms.values()] + [t.name_en for t in terms.values()]
+            close = difflib.get_close_matches(name, list(terms) + names + list(HEADER_ALIASES), n=3)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise ParseError(name, f"not a term id of the catalog{hint}")
+            raise ParseError(name, f"not a term of the catalog (by id or name){hint}")
     if not computable(names, catalog):
         raise ParseError(",".join(names), "no indicator of the catalog has all its terms among the columns")
     return "wide"

@@ -13,8 +13,8 @@ import math
 import numbers
 import operator
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -25,6 +25,9 @@ from ..errors import InvalidTypeError, ParseError
 from ..units import UNITS
 from ..validation import MAX_EXACT_COUNT
 from .rows import HEADER_ALIASES, RowError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from ..catalog import Catalog
 
 __all__ = [
     "EMPTY",
@@ -73,10 +76,11 @@ def _is_frame(table: object) -> bool:
     )
 
 
-def read(table: object, renamed: Mapping[str, str] | None = None) -> Table:
+def read(table: object, renamed: Mapping[str, str] | None = None, catalog: Catalog | None = None) -> Table:
     """The cells of a table, its columns named canonically (``renamed`` maps
-    a canonical name, "area" or "period", to the table's header)."""
-    aliases = _aliases(renamed)
+    a canonical name, "area" or "period", to the table's header; a header
+    that names a term of ``catalog``, "活产数", becomes the term's id)."""
+    aliases = _aliases(renamed, catalog)
     if isinstance(table, str | os.PathLike):
         name = os.fspath(table)
         with open_text(name) as file:  # a regular file under the input limit
@@ -93,15 +97,38 @@ def read(table: object, renamed: Mapping[str, str] | None = None) -> Table:
     )
 
 
-def _aliases(renamed: Mapping[str, str] | None) -> dict[str, str]:
+def _aliases(renamed: Mapping[str, str] | None, catalog: Catalog | None = None) -> Mapping[str, str]:
     aliases = dict(HEADER_ALIASES)
     for canonical, header in (renamed or {}).items():
         if header is not None:
             aliases[str(header).strip().casefold()] = canonical
-    return aliases
+    return aliases if catalog is None else _TermHeaders(aliases, catalog)
 
 
-def _read_file(file: Any, aliases: dict[str, str]) -> Table:
+class _TermHeaders(Mapping[str, str]):
+    """The fixed columns' aliases, then the catalog's term names: a header
+    "活产数" or "live births" reads as the term id live_births."""
+
+    def __init__(self, aliases: dict[str, str], catalog: Catalog) -> None:
+        self._aliases = aliases
+        self._catalog = catalog
+
+    def __getitem__(self, header: str) -> str:
+        found = self._aliases.get(header)
+        if found is None:
+            found = self._catalog.term_id(header)
+        if found is None:
+            raise KeyError(header)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._aliases)
+
+    def __len__(self) -> int:
+        return len(self._aliases)
+
+
+def _read_file(file: Any, aliases: Mapping[str, str]) -> Table:
     name = str(getattr(file, "name", "<file>"))
     if isinstance(file.read(0), bytes):
         text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
@@ -112,7 +139,7 @@ def _read_file(file: Any, aliases: dict[str, str]) -> Table:
     return _read_lines(file, name, aliases)
 
 
-def _read_lines(lines: Iterable[str], name: str, aliases: dict[str, str]) -> Table:
+def _read_lines(lines: Iterable[str], name: str, aliases: Mapping[str, str]) -> Table:
     reader = csv.reader(lines)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -156,7 +183,7 @@ def _read_lines(lines: Iterable[str], name: str, aliases: dict[str, str]) -> Tab
     )
 
 
-def _read_records(records: Iterable[object], aliases: dict[str, str]) -> Table:
+def _read_records(records: Iterable[object], aliases: Mapping[str, str]) -> Table:
     rows = []
     keys: dict[object, None] = {}
     for number, record in enumerate(records):
@@ -173,7 +200,7 @@ def _read_records(records: Iterable[object], aliases: dict[str, str]) -> Table:
     return Table(columns, dict.fromkeys(names), np.arange(2, len(rows) + 2, dtype=np.int64), [])
 
 
-def _read_frame(frame: Any, aliases: dict[str, str]) -> Table:
+def _read_frame(frame: Any, aliases: Mapping[str, str]) -> Table:
     """A DataFrame's columns: numeric ones as numeric arrays (read in one
     call, NaN where missing), others as object arrays of cells."""
     if type(frame).__module__.split(".")[0] == "pyarrow":

@@ -379,7 +379,7 @@ def scorecard(
     if len(levels) != 1:
         raise InvalidOptionError(f"a scorecard takes one confidence level, got {confidence!r}")
     plans = _plans(target_set)
-    data = read(table, {name: header for name, header in (("area", area), ("period", period)) if header})
+    data = read(table, {name: header for name, header in (("area", area), ("period", period)) if header}, catalog)
     layout = table_layout(list(data.columns), catalog)
     report = Report(data)
     keys = row_keys(data, report)

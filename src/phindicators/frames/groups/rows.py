@@ -10,7 +10,7 @@ from ...errors import (
     InvalidCountsError,
     InvalidOptionError,
 )
-from ...model import Indicator
+from ...model import Indicator, Term
 from .._narwhals import narwhals
 from ..counts import ROW_PROBLEMS, row_problems
 from .options import _SHOWN_ROWS, _check_column, _Columns, _Counts
@@ -29,7 +29,7 @@ def _count_columns(
         )
     chosen = []
     for indicator in indicators:
-        num = numerator if numerator is not None else indicator.numerator.id
+        num = numerator if numerator is not None else _term_column(indicator.numerator, columns)
         den = denominator
         if indicator.denominator is None:
             if denominator is not None:
@@ -37,12 +37,22 @@ def _count_columns(
                     f"{indicator.id} is a count: it has no denominator, got denominator={denominator!r}"
                 )
         elif den is None:
-            den = indicator.denominator.id
+            den = _term_column(indicator.denominator, columns)
         _check_column(num, columns, f"{indicator.id}: numerator")
         if den is not None:
             _check_column(den, columns, f"{indicator.id}: denominator")
         chosen.append(_Columns(indicator, num, den))
     return chosen
+
+
+def _term_column(term: Term, columns: list[str]) -> str:
+    """The column of a term in a wide frame: headed by its id, else by its
+    Chinese or English name ("活产数", "live births"), as spreadsheets made
+    by hand head them; the id when neither is there (the error names it)."""
+    if term.id in columns:
+        return term.id
+    names = {term.name_zh.strip().casefold(), term.name_en.strip().casefold()}
+    return next((c for c in columns if isinstance(c, str) and c.strip().casefold() in names), term.id)
 
 
 def _row_labels(frame: Any) -> Any:
