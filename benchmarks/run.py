@@ -514,19 +514,30 @@ def _wide_csv(path: Path, rows: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+# Runs a command and prints its wall time and peak RSS. A fresh, small
+# launcher: a forked child's ru_maxrss starts from its parent's resident
+# size, so measured straight from this process (grown by the cases run
+# before) a child would be charged this process's memory.
+_LAUNCHER = """
+import os, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+kilobytes = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(code, seconds, kilobytes / (1024 if sys.platform == "darwin" else 1))
+"""
+
+
 def _timed_process(command: list[str]) -> tuple[float, float]:
     """Wall time and peak resident memory (MB) of a fresh process, with the
     bytecode cache on as in an installed package (as case D; the naive
     script's pandas and statsmodels have theirs in site-packages)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):  # 1: rows reported, the others computed
-        raise RuntimeError(f"{command} exited with {process.returncode}")
-    kilobytes = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    out = subprocess.run([sys.executable, "-c", _LAUNCHER, *command], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    code, seconds, kilobytes = int(out[0]), float(out[1]), float(out[2])
+    if code not in (0, 1):  # 1: rows reported, the others computed
+        raise RuntimeError(f"{command} exited with {code}")
     return seconds, kilobytes / 1024
 
 
