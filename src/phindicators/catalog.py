@@ -34,6 +34,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import types
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -350,17 +351,19 @@ class Catalog:
         >>> catalog.term_id(" 活产数 "), catalog.term_id("Live births"), catalog.term_id("县区")
         ('live_births', 'live_births', None)
         """
-        return self._term_names.get(str(header).strip().casefold())
+        return self.term_names.get(str(header).strip().casefold())
 
     @functools.cached_property
-    def _term_names(self) -> dict[str, str]:
+    def term_names(self) -> Mapping[str, str]:
+        """Every term's id, Chinese name and English name, case-folded, to
+        its id (what :meth:`term_id` looks a header up in)."""
         names: dict[str, str] = {}
         for id, term in self._terms.items():
             for name in (term.name_en, term.name_zh):
                 names.setdefault(name.strip().casefold(), id)
         # An id wins over another term's name.
         names.update((id.casefold(), id) for id in self._terms)
-        return names
+        return types.MappingProxyType(names)
 
     @property
     def sources(self) -> Mapping[str, Source]:

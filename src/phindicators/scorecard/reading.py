@@ -13,7 +13,7 @@ import math
 import numbers
 import operator
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -97,38 +97,19 @@ def read(table: object, renamed: Mapping[str, str] | None = None, catalog: Catal
     )
 
 
-def _aliases(renamed: Mapping[str, str] | None, catalog: Catalog | None = None) -> Mapping[str, str]:
-    aliases = dict(HEADER_ALIASES)
+def _aliases(renamed: Mapping[str, str] | None, catalog: Catalog | None = None) -> dict[str, str]:
+    """Case-folded header text -> canonical column name: the catalog's term
+    names ("活产数", "live births" -> live_births), then the fixed columns'
+    aliases, then the caller's ``renamed``, each over the one before."""
+    aliases = {} if catalog is None else dict(catalog.term_names)
+    aliases.update(HEADER_ALIASES)
     for canonical, header in (renamed or {}).items():
         if header is not None:
             aliases[str(header).strip().casefold()] = canonical
-    return aliases if catalog is None else _TermHeaders(aliases, catalog)
+    return aliases
 
 
-class _TermHeaders(Mapping[str, str]):
-    """The fixed columns' aliases, then the catalog's term names: a header
-    "活产数" or "live births" reads as the term id live_births."""
-
-    def __init__(self, aliases: dict[str, str], catalog: Catalog) -> None:
-        self._aliases = aliases
-        self._catalog = catalog
-
-    def __getitem__(self, header: str) -> str:
-        found = self._aliases.get(header)
-        if found is None:
-            found = self._catalog.term_id(header)
-        if found is None:
-            raise KeyError(header)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._aliases)
-
-    def __len__(self) -> int:
-        return len(self._aliases)
-
-
-def _read_file(file: Any, aliases: Mapping[str, str]) -> Table:
+def _read_file(file: Any, aliases: dict[str, str]) -> Table:
     name = str(getattr(file, "name", "<file>"))
     if isinstance(file.read(0), bytes):
         text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
@@ -139,7 +120,7 @@ def _read_file(file: Any, aliases: Mapping[str, str]) -> Table:
     return _read_lines(file, name, aliases)
 
 
-def _read_lines(lines: Iterable[str], name: str, aliases: Mapping[str, str]) -> Table:
+def _read_lines(lines: Iterable[str], name: str, aliases: dict[str, str]) -> Table:
     reader = csv.reader(lines)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -183,7 +164,7 @@ def _read_lines(lines: Iterable[str], name: str, aliases: Mapping[str, str]) -> 
     )
 
 
-def _read_records(records: Iterable[object], aliases: Mapping[str, str]) -> Table:
+def _read_records(records: Iterable[object], aliases: dict[str, str]) -> Table:
     rows = []
     keys: dict[object, None] = {}
     for number, record in enumerate(records):
@@ -200,7 +181,7 @@ def _read_records(records: Iterable[object], aliases: Mapping[str, str]) -> Tabl
     return Table(columns, dict.fromkeys(names), np.arange(2, len(rows) + 2, dtype=np.int64), [])
 
 
-def _read_frame(frame: Any, aliases: Mapping[str, str]) -> Table:
+def _read_frame(frame: Any, aliases: dict[str, str]) -> Table:
     """A DataFrame's columns: numeric ones as numeric arrays (read in one
     call, NaN where missing), others as object arrays of cells."""
     if type(frame).__module__.split(".")[0] == "pyarrow":
