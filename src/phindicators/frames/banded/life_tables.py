@@ -12,7 +12,7 @@ from ...scorecard.formatting import format_displays, has_pyarrow
 from ..groups.body import _constant, _only, _texts
 from ..groups.options import _check_column
 from ..groups.rows import _row_labels
-from ..groups.scoring import _target_columns
+from ..groups.scoring import _target_columns, _whole_or_float
 from .bands import Columns
 from .frame import _checked_frame, _native, _one_level
 from .pivot import _computed, _pivot, _scattered
@@ -59,7 +59,7 @@ def life_table_frame(
     ...                        confidence=0.95, targets=[], errors="raise", displays=True)
     >>> out[["county", "numerator", "denominator", "display_zh"]]
       county  numerator  denominator display_zh
-    0     甲县      139.0      53000.0     119.8‰
+    0     甲县        139        53000     119.8‰
     """
     where = indicator.id
     level = _one_level(confidence, "compute_frame")
@@ -84,8 +84,9 @@ def life_table_frame(
         out.update(numerator=nothing, denominator=nothing, value=nothing, lower=nothing, upper=nothing)
         method: Any = np.full(size, None, dtype=object)
     else:
-        out["numerator"] = _scattered(result.numerator, ok)
-        out["denominator"] = _scattered(result.denominator, ok)
+        # Integers when every count is whole, as compute_frame gives them.
+        out["numerator"] = _whole_or_float(_scattered(result.numerator, ok))
+        out["denominator"] = _whole_or_float(_scattered(result.denominator, ok))
         out["value"] = _scattered(result.value, ok)
         out["lower"] = _scattered(result.lower, ok)
         out["upper"] = _scattered(result.upper, ok)
