@@ -92,3 +92,18 @@ def test_a_life_table_result_without_bands_is_not_taken_as_checked() -> None:
 def test_ages_are_never_truncated() -> None:
     with pytest.raises(InvalidOptionError, match="whole numbers, got 2.5"):
         AgeBands([0, 2.5], [1, 2], [10, 20])
+
+
+def test_the_period_and_method_reach_a_life_table_result() -> None:
+    result = ph.get("adult_mortality_45q15").compute(DEATHS, POPULATIONS, ages=AGES, period="2023年")
+    assert str(result.period) == "2023年"
+    assert result.with_confidence(0.998).period == result.period
+    assert ph.get("adult_mortality_45q15").compute(DEATHS, POPULATIONS, ages=AGES).period is None
+    with pytest.raises(InvalidOptionError, match="method must be 'chiang'"):
+        ph.get("adult_mortality_45q15").compute(DEATHS, POPULATIONS, ages=AGES, method="wilson")
+
+
+def test_a_life_table_result_takes_the_levels_asked_for() -> None:
+    result = ph.get("adult_mortality_45q15").compute(DEATHS, POPULATIONS, ages=AGES, confidence=0.998)
+    assert [i.confidence for i in result.intervals] == [0.998]
+    assert ph.get("adult_mortality_45q15").compute(DEATHS, POPULATIONS, ages=AGES, confidence=None).intervals == ()
