@@ -290,22 +290,7 @@ def case_f(rows: int) -> Iterator[Row]:
         "",
         None,
     )
-    yield Row(
-        "F  dask: peak memory (fresh process)",
-        f"{child['peak_mb']:,.0f} MB",
-        "",
-        "",
-        f"<= {MEMORY_BUDGET_MB} MB",
-        child["peak_mb"] <= MEMORY_BUDGET_MB,
-    )
-    yield Row(
-        f"F  dask = numpy on {child['sample']:,} sampled rows",
-        "identical" if child["equal"] else "DIFFERENT",
-        "",
-        "",
-        "identical",
-        child["equal"],
-    )
+    yield from _memory_and_equal("F", child, f"numpy on {child['sample']:,} sampled rows")
 
 
 # -------------------------------------------------------- child processes
@@ -639,8 +624,14 @@ def case_l(rows: int) -> Iterator[Row]:
         None,
     )
     yield Row("L  dask: the result is a dask DataFrame", str(child["result_type"]), "", "", "dask", child["lazy"])
+    yield from _memory_and_equal("L", child, f"numpy bincount + Indicator.compute, {child['groups']:,} groups")
+
+
+def _memory_and_equal(case: str, child: dict[str, object], reference: str) -> Iterator[Row]:
+    """The rows a dask case's fresh process ends with: its peak memory against
+    the budget, and whether its results equal ``reference``'s."""
     yield Row(
-        "L  dask: peak memory (fresh process)",
+        f"{case}  dask: peak memory (fresh process)",
         f"{child['peak_mb']:,.0f} MB",
         "",
         "",
@@ -648,7 +639,7 @@ def case_l(rows: int) -> Iterator[Row]:
         child["peak_mb"] <= MEMORY_BUDGET_MB,
     )
     yield Row(
-        f"L  dask = numpy bincount + Indicator.compute, {child['groups']:,} groups",
+        f"{case}  dask = {reference}",
         "identical" if child["equal"] else "DIFFERENT",
         "",
         "",
