@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 
@@ -76,19 +76,15 @@ _PAGE_MARK = re.compile(r"(\d{1,3})、")
 _SENTENCE = re.compile(f"[^{re.escape(_SENTENCE_END)}]+")
 
 
-def _runs(table: dict[int, str]) -> re.Pattern[str]:
-    """A pattern of the runs of characters that ``table`` changes."""
-    return re.compile(f"[{re.escape(''.join(map(chr, table)))}]+")
-
-
-def _translated(text: str, table: dict[int, str]) -> str:
-    """``text.translate(table)``, rewriting only the runs the table changes: a
-    whole-text ``str.translate`` looks each of millions of characters up and
-    took five times as long on the seed reports, where one character in
-    forty changes (full-width punctuation)."""
+def _translator(table: dict[int, str]) -> Callable[[str], str]:
+    """``str.translate(table)`` that rewrites only the runs of characters the
+    table changes: a whole-text ``str.translate`` looks each of millions of
+    characters up and took five times as long on the seed reports, where one
+    character in forty changes (full-width punctuation)."""
     if not table:
-        return text
-    return _runs(table).sub(lambda run: run.group().translate(table), text)
+        return lambda text: text
+    runs = re.compile(f"[{re.escape(''.join(map(chr, table)))}]+")
+    return lambda text: runs.sub(lambda run: run.group().translate(table), text)
 
 
 def _fold(original: str) -> tuple[str, _Offsets, set[str]]:
@@ -97,7 +93,7 @@ def _fold(original: str) -> tuple[str, _Offsets, set[str]]:
 
     Each distinct character is folded once: a report has a few thousand
     distinct characters and millions of others. Only the runs of characters
-    that change are rewritten (:func:`_translated`).
+    that change are rewritten (:func:`_translator`).
     """
     table: dict[int, str] = {}
     uneven: list[str] = []  # characters that fold to more or less than one
@@ -112,13 +108,9 @@ def _fold(original: str) -> tuple[str, _Offsets, set[str]]:
             table[ord(char)] = folded
         if len(folded) != 1:
             uneven.append(char)
+    fold = _translator(table)
     if not uneven:
-        return _translated(original, table), _Offsets([0], [0]), folded_chars
-    runs = _runs(table)
-
-    def fold(piece: str) -> str:
-        return runs.sub(lambda run: run.group().translate(table), piece)
-
+        return fold(original), _Offsets([0], [0]), folded_chars
     pieces: list[str] = []
     starts: list[int] = []
     origins: list[int] = []
@@ -318,7 +310,7 @@ def _simplified(text: str, chars: set[str] | None = None) -> str:
                 # maps every character of these reports one for one.
                 _to_simplified[char] = converted if len(converted) == 1 else char
     table = {ord(c): _to_simplified[c] for c in chars if _to_simplified.get(c, c) != c}
-    return _translated(text, table)
+    return _translator(table)(text)
 
 
 def _prepare(original: str) -> _Text:
