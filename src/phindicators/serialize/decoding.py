@@ -232,9 +232,10 @@ def _check_result(result: Result) -> None:
         fresh = compute(
             indicator, result.bands.deaths, result.bands.populations, ages=result.bands.ages, confidence=levels
         )
-        pairs: list[tuple[str, Any, Any]] = [
-            ("numerator", fresh.numerator, result.numerator),
-            ("denominator", fresh.denominator, result.denominator),
+        # The band totals, in their terms' units (no conversion).
+        checks: list[tuple[str, Any, Any, float]] = [
+            ("numerator", fresh.numerator, result.numerator, 1.0),
+            ("denominator", fresh.denominator, result.denominator, 1.0),
         ]
     else:
         fresh = compute(
@@ -244,23 +245,20 @@ def _check_result(result: Result) -> None:
             confidence=levels,
             method=method if method in interval_methods(indicator) else None,
         )
-        pairs = []
+        checks = []
     factor = conversion_factor(indicator.unit, result.unit)
     if result.annualisation is not None:
         annualisation = result.annualisation
         if not (isinstance(annualisation, float) and math.isfinite(annualisation) and annualisation > 0):
             raise DefinitionError("annualisation", f"must be a finite number > 0, got {annualisation!r}")
         factor *= annualisation
-    totals = [(field, want, got) for field, want, got in pairs]  # in their terms' units
-    pairs = [("value", fresh.value, result.value)]
+    checks.append(("value", fresh.value, result.value, factor))
     for number, (computed, read) in enumerate(zip(fresh.intervals, result.intervals, strict=True)):
-        pairs += [
-            (f"intervals[{number}].{name}", getattr(computed, name), getattr(read, name))
+        checks += [
+            (f"intervals[{number}].{name}", getattr(computed, name), getattr(read, name), factor)
             for name in ("value", "lower", "upper")
         ]
-    scaled = [(field, want, got, 1.0) for field, want, got in totals]
-    scaled += [(field, want, got, factor) for field, want, got in pairs]
-    for field, want, got, by in scaled:
+    for field, want, got, by in checks:
         expected = np.asarray(want, dtype=np.float64) * by
         # equal_nan: a life expectancy PHE would not publish is NaN both ways.
         agrees = np.shape(got) == expected.shape and bool(
